@@ -1,0 +1,39 @@
+# The two commands: `make run` and `make test`. Everything else is for developers.
+.PHONY: all deps build run test bench clean help
+
+PRESET ?= dev
+BUILD_DIR := build
+JOBS ?= $(shell nproc)
+
+all: build
+
+help:
+	@echo "make run    install what is missing, build, serve demo data on http://127.0.0.1:8080"
+	@echo "make test   install what is missing, build, run every test beside a throwaway PostgreSQL"
+	@echo "make bench  benchmarks (see docs/benchmarks.md)"
+
+deps:
+	@deploy/install-deps.sh build
+
+build: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	@mkdir -p var
+	@$(BUILD_DIR)/bin/kalendarium serve --demo
+
+test:
+	@deploy/install-deps.sh test
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@tests/with-postgres.sh ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 900
+
+bench:
+	@deploy/install-deps.sh bench
+	@cmake --preset release >/dev/null
+	@cmake --build build-release -j $(JOBS)
+	@tests/with-postgres.sh bench/run.sh build-release
+
+clean:
+	rm -rf build build-release build-asan

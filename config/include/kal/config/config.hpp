@@ -1,0 +1,79 @@
+#pragma once
+// Kalendarium's configuration: defaults < TOML file < environment (KALENDARIUM_*) < flags.
+// Every key is documented in config/kalendarium.example.toml; a test keeps the two in step.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace kal::config {
+
+struct server_settings {
+    std::string listen_address = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0 picks a free port (tests)
+    int io_threads = 2;
+    int max_connections = 1024;
+    std::size_t body_limit = 1024 * 1024;  // bytes
+    std::size_t header_limit = 16 * 1024;  // bytes
+    std::chrono::milliseconds read_timeout{30000};
+    std::chrono::milliseconds write_timeout{30000};
+    std::chrono::milliseconds idle_timeout{60000};
+    std::chrono::milliseconds shutdown_grace{10000};
+    std::string public_base_url = "http://127.0.0.1:8080";
+};
+
+struct database_settings {
+    std::string url = "sqlite:var/kalendarium.db";
+    int pool_size = 4;
+    std::chrono::milliseconds lease_timeout{2000};
+    std::chrono::milliseconds busy_timeout{5000};
+};
+
+struct calendar_settings {
+    std::string default_time_zone = "Europe/Stockholm";
+    int series_horizon_days = 730;      // occurrences of open-ended series are stored this far ahead
+    int series_max_occurrences = 500;
+};
+
+struct log_settings {
+    std::string level = "info";   // trace, debug, info, warn, error, off
+    std::string format = "json";  // json or text
+};
+
+struct settings {
+    server_settings server;
+    database_settings database;
+    calendar_settings calendar;
+    log_settings log;
+};
+
+// An invalid value; `key` is the dotted key ("server.port") the operator must fix.
+struct config_error : std::runtime_error {
+    std::string key;
+    config_error(std::string k, const std::string& message)
+        : std::runtime_error(k + ": " + message), key(std::move(k)) {}
+};
+
+struct sources {
+    std::optional<std::string> file;                       // TOML file; a missing file is an error
+    std::map<std::string, std::string> environment;        // the process environment
+    std::map<std::string, std::string> flags;              // dotted key -> value, from the command line
+};
+
+// Loads and validates. Throws config_error naming the key of the first problem.
+settings load(const sources& from);
+
+// The environment variable that sets a dotted key: "server.port" -> "KALENDARIUM_SERVER_PORT".
+std::string environment_name(const std::string& key);
+
+// Every dotted key, in documentation order.
+std::vector<std::string> keys();
+
+// The process environment as a map (only KALENDARIUM_* variables).
+std::map<std::string, std::string> process_environment();
+
+}  // namespace kal::config

@@ -1,0 +1,242 @@
+#include "kal/config/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <functional>
+#include <limits>
+#include <type_traits>
+#include <toml++/toml.h>
+
+extern char** environ;
+
+namespace kal::config {
+namespace {
+
+// One configuration key: how to set it from text (environment, flags) and from TOML.
+struct key_spec {
+    std::string key;
+    std::function<void(settings&, const std::string&)> from_text;
+    std::function<void(settings&, const toml::node&)> from_toml;
+};
+
+[[noreturn]] void fail(const std::string& key, const std::string& message) { throw config_error(key, message); }
+
+std::string trim(std::string s) {
+    auto not_space = [](unsigned char c) { return !std::isspace(c); };
+    s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+    s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+    return s;
+}
+
+std::int64_t parse_integer(const std::string& key, const std::string& text) {
+    std::int64_t v = 0;
+    auto t = trim(text);
+    auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc{} || p != t.data() + t.size() || t.empty()) fail(key, "expected a whole number, got \"" + text + "\"");
+    return v;
+}
+
+// "30s", "500ms", "2m", "1h" or a bare number of seconds.
+std::chrono::milliseconds parse_duration(const std::string& key, const std::string& text) {
+    auto t = trim(text);
+    std::size_t digits = 0;
+    while (digits < t.size() && std::isdigit(static_cast<unsigned char>(t[digits]))) ++digits;
+    if (digits == 0) fail(key, "expected a duration such as 30s, 500ms or 2m, got \"" + text + "\"");
+    auto n = parse_integer(key, t.substr(0, digits));
+    auto unit = t.substr(digits);
+    if (unit.empty() || unit == "s") return std::chrono::seconds(n);
+    if (unit == "ms") return std::chrono::milliseconds(n);
+    if (unit == "m") return std::chrono::minutes(n);
+    if (unit == "h") return std::chrono::hours(n);
+    fail(key, "unknown duration unit \"" + unit + "\" (use ms, s, m or h)");
+}
+
+// "1048576", "64KiB", "1MiB".
+std::size_t parse_size(const std::string& key, const std::string& text) {
+    auto t = trim(text);
+    std::size_t digits = 0;
+    while (digits < t.size() && std::isdigit(static_cast<unsigned char>(t[digits]))) ++digits;
+    if (digits == 0) fail(key, "expected a size such as 1048576, 64KiB or 1MiB, got \"" + text + "\"");
+    auto n = static_cast<std::size_t>(parse_integer(key, t.substr(0, digits)));
+    auto unit = t.substr(digits);
+    if (unit.empty() || unit == "B") return n;
+    if (unit == "KiB") return n * 1024;
+    if (unit == "MiB") return n * 1024 * 1024;
+    fail(key, "unknown size unit \"" + unit + "\" (use B, KiB or MiB)");
+}
+
+std::string toml_as_text(const std::string& key, const toml::node& node) {
+    if (auto s = node.as_string()) return s->get();
+    if (auto i = node.as_integer()) return std::to_string(i->get());
+    if (auto b = node.as_boolean()) return b->get() ? "true" : "false";
+    fail(key, "expected a string or a number");
+}
+
+key_spec text_key(std::string key, std::function<void(settings&, const std::string&)> set) {
+    auto from_toml = [key, set](settings& s, const toml::node& n) { set(s, toml_as_text(key, n)); };
+    return {std::move(key), std::move(set), std::move(from_toml)};
+}
+
+template <class Section, class T>
+key_spec make_key(std::string key, Section settings::*section, T Section::*member) {
+    auto setter = [key, section, member](settings& s, const std::string& text) {
+        T& target = (s.*section).*member;
+        if constexpr (std::is_same_v<T, std::string>) {
+            target = text;
+        } else if constexpr (std::is_same_v<T, std::chrono::milliseconds>) {
+            target = parse_duration(key, text);
+        } else if constexpr (std::is_same_v<T, std::size_t>) {
+            target = parse_size(key, text);
+        } else {
+            auto v = parse_integer(key, text);
+            if (v < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
+                v > static_cast<std::int64_t>(std::numeric_limits<T>::max()))
+                fail(key, "out of range: " + text);
+            target = static_cast<T>(v);
+        }
+    };
+    return text_key(std::move(key), setter);
+}
+
+const std::vector<key_spec>& key_table() {
+    static const std::vector<key_spec> table = {
+        make_key("server.listen_address", &settings::server, &server_settings::listen_address),
+        make_key("server.port", &settings::server, &server_settings::port),
+        make_key("server.io_threads", &settings::server, &server_settings::io_threads),
+        make_key("server.max_connections", &settings::server, &server_settings::max_connections),
+        make_key("server.body_limit", &settings::server, &server_settings::body_limit),
+        make_key("server.header_limit", &settings::server, &server_settings::header_limit),
+        make_key("server.read_timeout", &settings::server, &server_settings::read_timeout),
+        make_key("server.write_timeout", &settings::server, &server_settings::write_timeout),
+        make_key("server.idle_timeout", &settings::server, &server_settings::idle_timeout),
+        make_key("server.shutdown_grace", &settings::server, &server_settings::shutdown_grace),
+        make_key("server.public_base_url", &settings::server, &server_settings::public_base_url),
+        make_key("database.url", &settings::database, &database_settings::url),
+        make_key("database.pool_size", &settings::database, &database_settings::pool_size),
+        make_key("database.lease_timeout", &settings::database, &database_settings::lease_timeout),
+        make_key("database.busy_timeout", &settings::database, &database_settings::busy_timeout),
+        make_key("calendar.default_time_zone", &settings::calendar, &calendar_settings::default_time_zone),
+        make_key("calendar.series_horizon_days", &settings::calendar, &calendar_settings::series_horizon_days),
+        make_key("calendar.series_max_occurrences", &settings::calendar,
+                 &calendar_settings::series_max_occurrences),
+        make_key("log.level", &settings::log, &log_settings::level),
+        make_key("log.format", &settings::log, &log_settings::format),
+    };
+    return table;
+}
+
+const key_spec* find_key(const std::string& key) {
+    for (const auto& k : key_table())
+        if (k.key == key) return &k;
+    return nullptr;
+}
+
+void validate(const settings& s) {
+    auto positive = [](const std::string& key, std::int64_t v) {
+        if (v <= 0) fail(key, "must be greater than zero");
+    };
+    if (s.server.listen_address.empty()) fail("server.listen_address", "must not be empty");
+    positive("server.io_threads", s.server.io_threads);
+    if (s.server.io_threads > 256) fail("server.io_threads", "at most 256");
+    positive("server.max_connections", s.server.max_connections);
+    if (s.server.body_limit < 1024) fail("server.body_limit", "at least 1KiB");
+    if (s.server.header_limit < 1024) fail("server.header_limit", "at least 1KiB");
+    positive("server.read_timeout", s.server.read_timeout.count());
+    positive("server.write_timeout", s.server.write_timeout.count());
+    positive("server.idle_timeout", s.server.idle_timeout.count());
+    if (s.server.shutdown_grace.count() < 0) fail("server.shutdown_grace", "must not be negative");
+    const auto& base = s.server.public_base_url;
+    if (!(base.starts_with("http://") || base.starts_with("https://")) || base.ends_with("/"))
+        fail("server.public_base_url", "must start with http:// or https:// and not end with /");
+    const auto& url = s.database.url;
+    if (!(url.starts_with("sqlite:") || url.starts_with("postgresql://") || url.starts_with("postgres://")))
+        fail("database.url", "must be sqlite:PATH or postgresql://user@host/db");
+    if (url == "sqlite:") fail("database.url", "sqlite: needs a file path");
+    positive("database.pool_size", s.database.pool_size);
+    if (s.database.pool_size > 256) fail("database.pool_size", "at most 256");
+    positive("database.lease_timeout", s.database.lease_timeout.count());
+    positive("database.busy_timeout", s.database.busy_timeout.count());
+    if (s.calendar.default_time_zone.empty()) fail("calendar.default_time_zone", "must not be empty");
+    positive("calendar.series_horizon_days", s.calendar.series_horizon_days);
+    positive("calendar.series_max_occurrences", s.calendar.series_max_occurrences);
+    static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
+    if (std::find(levels.begin(), levels.end(), s.log.level) == levels.end())
+        fail("log.level", "must be one of trace, debug, info, warn, error, off");
+    if (s.log.format != "json" && s.log.format != "text") fail("log.format", "must be json or text");
+}
+
+void apply_table(settings& s, const toml::table& table, const std::string& prefix) {
+    for (const auto& [k, node] : table) {
+        std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+        if (auto sub = node.as_table()) {
+            if (!prefix.empty()) fail(key, "unknown section");
+            apply_table(s, *sub, key);
+            continue;
+        }
+        const auto* spec = find_key(key);
+        if (!spec) fail(key, "unknown key");
+        spec->from_toml(s, node);
+    }
+}
+
+}  // namespace
+
+std::string environment_name(const std::string& key) {
+    std::string name = "KALENDARIUM_";
+    for (char c : key) name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return name;
+}
+
+std::vector<std::string> keys() {
+    std::vector<std::string> out;
+    for (const auto& k : key_table()) out.push_back(k.key);
+    return out;
+}
+
+std::map<std::string, std::string> process_environment() {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string entry(*e);
+        if (!entry.starts_with("KALENDARIUM_")) continue;
+        auto eq = entry.find('=');
+        if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+    }
+    return env;
+}
+
+settings load(const sources& from) {
+    settings s;
+    if (from.file) {
+        toml::table table;
+        try {
+            table = toml::parse_file(*from.file);
+        } catch (const toml::parse_error& e) {
+            const auto& where = e.source().begin;
+            throw config_error("config", *from.file + ":" + std::to_string(where.line) + ":" +
+                                             std::to_string(where.column) + ": " + std::string(e.description()));
+        }
+        apply_table(s, table, "");
+    }
+    // Unknown KALENDARIUM_* variables are most likely typos; name them rather than ignore them.
+    for (const auto& [name, value] : from.environment) {
+        if (!name.starts_with("KALENDARIUM_") || name == "KALENDARIUM_CONFIG") continue;
+        bool known = false;
+        for (const auto& spec : key_table()) {
+            if (environment_name(spec.key) == name) {
+                spec.from_text(s, value);
+                known = true;
+            }
+        }
+        if (!known) fail(name, "unknown configuration variable");
+    }
+    for (const auto& [key, value] : from.flags) {
+        const auto* spec = find_key(key);
+        if (!spec) fail(key, "unknown key");
+        spec->from_text(s, value);
+    }
+    validate(s);
+    return s;
+}
+
+}  // namespace kal::config
