@@ -1,0 +1,145 @@
+#pragma once
+// The compact's model: plain value types with no SQL, HTTP or JSON in them.
+// Instants are Unix seconds (UTC). Local times are ISO 8601 strings without offset,
+// "YYYY-MM-DDTHH:MM:SS" for timed meetings and "YYYY-MM-DD" for all-day meetings.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kal::db {
+
+using id_t = std::int64_t;
+
+// Allowed values of the enumerated text columns; the first one is the default where one applies.
+inline constexpr std::string_view organisation_kinds[] = {"association", "city_unit", "other"};
+inline constexpr std::string_view network_kinds[] = {"area_network", "local_council", "interest_network",
+                                                     "samrad",       "forum",         "other"};
+inline constexpr std::string_view meeting_types[] = {"fro",    "stormote", "network",    "samrad",
+                                                     "dialog", "training", "conference", "other"};
+inline constexpr std::string_view meeting_statuses[] = {"draft", "published", "cancelled"};
+inline constexpr std::string_view token_roles[] = {"admin", "organiser"};
+
+template <std::size_t N>
+bool is_one_of(std::string_view value, const std::string_view (&allowed)[N]) {
+    for (auto a : allowed)
+        if (a == value) return true;
+    return false;
+}
+
+struct organisation {
+    id_t id = 0;
+    std::string kind = "association";
+    std::string name;
+    std::string slug;
+    std::optional<std::string> contact_email;
+    std::optional<std::string> contact_phone;
+    bool contact_public = false;  // contact details are shown to the public only when true
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+struct network {
+    id_t id = 0;
+    std::string kind = "other";
+    std::string name;
+    std::string slug;
+    std::string description;
+    std::vector<id_t> organisation_ids;  // owners, sorted ascending
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+struct venue {
+    id_t id = 0;
+    std::string name;
+    std::string slug;
+    std::string address;
+    std::optional<int> capacity;
+    bool step_free = false;
+    bool hearing_loop = false;
+    bool accessible_toilet = false;
+    std::string accessibility_notes;
+    std::optional<double> latitude;
+    std::optional<double> longitude;
+    std::optional<id_t> organisation_id;  // owner
+    bool shared = false;                  // bookable by the other party of the compact
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+struct document_link {
+    std::string title;
+    std::string url;
+    bool operator==(const document_link&) const = default;
+};
+
+// The parts of a meeting that say when and where. Shared by meetings and series templates.
+struct meeting_fields {
+    std::string type = "other";
+    std::string title;
+    std::string description;
+    std::string theme;
+    bool all_day = false;
+    std::string start_local;  // see file comment
+    std::string end_local;    // timed: exclusive end; all-day: exclusive end date (RFC 5545 style)
+    std::string time_zone = "Europe/Stockholm";
+    std::int64_t start_utc = 0;  // computed by the caller from local time and zone
+    std::int64_t end_utc = 0;
+    std::optional<id_t> venue_id;
+    std::string location;    // free text when there is no venue
+    std::string online_url;  // validated absolute http(s) URL or empty
+    id_t organisation_id = 0;
+    std::vector<id_t> network_ids;  // sorted ascending
+    std::optional<int> capacity;    // null = unlimited
+    std::optional<std::int64_t> registration_deadline_utc;
+    std::string status = "draft";
+    std::vector<document_link> documents;
+};
+
+struct meeting : meeting_fields {
+    id_t id = 0;
+    std::string uid;  // stable forever; shared by all occurrences of a series
+    int sequence = 0;  // raised on every change of time, place, recurrence or status
+    std::optional<id_t> series_id;
+    std::string recurrence_id;  // original local start of the occurrence; empty outside a series
+    bool overridden = false;    // an occurrence changed on its own since the series last set it
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+// A recurring meeting. Its occurrences are stored as meetings (series_id set), computed by the
+// caller from the rule, so that each occurrence is addressable, filterable and bookable.
+struct series {
+    id_t id = 0;
+    std::string uid;
+    meeting_fields fields;  // the template; start/end are those of the first occurrence
+    std::string rrule;      // RFC 5545 RRULE value, without the "RRULE:" prefix
+    std::vector<std::string> exdates;  // local starts of occurrences that do not take place
+    int sequence = 0;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+// One occurrence computed from a series' rule, as the caller passes it to the store.
+struct occurrence {
+    std::string recurrence_id;  // local start as generated by the rule
+    std::string start_local;
+    std::string end_local;
+    std::int64_t start_utc = 0;
+    std::int64_t end_utc = 0;
+};
+
+struct api_token {
+    id_t id = 0;
+    std::string role;  // admin | organiser
+    std::string name;
+    std::optional<id_t> organisation_id;  // required for organisers
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> revoked_at;
+    std::int64_t last_used_at = 0;
+};
+
+}  // namespace kal::db

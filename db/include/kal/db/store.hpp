@@ -1,0 +1,146 @@
+#pragma once
+// The store: every read and write of the model. Each call leases one pooled SOCI session, runs
+// in one transaction (BEGIN IMMEDIATE on SQLite) and either commits all of its effects or none.
+// Calls block: the service runs them on its database thread pool, never on I/O threads.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kal/db/errors.hpp"
+#include "kal/db/model.hpp"
+
+namespace kal::db {
+
+struct store_options {
+    std::string url = "sqlite:var/kalendarium.db";  // sqlite:PATH or postgresql://user@host:port/db
+    std::size_t pool_size = 4;
+    std::chrono::milliseconds lease_timeout{2000};  // waiting longer for a session throws unavailable
+    std::chrono::milliseconds busy_timeout{5000};   // SQLite busy_timeout
+};
+
+// A keyset position in a list ordered by (sort_key, id). Opaque to clients.
+struct cursor {
+    std::int64_t sort_key = 0;
+    id_t id = 0;
+};
+
+template <class T>
+struct page {
+    std::vector<T> items;
+    std::optional<cursor> next;  // set when more items follow
+};
+
+struct meeting_filter {
+    std::optional<std::int64_t> from_utc;  // meetings ending after this instant
+    std::optional<std::int64_t> to_utc;    // meetings starting before this instant
+    std::vector<std::string> types;
+    std::optional<id_t> network_id;
+    std::optional<id_t> organisation_id;
+    std::optional<id_t> venue_id;
+    std::optional<id_t> series_id;
+    std::vector<std::string> statuses;  // empty: all statuses the caller may see
+    // Drafts are hidden unless include_all_drafts, or they belong to drafts_of_organisation.
+    bool include_all_drafts = false;
+    std::optional<id_t> drafts_of_organisation;
+    std::string q;  // case-insensitive substring of title, description or theme
+    int limit = 50;
+    std::optional<cursor> after;  // ordered by (start_utc, id)
+};
+
+struct name_filter {
+    std::string q;  // case-insensitive substring of the name
+    std::optional<std::string> kind;
+    std::optional<id_t> organisation_id;
+    int limit = 50;
+    std::optional<cursor> after;  // ordered by id (sort_key = id)
+};
+
+// How to treat an overlap of a venue booking with another meeting at the same venue.
+enum class venue_overlap { refuse, allow };
+
+class store {
+public:
+    explicit store(const store_options& options);
+    ~store();
+    store(const store&) = delete;
+    store& operator=(const store&) = delete;
+
+    // Applies the migrations not yet recorded in schema_version; idempotent, safe to run
+    // concurrently from two processes. Returns the schema version now in force.
+    int migrate();
+    int schema_version();
+    bool is_postgresql() const;
+    // A trivial query; throws unavailable when the database cannot be reached.
+    void ping();
+    std::size_t pool_in_use() const;
+    std::size_t pool_size() const;
+
+    // Organisations. Slugs are made from the name when empty and made unique with -2, -3, ...
+    organisation create_organisation(organisation o);
+    std::optional<organisation> find_organisation(id_t id);
+    std::optional<organisation> find_organisation_by_slug(const std::string& slug);
+    organisation update_organisation(const organisation& o);  // throws not_found
+    void delete_organisation(id_t id);  // throws not_found; conflict while referenced
+    page<organisation> list_organisations(const name_filter& f);
+
+    // Networks
+    network create_network(network n);  // throws invalid_reference for unknown owners
+    std::optional<network> find_network(id_t id);
+    std::optional<network> find_network_by_slug(const std::string& slug);
+    network update_network(const network& n);
+    void delete_network(id_t id);  // meetings keep existing, they lose the link
+    page<network> list_networks(const name_filter& f);
+
+    // Venues
+    venue create_venue(venue v);
+    std::optional<venue> find_venue(id_t id);
+    std::optional<venue> find_venue_by_slug(const std::string& slug);
+    venue update_venue(const venue& v);
+    void delete_venue(id_t id);  // conflict while meetings use it
+    page<venue> list_venues(const name_filter& f);
+
+    // Meetings. create assigns id, uid (when empty), sequence 0 and timestamps.
+    // A venue booked by another non-cancelled meeting overlapping in time throws venue_conflict
+    // unless overlap == allow. Unknown venue, organisation or network ids throw invalid_reference.
+    meeting create_meeting(meeting m, venue_overlap overlap);
+    std::optional<meeting> find_meeting(id_t id);
+    std::optional<meeting> find_meeting_by_uid(const std::string& uid);  // non-series meetings
+    // Replaces the stored fields with m's. Raises sequence when time, place, recurrence or
+    // status changed. An occurrence of a series that is changed becomes overridden.
+    meeting update_meeting(const meeting& m, venue_overlap overlap);
+    meeting cancel_meeting(id_t id);  // status cancelled, sequence raised; idempotent
+    void delete_meeting(id_t id);     // an occurrence deleted becomes an exdate of its series
+    page<meeting> list_meetings(const meeting_filter& f);
+
+    // Series and their occurrences (stored as meetings, all sharing the series' uid).
+    series create_series(series s, const std::vector<occurrence>& occurrences, venue_overlap overlap);
+    std::optional<series> find_series(id_t id);
+    // Replaces the series; occurrences are regenerated: those not overridden are replaced by
+    // `occurrences`, overridden ones whose recurrence_id is still produced are kept.
+    series update_series(const series& s, const std::vector<occurrence>& occurrences,
+                         venue_overlap overlap);
+    void delete_series(id_t id);  // deletes its occurrences too
+    page<series> list_series(const name_filter& f);
+
+    // Feed invalidation: raised by every write of meetings, series, venues, organisations and
+    // networks, in the same transaction.
+    std::int64_t change_counter();
+
+    // API tokens. Only hashes are stored; the caller hashes.
+    api_token create_token(api_token t, const std::string& token_hash);
+    std::optional<api_token> find_token_by_hash(const std::string& token_hash);  // not revoked
+    void revoke_token(id_t id);  // throws not_found
+    std::vector<api_token> list_tokens();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+// Lower-case ASCII slug from a name: å,ä -> a, ö -> o, é -> e, other runs -> '-'.
+std::string slugify(std::string_view name);
+
+}  // namespace kal::db

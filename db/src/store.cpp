@@ -1,0 +1,1742 @@
+// The store over SOCI: one pooled session per call, one transaction per call.
+//
+// Invariants kept here rather than in SQL:
+// - Every write transaction on SQLite starts with BEGIN IMMEDIATE, so writers are serialised
+//   and a read-then-write (slug choice, venue overlap) cannot race. On PostgreSQL the same
+//   read-then-write pairs take an explicit lock: the venue row (FOR UPDATE) for bookings and a
+//   transaction-scoped advisory lock per table for generated slugs.
+// - change_counter is raised as the last statement of every write of the feed-visible model, so
+//   a failed write leaves it alone and the row lock it takes on PostgreSQL is held only briefly.
+// - A session whose connection broke is marked and reconnected when it is next leased, so the
+//   service recovers by itself when the database comes back.
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <type_traits>
+#include <unordered_map>
+
+#include "kal/db/store.hpp"
+#include "migrations.hpp"
+#include "pg_conninfo.hpp"
+#include "sql.hpp"
+
+namespace kal::db {
+
+namespace {
+
+using detail::nullable;
+using detail::placeholders;
+using detail::stmt;
+
+enum class dialect { sqlite, postgresql };
+
+// How many times a write is retried after a unique violation on a generated value (slug) or a
+// PostgreSQL serialization failure/deadlock. Generated slugs are also serialised by a lock, so
+// this is a safety net rather than the mechanism.
+constexpr int max_write_attempts = 20;
+// Upper bound of a page, whatever the caller asks for.
+constexpr int max_page_limit = 1000;
+// pg_advisory_xact_lock keys: "kal" in the high bytes, then the purpose.
+constexpr long long migration_lock_key = 0x6b616c0000000001LL;
+constexpr long long slug_lock_key_base = 0x6b616c0000000100LL;
+
+std::int64_t now_unix() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string random_uid() {
+    std::random_device rd;
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 0; i < 4; ++i) {
+        std::uint32_t word = rd();
+        for (int j = 0; j < 8; ++j) {
+            out += hex[word & 0xf];
+            word >>= 4;
+        }
+    }
+    return out + "@kalendarium";
+}
+
+std::string like_pattern(const std::string& q) {
+    std::string out = "%";
+    for (char c : q) {
+        if (c == '%' || c == '_' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '%';
+    return out;
+}
+
+int clamp_limit(int limit) { return std::clamp(limit, 1, max_page_limit); }
+
+std::string join(const std::vector<std::string>& parts, char sep) {
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (i) out += sep;
+        out += parts[i];
+    }
+    return out;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+    std::vector<std::string> out;
+    if (s.empty()) return out;
+    std::string part;
+    std::istringstream in(s);
+    while (std::getline(in, part, sep))
+        if (!part.empty()) out.push_back(part);
+    return out;
+}
+
+std::vector<id_t> sorted_unique(std::vector<id_t> ids) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+template <std::size_t N>
+void require_one_of(const std::string& field, const std::string& value,
+                    const std::string_view (&allowed)[N]) {
+    if (!is_one_of(value, allowed))
+        throw std::invalid_argument("kal::db: " + field + " '" + value + "' is not an allowed value");
+}
+
+// Splits a migration into statements at each ';' that ends a line (see the .sql files' header).
+// Pieces holding only comments and blank lines are dropped.
+std::vector<std::string> split_statements(std::string_view sql) {
+    std::vector<std::string> out;
+    std::string current;
+    bool meaningful = false;
+    std::size_t pos = 0;
+    while (pos < sql.size()) {
+        auto eol = sql.find('\n', pos);
+        auto line = sql.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+        pos = eol == std::string_view::npos ? sql.size() : eol + 1;
+        auto last = line.find_last_not_of(" \t\r");
+        auto first = line.find_first_not_of(" \t\r");
+        if (first != std::string_view::npos && line.substr(first, 2) != "--") meaningful = true;
+        current.append(line);
+        current += '\n';
+        if (last != std::string_view::npos && line[last] == ';') {
+            if (meaningful) {
+                auto cut = current.find_last_of(';');
+                out.push_back(current.substr(0, cut));
+            }
+            current.clear();
+            meaningful = false;
+        }
+    }
+    if (meaningful) out.push_back(current);
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Error classification
+
+enum class failure { connection, busy, unique, foreign_key, check, retry, other };
+
+failure classify_sqlite(const soci::soci_error& e) {
+    int code = -1;
+    if (auto* s = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) code = s->result() & 0xff;
+    std::string what = e.what();
+    if (code == 5 || code == 6 || what.find("database is locked") != std::string::npos ||
+        what.find("database table is locked") != std::string::npos)
+        return failure::busy;
+    if (what.find("UNIQUE constraint failed") != std::string::npos) return failure::unique;
+    if (what.find("FOREIGN KEY constraint failed") != std::string::npos) return failure::foreign_key;
+    if (what.find("CHECK constraint failed") != std::string::npos) return failure::check;
+    if (code == 19) return failure::check;
+    return failure::other;
+}
+
+failure classify_postgresql(const soci::soci_error& e) {
+    std::string state;
+    if (auto* p = dynamic_cast<const soci::postgresql_soci_error*>(&e)) state = p->sqlstate();
+    if (state == "23505") return failure::unique;
+    if (state == "23503") return failure::foreign_key;
+    if (state == "23514") return failure::check;
+    if (state == "40001" || state == "40P01") return failure::retry;
+    // Class 08: connection exception; 57P01..57P03: shutdown, crash, cannot connect now.
+    if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03")
+        return failure::connection;
+    if (e.get_error_category() == soci::soci_error::connection_error) return failure::connection;
+    return failure::other;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row mapping. Column lists are constants; every value travels through use()/into().
+
+// The columns of meeting_fields, shared by meetings and series, in bind order.
+constexpr const char* field_columns[] = {
+    "type",     "title",      "description",     "theme",    "all_day",   "start_local",
+    "end_local", "time_zone", "start_utc",       "end_utc",  "venue_id",  "location",
+    "online_url", "organisation_id", "capacity", "registration_deadline_utc", "status"};
+
+std::string field_list(const char* prefix) {
+    std::string out;
+    for (const char* c : field_columns) {
+        if (!out.empty()) out += ", ";
+        out += prefix;
+        out += c;
+    }
+    return out;
+}
+
+std::string field_assignments() {
+    std::string out;
+    int i = 0;
+    for (const char* c : field_columns) {
+        if (!out.empty()) out += ", ";
+        out += std::string(c) + " = :f" + std::to_string(++i);
+    }
+    return out;
+}
+
+std::string field_placeholders() {
+    std::string out;
+    for (std::size_t i = 0; i < std::size(field_columns); ++i) {
+        if (i) out += ", ";
+        out += ":f" + std::to_string(i + 1);
+    }
+    return out;
+}
+
+void bind_fields(stmt& s, const meeting_fields& f) {
+    s.use(f.type).use(f.title).use(f.description).use(f.theme).use(f.all_day);
+    s.use(f.start_local).use(f.end_local).use(f.time_zone);
+    s.use(static_cast<long long>(f.start_utc)).use(static_cast<long long>(f.end_utc));
+    s.use(f.venue_id).use(f.location).use(f.online_url).use(static_cast<long long>(f.organisation_id));
+    s.use(f.capacity).use(f.registration_deadline_utc).use(f.status);
+}
+
+struct fields_row {
+    std::string type, title, description, theme;
+    int all_day = 0;
+    std::string start_local, end_local, time_zone;
+    long long start_utc = 0, end_utc = 0;
+    nullable<long long> venue_id;
+    std::string location, online_url;
+    long long organisation_id = 0;
+    nullable<int> capacity;
+    nullable<long long> registration_deadline_utc;
+    std::string status;
+
+    void into(stmt& s) {
+        s.into(type).into(title).into(description).into(theme).into(all_day);
+        s.into(start_local).into(end_local).into(time_zone).into(start_utc).into(end_utc);
+        s.into(venue_id).into(location).into(online_url).into(organisation_id);
+        s.into(capacity).into(registration_deadline_utc).into(status);
+    }
+    void to(meeting_fields& f) const {
+        f.type = type;
+        f.title = title;
+        f.description = description;
+        f.theme = theme;
+        f.all_day = all_day != 0;
+        f.start_local = start_local;
+        f.end_local = end_local;
+        f.time_zone = time_zone;
+        f.start_utc = start_utc;
+        f.end_utc = end_utc;
+        f.venue_id = venue_id.get();
+        f.location = location;
+        f.online_url = online_url;
+        f.organisation_id = organisation_id;
+        f.capacity = capacity.get();
+        f.registration_deadline_utc = registration_deadline_utc.get();
+        f.status = status;
+    }
+};
+
+const std::string meeting_select =
+    "SELECT m.id, m.uid, m.sequence, m.series_id, m.recurrence_id, m.overridden, m.created_at, "
+    "m.updated_at, " + field_list("m.") + " FROM meetings m";
+
+struct meeting_row {
+    long long id = 0;
+    std::string uid;
+    int sequence = 0;
+    nullable<long long> series_id;
+    std::string recurrence_id;
+    int overridden = 0;
+    long long created_at = 0, updated_at = 0;
+    fields_row fields;
+
+    void into(stmt& s) {
+        s.into(id).into(uid).into(sequence).into(series_id).into(recurrence_id).into(overridden);
+        s.into(created_at).into(updated_at);
+        fields.into(s);
+    }
+    meeting to_model() const {
+        meeting m;
+        fields.to(m);
+        m.id = id;
+        m.uid = uid;
+        m.sequence = sequence;
+        m.series_id = series_id.get();
+        m.recurrence_id = recurrence_id;
+        m.overridden = overridden != 0;
+        m.created_at = created_at;
+        m.updated_at = updated_at;
+        return m;
+    }
+};
+
+const std::string series_select =
+    "SELECT s.id, s.uid, s.sequence, s.rrule, s.exdates, s.created_at, s.updated_at, " +
+    field_list("s.") + " FROM series s";
+
+struct series_row {
+    long long id = 0;
+    std::string uid;
+    int sequence = 0;
+    std::string rrule, exdates;
+    long long created_at = 0, updated_at = 0;
+    fields_row fields;
+
+    void into(stmt& s) {
+        s.into(id).into(uid).into(sequence).into(rrule).into(exdates).into(created_at).into(updated_at);
+        fields.into(s);
+    }
+    series to_model() const {
+        series r;
+        fields.to(r.fields);
+        r.id = id;
+        r.uid = uid;
+        r.sequence = sequence;
+        r.rrule = rrule;
+        r.exdates = split(exdates, ',');
+        r.created_at = created_at;
+        r.updated_at = updated_at;
+        return r;
+    }
+};
+
+const char* const organisation_select =
+    "SELECT id, kind, name, slug, contact_email, contact_phone, contact_public, created_at, "
+    "updated_at FROM organisations";
+
+struct organisation_row {
+    long long id = 0;
+    std::string kind, name, slug;
+    nullable<std::string> contact_email, contact_phone;
+    int contact_public = 0;
+    long long created_at = 0, updated_at = 0;
+    void into(stmt& s) {
+        s.into(id).into(kind).into(name).into(slug).into(contact_email).into(contact_phone);
+        s.into(contact_public).into(created_at).into(updated_at);
+    }
+    organisation to_model() const {
+        return organisation{id,
+                            kind,
+                            name,
+                            slug,
+                            contact_email.get(),
+                            contact_phone.get(),
+                            contact_public != 0,
+                            created_at,
+                            updated_at};
+    }
+};
+
+const char* const network_select =
+    "SELECT id, kind, name, slug, description, created_at, updated_at FROM networks";
+
+struct network_row {
+    long long id = 0;
+    std::string kind, name, slug, description;
+    long long created_at = 0, updated_at = 0;
+    void into(stmt& s) {
+        s.into(id).into(kind).into(name).into(slug).into(description).into(created_at).into(updated_at);
+    }
+    network to_model() const {
+        network n;
+        n.id = id;
+        n.kind = kind;
+        n.name = name;
+        n.slug = slug;
+        n.description = description;
+        n.created_at = created_at;
+        n.updated_at = updated_at;
+        return n;
+    }
+};
+
+const char* const venue_select =
+    "SELECT id, name, slug, address, capacity, step_free, hearing_loop, accessible_toilet, "
+    "accessibility_notes, latitude, longitude, organisation_id, shared, created_at, updated_at "
+    "FROM venues";
+
+struct venue_row {
+    long long id = 0;
+    std::string name, slug, address;
+    nullable<int> capacity;
+    int step_free = 0, hearing_loop = 0, accessible_toilet = 0;
+    std::string accessibility_notes;
+    nullable<double> latitude, longitude;
+    nullable<long long> organisation_id;
+    int shared = 0;
+    long long created_at = 0, updated_at = 0;
+    void into(stmt& s) {
+        s.into(id).into(name).into(slug).into(address).into(capacity).into(step_free);
+        s.into(hearing_loop).into(accessible_toilet).into(accessibility_notes).into(latitude);
+        s.into(longitude).into(organisation_id).into(shared).into(created_at).into(updated_at);
+    }
+    venue to_model() const {
+        venue v;
+        v.id = id;
+        v.name = name;
+        v.slug = slug;
+        v.address = address;
+        v.capacity = capacity.get();
+        v.step_free = step_free != 0;
+        v.hearing_loop = hearing_loop != 0;
+        v.accessible_toilet = accessible_toilet != 0;
+        v.accessibility_notes = accessibility_notes;
+        v.latitude = latitude.get();
+        v.longitude = longitude.get();
+        v.organisation_id = organisation_id.get();
+        v.shared = shared != 0;
+        v.created_at = created_at;
+        v.updated_at = updated_at;
+        return v;
+    }
+};
+
+const char* const token_select =
+    "SELECT id, role, name, organisation_id, created_at, revoked_at, last_used_at FROM api_tokens";
+
+struct token_row {
+    long long id = 0;
+    std::string role, name;
+    nullable<long long> organisation_id;
+    long long created_at = 0;
+    nullable<long long> revoked_at;
+    long long last_used_at = 0;
+    void into(stmt& s) {
+        s.into(id).into(role).into(name).into(organisation_id).into(created_at).into(revoked_at);
+        s.into(last_used_at);
+    }
+    api_token to_model() const {
+        api_token t;
+        t.id = id;
+        t.role = role;
+        t.name = name;
+        t.organisation_id = organisation_id.get();
+        t.created_at = created_at;
+        t.revoked_at = revoked_at.get();
+        t.last_used_at = last_used_at;
+        return t;
+    }
+};
+
+// The fields whose change raises the sequence (RFC 5546: time, place, status).
+bool time_place_or_status_changed(const meeting_fields& a, const meeting_fields& b) {
+    return a.all_day != b.all_day || a.start_local != b.start_local || a.end_local != b.end_local ||
+           a.time_zone != b.time_zone || a.start_utc != b.start_utc || a.end_utc != b.end_utc ||
+           a.venue_id != b.venue_id || a.location != b.location || a.online_url != b.online_url ||
+           a.status != b.status;
+}
+
+bool any_field_changed(const meeting_fields& a, const meeting_fields& b) {
+    return time_place_or_status_changed(a, b) || a.type != b.type || a.title != b.title ||
+           a.description != b.description || a.theme != b.theme ||
+           a.organisation_id != b.organisation_id ||
+           sorted_unique(a.network_ids) != sorted_unique(b.network_ids) || a.capacity != b.capacity ||
+           a.registration_deadline_utc != b.registration_deadline_utc || a.documents != b.documents;
+}
+
+void validate_fields(const meeting_fields& f) {
+    require_one_of("type", f.type, meeting_types);
+    require_one_of("status", f.status, meeting_statuses);
+}
+
+struct write_options {
+    bool retry_unique = false;  // a generated value (slug) collided: try again
+    bool feed_visible = true;   // raise change_counter
+};
+
+// Whether the write changed anything the feeds show; a write may clear it (idempotent no-op).
+struct write_context {
+    bool changed = true;
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+struct store::impl {
+    dialect dialect_ = dialect::sqlite;
+    std::string backend_;
+    std::string connect_;
+    store_options options_;
+    soci::connection_pool pool_;
+    // Per pool slot: healthy, suspect (another session lost its connection, so the server may
+    // have restarted: ping before use) or broken (reconnect before use). Marking every slot
+    // suspect on the first failure means one failed call after a restart, not one per session.
+    enum slot_state : int { healthy = 0, suspect = 1, broken = 2 };
+    std::unique_ptr<std::atomic<int>[]> slots_;
+    std::atomic<std::size_t> in_use_{0};
+
+    explicit impl(const store_options& o) : options_(o), pool_(std::max<std::size_t>(o.pool_size, 1)) {
+        options_.pool_size = std::max<std::size_t>(o.pool_size, 1);
+        parse_url(o.url);
+        slots_ = std::make_unique<std::atomic<int>[]>(options_.pool_size);
+        for (std::size_t i = 0; i < options_.pool_size; ++i) slots_[i] = healthy;
+        for (std::size_t i = 0; i < options_.pool_size; ++i) {
+            try {
+                pool_.at(i).open(backend_, connect_);
+                configure(pool_.at(i));
+            } catch (const soci::soci_error& e) {
+                throw unavailable(std::string("cannot connect to the database: ") + e.what());
+            }
+        }
+    }
+
+    void parse_url(const std::string& url) {
+        if (url.rfind("sqlite:", 0) == 0) {
+            std::string path = url.substr(7);
+            if (path.rfind("//", 0) == 0) path = path.substr(2);  // tolerate sqlite://PATH
+            if (path.empty()) throw std::invalid_argument("database url 'sqlite:' needs a file path");
+            if (path.find('"') != std::string::npos)
+                throw std::invalid_argument("database path must not contain '\"': " + path);
+            auto parent = std::filesystem::path(path).parent_path();
+            if (!parent.empty()) std::filesystem::create_directories(parent);
+            auto seconds = (options_.busy_timeout.count() + 999) / 1000;
+            dialect_ = dialect::sqlite;
+            backend_ = "sqlite3";
+            connect_ = "db=\"" + path + "\" timeout=" + std::to_string(seconds) + " shared_cache=false";
+        } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+            dialect_ = dialect::postgresql;
+            backend_ = "postgresql";
+            connect_ = detail::pg_conninfo(url);
+        } else {
+            throw std::invalid_argument(
+                "database url must start with 'sqlite:' or 'postgresql://' (got '" + url + "')");
+        }
+    }
+
+    void configure(soci::session& s) {
+        if (dialect_ == dialect::postgresql) {
+            // "relation already exists, skipping" and the like would go to stderr.
+            s << "SET client_min_messages = warning";
+            return;
+        }
+        // busy_timeout first: switching to WAL needs a lock another process may hold briefly.
+        s << "PRAGMA busy_timeout=" + std::to_string(options_.busy_timeout.count());
+        std::string mode;
+        s << "PRAGMA journal_mode=WAL", soci::into(mode);
+        s << "PRAGMA foreign_keys=ON";
+        s << "PRAGMA synchronous=NORMAL";
+    }
+
+    // ----- leasing -------------------------------------------------------------------------
+
+    class lease {
+    public:
+        explicit lease(impl& im) : im_(im) {
+            auto timeout = static_cast<int>(std::min<long long>(im.options_.lease_timeout.count(), INT32_MAX));
+            if (!im.pool_.try_lease(pos_, timeout))
+                throw unavailable("no database session free within " + std::to_string(timeout) + " ms");
+            ++im.in_use_;
+            int state = im.slots_[pos_].load();
+            if (state == healthy) return;
+            auto& s = im.pool_.at(pos_);
+            if (state == suspect && s.is_connected()) {
+                im.slots_[pos_] = healthy;
+                return;
+            }
+            try {
+                s.reconnect();
+                im.configure(s);
+                im.slots_[pos_] = healthy;
+            } catch (const std::exception& e) {
+                im.slots_[pos_] = broken;
+                release();
+                throw unavailable(std::string("database unreachable: ") + e.what());
+            }
+        }
+        ~lease() { release(); }
+        lease(const lease&) = delete;
+        lease& operator=(const lease&) = delete;
+
+        soci::session& session() { return im_.pool_.at(pos_); }
+        void mark_broken() {
+            for (std::size_t i = 0; i < im_.options_.pool_size; ++i) {
+                int expected = healthy;
+                im_.slots_[i].compare_exchange_strong(expected, suspect);
+            }
+            im_.slots_[pos_] = broken;
+        }
+
+    private:
+        void release() {
+            if (released_) return;
+            released_ = true;
+            --im_.in_use_;
+            im_.pool_.give_back(pos_);
+        }
+        impl& im_;
+        std::size_t pos_ = 0;
+        bool released_ = false;
+    };
+
+    // A transaction that rolls back unless committed. Writes on SQLite take the write lock up
+    // front (BEGIN IMMEDIATE) so that a read-then-write never fails on upgrade.
+    class transaction {
+    public:
+        transaction(soci::session& s, dialect d, bool write) : s_(s) {
+            s_ << (d == dialect::sqlite && write ? "BEGIN IMMEDIATE" : "BEGIN");
+        }
+        void commit() {
+            s_ << "COMMIT";
+            done_ = true;
+        }
+        ~transaction() {
+            if (done_) return;
+            try {
+                s_ << "ROLLBACK";
+            } catch (...) {
+                // The connection may be gone or the transaction already ended by the server.
+            }
+        }
+        transaction(const transaction&) = delete;
+        transaction& operator=(const transaction&) = delete;
+
+    private:
+        soci::session& s_;
+        bool done_ = false;
+    };
+
+    failure classify(lease& l, const soci::soci_error& e) {
+        failure f = dialect_ == dialect::sqlite ? classify_sqlite(e) : classify_postgresql(e);
+        if (dialect_ == dialect::postgresql && f != failure::connection) {
+            // A failure on a connection that has gone away can arrive with any state (or none).
+            if (!l.session().is_connected()) f = failure::connection;
+        }
+        if (f == failure::connection) l.mark_broken();
+        return f;
+    }
+
+    [[noreturn]] void raise(failure f, const soci::soci_error& e) {
+        switch (f) {
+        case failure::connection: throw unavailable(std::string("database connection lost: ") + e.what());
+        case failure::busy:
+        case failure::retry: throw unavailable(std::string("database busy: ") + e.what());
+        case failure::unique: throw conflict("", std::string("duplicate value: ") + e.what());
+        case failure::foreign_key: throw conflict("", std::string("still referenced: ") + e.what());
+        case failure::check: throw std::invalid_argument(std::string("value not allowed: ") + e.what());
+        case failure::other: break;
+        }
+        throw error(std::string("database error: ") + e.what());
+    }
+
+    template <class F>
+    auto write(F&& f, write_options wo = {}) {
+        lease l(*this);
+        for (int attempt = 1;; ++attempt) {
+            try {
+                transaction t(l.session(), dialect_, true);
+                write_context ctx;
+                if constexpr (std::is_void_v<std::invoke_result_t<F&, soci::session&, write_context&>>) {
+                    f(l.session(), ctx);
+                    if (wo.feed_visible && ctx.changed) bump(l.session());
+                    t.commit();
+                    return;
+                } else {
+                    auto result = f(l.session(), ctx);
+                    if (wo.feed_visible && ctx.changed) bump(l.session());
+                    t.commit();
+                    return result;
+                }
+            } catch (const soci::soci_error& e) {
+                failure k = classify(l, e);
+                bool again = (k == failure::retry || (k == failure::unique && wo.retry_unique)) &&
+                             attempt < max_write_attempts;
+                if (!again) raise(k, e);
+            }
+        }
+    }
+
+    template <class F>
+    auto read(F&& f) {
+        lease l(*this);
+        try {
+            transaction t(l.session(), dialect_, false);
+            if constexpr (std::is_void_v<std::invoke_result_t<F&, soci::session&>>) {
+                f(l.session());
+                t.commit();
+            } else {
+                auto result = f(l.session());
+                t.commit();
+                return result;
+            }
+        } catch (const soci::soci_error& e) {
+            raise(classify(l, e), e);
+        }
+    }
+
+    static void bump(soci::session& s) { s << "UPDATE change_counter SET value = value + 1 WHERE id = 1"; }
+
+    // ----- shared pieces ---------------------------------------------------------------------
+
+    bool exists(soci::session& s, const char* table, id_t id) {
+        long long n = 0;
+        stmt(s, std::string("SELECT COUNT(*) FROM ") + table + " WHERE id = :id").use(static_cast<long long>(id)).into(n).one();
+        return n > 0;
+    }
+
+    void require_organisation(soci::session& s, id_t id, const std::string& field) {
+        if (!exists(s, "organisations", id))
+            throw invalid_reference(field, "no organisation with id " + std::to_string(id));
+    }
+
+    // Checks the venue and, on PostgreSQL, locks its row until the end of the transaction so
+    // that concurrent bookings of one venue are checked one after the other.
+    void require_and_lock_venue(soci::session& s, id_t id) {
+        std::string q = "SELECT id FROM venues WHERE id = :id";
+        if (dialect_ == dialect::postgresql) q += " FOR UPDATE";
+        long long found = 0;
+        if (!stmt(s, q).use(static_cast<long long>(id)).into(found).one())
+            throw invalid_reference("venue_id", "no venue with id " + std::to_string(id));
+    }
+
+    void require_networks(soci::session& s, const std::vector<id_t>& ids) {
+        for (id_t id : ids)
+            if (!exists(s, "networks", id))
+                throw invalid_reference("network_ids", "no network with id " + std::to_string(id));
+    }
+
+    void check_fields_references(soci::session& s, const meeting_fields& f) {
+        require_organisation(s, f.organisation_id, "organisation_id");
+        if (f.venue_id) require_and_lock_venue(s, *f.venue_id);
+        require_networks(s, sorted_unique(f.network_ids));
+    }
+
+    // Other non-cancelled meetings at the venue overlapping [start, end). Meetings of
+    // `own_series` are left out: a series' occurrences are being replaced together.
+    std::vector<id_t> overlapping(soci::session& s, id_t venue_id, std::int64_t start, std::int64_t end,
+                                  id_t self, std::optional<id_t> own_series) {
+        std::string q =
+            "SELECT id FROM meetings WHERE venue_id = :v AND status <> 'cancelled' "
+            "AND start_utc < :e AND end_utc > :s AND id <> :self";
+        if (own_series) q += " AND (series_id IS NULL OR series_id <> :series)";
+        q += " ORDER BY id";
+        stmt st(s, q);
+        st.use(static_cast<long long>(venue_id)).use(static_cast<long long>(end)).use(static_cast<long long>(start));
+        st.use(static_cast<long long>(self));
+        if (own_series) st.use(static_cast<long long>(*own_series));
+        long long id = 0;
+        st.into(id);
+        std::vector<id_t> ids;
+        while (st.next()) ids.push_back(id);
+        return ids;
+    }
+
+    void check_overlap(soci::session& s, const meeting_fields& f, std::int64_t start, std::int64_t end,
+                       id_t self, std::optional<id_t> own_series, venue_overlap overlap) {
+        if (overlap == venue_overlap::allow || !f.venue_id || f.status == "cancelled") return;
+        auto ids = overlapping(s, *f.venue_id, start, end, self, own_series);
+        if (!ids.empty()) {
+            std::string list;
+            for (auto id : ids) list += (list.empty() ? "" : ", ") + std::to_string(id);
+            throw venue_conflict(ids, "venue " + std::to_string(*f.venue_id) +
+                                          " is already booked at that time by meeting(s) " + list);
+        }
+    }
+
+    // A slug free in `table`: base, else base-2, base-3, ... On PostgreSQL, generated slugs of
+    // one table are serialised by an advisory lock held to the end of the transaction.
+    std::string free_slug(soci::session& s, const char* table, int table_key, const std::string& base) {
+        if (dialect_ == dialect::postgresql)
+            s << "SELECT pg_advisory_xact_lock(" + std::to_string(slug_lock_key_base + table_key) + ")";
+        std::set<std::string> taken;
+        std::string slug;
+        stmt st(s, std::string("SELECT slug FROM ") + table + " WHERE slug = :b OR slug LIKE :p ESCAPE '\\'");
+        st.use(base).use(like_pattern(base + "-").substr(1)).into(slug);
+        while (st.next()) taken.insert(slug);
+        if (!taken.count(base)) return base;
+        for (int n = 2;; ++n) {
+            auto candidate = base + "-" + std::to_string(n);
+            if (!taken.count(candidate)) return candidate;
+        }
+    }
+
+    bool slug_taken(soci::session& s, const char* table, const std::string& slug, id_t except) {
+        long long n = 0;
+        stmt(s, std::string("SELECT COUNT(*) FROM ") + table + " WHERE slug = :s AND id <> :id")
+            .use(slug)
+            .use(static_cast<long long>(except))
+            .into(n)
+            .one();
+        return n > 0;
+    }
+
+    // The slug to store: explicit ones must be free; empty ones are generated from the name.
+    std::string choose_slug(soci::session& s, const char* table, int table_key, const std::string& wanted,
+                            const std::string& name, id_t self) {
+        if (wanted.empty()) return free_slug(s, table, table_key, slugify(name));
+        if (slug_taken(s, table, wanted, self)) throw conflict("slug", "slug '" + wanted + "' is taken");
+        return wanted;
+    }
+
+    // Link tables: meeting_networks/series_networks and meeting_documents/series_documents.
+    void write_links(soci::session& s, const char* owner, id_t id, const meeting_fields& f) {
+        std::string nets = std::string(owner) + "_networks";
+        std::string docs = std::string(owner) + "_documents";
+        std::string col = std::string(owner) + "_id";
+        stmt(s, "DELETE FROM " + nets + " WHERE " + col + " = :id").use(static_cast<long long>(id)).run();
+        stmt(s, "DELETE FROM " + docs + " WHERE " + col + " = :id").use(static_cast<long long>(id)).run();
+        for (id_t n : sorted_unique(f.network_ids))
+            stmt(s, "INSERT INTO " + nets + " (" + col + ", network_id) VALUES (:a, :b)")
+                .use(static_cast<long long>(id))
+                .use(static_cast<long long>(n))
+                .run();
+        int order = 0;
+        for (const auto& d : f.documents)
+            stmt(s, "INSERT INTO " + docs + " (" + col + ", sort_order, title, url) VALUES (:a, :b, :c, :d)")
+                .use(static_cast<long long>(id))
+                .use(order++)
+                .use(d.title)
+                .use(d.url)
+                .run();
+    }
+
+    // Loads network ids and documents of many owners with one query each.
+    template <class T>
+    void load_links(soci::session& s, const char* owner, std::vector<T*>& items) {
+        if (items.empty()) return;
+        std::unordered_map<id_t, meeting_fields*> by_id;
+        for (T* item : items) {
+            meeting_fields* f = nullptr;
+            if constexpr (std::is_same_v<T, series>)
+                f = &item->fields;
+            else
+                f = item;
+            f->network_ids.clear();
+            f->documents.clear();
+            by_id[item->id] = f;
+        }
+        std::string col = std::string(owner) + "_id";
+        std::string in = placeholders(items.size());
+        {
+            stmt st(s, "SELECT " + col + ", network_id FROM " + owner + "_networks WHERE " + col + " IN (" +
+                           in + ") ORDER BY " + col + ", network_id");
+            for (T* item : items) st.use(static_cast<long long>(item->id));
+            long long owner_id = 0, network_id = 0;
+            st.into(owner_id).into(network_id);
+            while (st.next()) by_id[owner_id]->network_ids.push_back(network_id);
+        }
+        {
+            stmt st(s, "SELECT " + col + ", title, url FROM " + owner + "_documents WHERE " + col + " IN (" + in +
+                           ") ORDER BY " + col + ", sort_order");
+            for (T* item : items) st.use(static_cast<long long>(item->id));
+            long long owner_id = 0;
+            std::string title, url;
+            st.into(owner_id).into(title).into(url);
+            while (st.next()) by_id[owner_id]->documents.push_back(document_link{title, url});
+        }
+    }
+
+    std::optional<meeting> load_meeting(soci::session& s, const std::string& where, long long key_id,
+                                        const std::string* key_text) {
+        stmt st(s, meeting_select + " WHERE " + where);
+        if (key_text)
+            st.use(*key_text);
+        else
+            st.use(key_id);
+        meeting_row row;
+        row.into(st);
+        if (!st.one()) return std::nullopt;
+        meeting m = row.to_model();
+        std::vector<meeting*> one{&m};
+        load_links(s, "meeting", one);
+        return m;
+    }
+
+    std::optional<meeting> meeting_by_id(soci::session& s, id_t id) {
+        return load_meeting(s, "m.id = :id", id, nullptr);
+    }
+
+    std::optional<series> series_by_id(soci::session& s, id_t id) {
+        stmt st(s, series_select + " WHERE s.id = :id");
+        st.use(static_cast<long long>(id));
+        series_row row;
+        row.into(st);
+        if (!st.one()) return std::nullopt;
+        series r = row.to_model();
+        std::vector<series*> one{&r};
+        load_links(s, "series", one);
+        return r;
+    }
+
+    id_t insert_meeting(soci::session& s, const meeting& m) {
+        stmt st(s,
+                "INSERT INTO meetings (uid, sequence, series_id, recurrence_id, overridden, created_at, updated_at, " +
+                    field_list("") + ") VALUES (:u, :q, :s, :r, :o, :c, :m, " + field_placeholders() +
+                    ") RETURNING id");
+        st.use(m.uid).use(m.sequence).use(m.series_id).use(m.recurrence_id).use(m.overridden);
+        st.use(static_cast<long long>(m.created_at)).use(static_cast<long long>(m.updated_at));
+        bind_fields(st, m);
+        long long id = 0;
+        st.into(id);
+        st.one();
+        write_links(s, "meeting", id, m);
+        return id;
+    }
+
+    void update_meeting_row(soci::session& s, const meeting& m) {
+        stmt st(s, "UPDATE meetings SET sequence = :q, overridden = :o, updated_at = :m, " + field_assignments() +
+                       " WHERE id = :id");
+        st.use(m.sequence).use(m.overridden).use(static_cast<long long>(m.updated_at));
+        bind_fields(st, m);
+        st.use(static_cast<long long>(m.id));
+        st.run();
+        write_links(s, "meeting", m.id, m);
+    }
+
+    // An occurrence of series `sr` as the template makes it.
+    static meeting occurrence_meeting(const series& sr, const occurrence& o) {
+        meeting m;
+        static_cast<meeting_fields&>(m) = sr.fields;
+        m.start_local = o.start_local;
+        m.end_local = o.end_local;
+        m.start_utc = o.start_utc;
+        m.end_utc = o.end_utc;
+        m.uid = sr.uid;
+        m.series_id = sr.id;
+        m.recurrence_id = o.recurrence_id;
+        return m;
+    }
+
+    template <class T, class Row>
+    page<T> list_named(soci::session& s, const std::string& select, const char* name_column,
+                       const char* kind_column, const char* organisation_condition, const name_filter& f) {
+        std::string q = select;
+        std::vector<std::string> conditions;
+        struct bound {
+            std::optional<long long> i;
+            std::string t;
+        };
+        std::vector<bound> binds;
+        if (!f.q.empty()) {
+            conditions.push_back(std::string("LOWER(") + name_column + ") LIKE LOWER(:q) ESCAPE '\\'");
+            binds.push_back({std::nullopt, like_pattern(f.q)});
+        }
+        if (f.kind && kind_column) {
+            conditions.push_back(std::string(kind_column) + " = :k");
+            binds.push_back({std::nullopt, *f.kind});
+        }
+        if (f.organisation_id && organisation_condition) {
+            conditions.push_back(organisation_condition);
+            binds.push_back({static_cast<long long>(*f.organisation_id), {}});
+        }
+        if (f.after) {
+            conditions.push_back("id > :after");
+            binds.push_back({static_cast<long long>(f.after->id), {}});
+        }
+        for (std::size_t i = 0; i < conditions.size(); ++i) q += (i ? " AND " : " WHERE ") + conditions[i];
+        int limit = clamp_limit(f.limit);
+        q += " ORDER BY id LIMIT :limit";
+        stmt st(s, q);
+        for (auto& b : binds) {
+            if (b.i)
+                st.use(*b.i);
+            else
+                st.use(b.t);
+        }
+        st.use(static_cast<long long>(limit) + 1);
+        Row row;
+        row.into(st);
+        page<T> p;
+        while (st.next()) p.items.push_back(row.to_model());
+        if (static_cast<int>(p.items.size()) > limit) {
+            p.items.resize(limit);
+            p.next = cursor{p.items.back().id, p.items.back().id};
+        }
+        return p;
+    }
+
+    void load_owners(soci::session& s, std::vector<network*> nets) {
+        if (nets.empty()) return;
+        std::unordered_map<id_t, network*> by_id;
+        for (auto* n : nets) {
+            n->organisation_ids.clear();
+            by_id[n->id] = n;
+        }
+        stmt st(s, "SELECT network_id, organisation_id FROM network_organisations WHERE network_id IN (" +
+                       placeholders(nets.size()) + ") ORDER BY network_id, organisation_id");
+        for (auto* n : nets) st.use(static_cast<long long>(n->id));
+        long long nid = 0, oid = 0;
+        st.into(nid).into(oid);
+        while (st.next()) by_id[nid]->organisation_ids.push_back(oid);
+    }
+
+    void write_owners(soci::session& s, id_t network_id, const std::vector<id_t>& owners) {
+        stmt(s, "DELETE FROM network_organisations WHERE network_id = :id").use(static_cast<long long>(network_id)).run();
+        for (id_t o : owners)
+            stmt(s, "INSERT INTO network_organisations (network_id, organisation_id) VALUES (:n, :o)")
+                .use(static_cast<long long>(network_id))
+                .use(static_cast<long long>(o))
+                .run();
+    }
+
+    std::optional<network> network_where(soci::session& s, const std::string& where, long long id,
+                                         const std::string* text) {
+        stmt st(s, std::string(network_select) + " WHERE " + where);
+        if (text)
+            st.use(*text);
+        else
+            st.use(id);
+        network_row row;
+        row.into(st);
+        if (!st.one()) return std::nullopt;
+        network n = row.to_model();
+        load_owners(s, {&n});
+        return n;
+    }
+
+    int current_version(soci::session& s) {
+        long long n = 0;
+        if (dialect_ == dialect::sqlite)
+            s << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'", soci::into(n);
+        else
+            s << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+                 "AND table_name = 'schema_version'",
+                soci::into(n);
+        if (n == 0) return 0;
+        int v = 0;
+        s << "SELECT COALESCE(MAX(version), 0) FROM schema_version", soci::into(v);
+        return v;
+    }
+};
+
+// ---------------------------------------------------------------------------------------------
+
+store::store(const store_options& options) : impl_(std::make_unique<impl>(options)) {}
+store::~store() = default;
+
+bool store::is_postgresql() const { return impl_->dialect_ == dialect::postgresql; }
+std::size_t store::pool_in_use() const { return impl_->in_use_.load(); }
+std::size_t store::pool_size() const { return impl_->options_.pool_size; }
+
+void store::ping() {
+    impl_->read([](soci::session& s) {
+        int one = 0;
+        s << "SELECT 1", soci::into(one);
+    });
+}
+
+int store::migrate() {
+    auto& im = *impl_;
+    std::string_view dialect_name = im.dialect_ == dialect::sqlite ? "sqlite" : "postgresql";
+    std::vector<detail::migration> mine;
+    for (const auto& m : detail::embedded_migrations())
+        if (m.dialect == dialect_name) mine.push_back(m);
+    std::sort(mine.begin(), mine.end(), [](auto& a, auto& b) { return a.version < b.version; });
+
+    // One transaction per migration. Each starts by taking the migration lock (BEGIN IMMEDIATE
+    // on SQLite, an advisory lock on PostgreSQL) and re-reading the version, so two processes
+    // migrating at once apply each migration exactly once.
+    auto step = [&](const detail::migration* m) {
+        return im.write(
+            [&](soci::session& s, write_context&) {
+                if (im.dialect_ == dialect::postgresql)
+                    s << "SELECT pg_advisory_xact_lock(" + std::to_string(migration_lock_key) + ")";
+                s << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                     "name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+                int version = im.current_version(s);
+                if (!m || m->version <= version) return version;
+                for (const auto& sql : split_statements(m->sql)) s << sql;
+                std::string name(m->name);
+                stmt(s, "INSERT INTO schema_version (version, name, applied_at) VALUES (:v, :n, :t)")
+                    .use(m->version)
+                    .use(name)
+                    .use(static_cast<long long>(now_unix()))
+                    .run();
+                return m->version;
+            },
+            {.retry_unique = false, .feed_visible = false});
+    };
+    int version = step(nullptr);
+    for (const auto& m : mine)
+        if (m.version > version) version = std::max(version, step(&m));
+    return version;
+}
+
+int store::schema_version() {
+    return impl_->read([&](soci::session& s) { return impl_->current_version(s); });
+}
+
+std::int64_t store::change_counter() {
+    return impl_->read([](soci::session& s) {
+        long long v = 0;
+        s << "SELECT value FROM change_counter WHERE id = 1", soci::into(v);
+        return static_cast<std::int64_t>(v);
+    });
+}
+
+// ----- organisations ---------------------------------------------------------------------------
+
+organisation store::create_organisation(organisation o) {
+    require_one_of("kind", o.kind, organisation_kinds);
+    auto& im = *impl_;
+    bool generated = o.slug.empty();
+    return im.write(
+        [&](soci::session& s, write_context&) {
+            organisation r = o;
+            r.slug = im.choose_slug(s, "organisations", 1, o.slug, o.name, 0);
+            r.created_at = r.updated_at = now_unix();
+            stmt st(s,
+                    "INSERT INTO organisations (kind, name, slug, contact_email, contact_phone, contact_public, "
+                    "created_at, updated_at) VALUES (:k, :n, :s, :e, :p, :c, :ca, :ua) RETURNING id");
+            st.use(r.kind).use(r.name).use(r.slug).use(r.contact_email).use(r.contact_phone).use(r.contact_public);
+            st.use(static_cast<long long>(r.created_at)).use(static_cast<long long>(r.updated_at));
+            long long id = 0;
+            st.into(id).one();
+            r.id = id;
+            return r;
+        },
+        {.retry_unique = generated});
+}
+
+std::optional<organisation> store::find_organisation(id_t id) {
+    return impl_->read([&](soci::session& s) -> std::optional<organisation> {
+        stmt st(s, std::string(organisation_select) + " WHERE id = :id");
+        st.use(static_cast<long long>(id));
+        organisation_row row;
+        row.into(st);
+        if (!st.one()) return std::nullopt;
+        return row.to_model();
+    });
+}
+
+std::optional<organisation> store::find_organisation_by_slug(const std::string& slug) {
+    return impl_->read([&](soci::session& s) -> std::optional<organisation> {
+        stmt st(s, std::string(organisation_select) + " WHERE slug = :s");
+        st.use(slug);
+        organisation_row row;
+        row.into(st);
+        if (!st.one()) return std::nullopt;
+        return row.to_model();
+    });
+}
+
+organisation store::update_organisation(const organisation& o) {
+    require_one_of("kind", o.kind, organisation_kinds);
+    auto& im = *impl_;
+    return im.write([&](soci::session& s, write_context&) {
+        stmt find(s, std::string(organisation_select) + " WHERE id = :id");
+        find.use(static_cast<long long>(o.id));
+        organisation_row row;
+        row.into(find);
+        if (!find.one()) throw not_found("no organisation with id " + std::to_string(o.id));
+        organisation r = o;
+        r.created_at = row.created_at;
+        r.updated_at = now_unix();
+        // An empty slug keeps the stored one: links to the organisation stay valid.
+        r.slug = o.slug.empty() ? row.slug : im.choose_slug(s, "organisations", 1, o.slug, o.name, o.id);
+        stmt st(s,
+                "UPDATE organisations SET kind = :k, name = :n, slug = :s, contact_email = :e, "
+                "contact_phone = :p, contact_public = :c, updated_at = :u WHERE id = :id");
+        st.use(r.kind).use(r.name).use(r.slug).use(r.contact_email).use(r.contact_phone).use(r.contact_public);
+        st.use(static_cast<long long>(r.updated_at)).use(static_cast<long long>(r.id));
+        st.run();
+        return r;
+    });
+}
+
+void store::delete_organisation(id_t id) {
+    auto& im = *impl_;
+    im.write([&](soci::session& s, write_context&) {
+        if (!im.exists(s, "organisations", id)) throw not_found("no organisation with id " + std::to_string(id));
+        long long meetings = 0, series_n = 0, venues = 0;
+        stmt(s, "SELECT COUNT(*) FROM meetings WHERE organisation_id = :id").use(static_cast<long long>(id)).into(meetings).one();
+        stmt(s, "SELECT COUNT(*) FROM series WHERE organisation_id = :id").use(static_cast<long long>(id)).into(series_n).one();
+        stmt(s, "SELECT COUNT(*) FROM venues WHERE organisation_id = :id").use(static_cast<long long>(id)).into(venues).one();
+        if (meetings + series_n + venues > 0)
+            throw conflict("", "organisation " + std::to_string(id) + " is still referenced by " +
+                                   std::to_string(meetings) + " meeting(s), " + std::to_string(series_n) +
+                                   " series and " + std::to_string(venues) + " venue(s)");
+        stmt(s, "DELETE FROM organisations WHERE id = :id").use(static_cast<long long>(id)).run();
+    });
+}
+
+page<organisation> store::list_organisations(const name_filter& f) {
+    return impl_->read([&](soci::session& s) {
+        // organisation_id is meaningless for organisations and ignored.
+        return impl_->list_named<organisation, organisation_row>(s, organisation_select, "name", "kind", nullptr, f);
+    });
+}
+
+// ----- networks --------------------------------------------------------------------------------
+
+network store::create_network(network n) {
+    require_one_of("kind", n.kind, network_kinds);
+    auto& im = *impl_;
+    bool generated = n.slug.empty();
+    return im.write(
+        [&](soci::session& s, write_context&) {
+            network r = n;
+            r.organisation_ids = sorted_unique(n.organisation_ids);
+            for (id_t o : r.organisation_ids) im.require_organisation(s, o, "organisation_ids");
+            r.slug = im.choose_slug(s, "networks", 2, n.slug, n.name, 0);
+            r.created_at = r.updated_at = now_unix();
+            stmt st(s,
+                    "INSERT INTO networks (kind, name, slug, description, created_at, updated_at) "
+                    "VALUES (:k, :n, :s, :d, :c, :u) RETURNING id");
+            st.use(r.kind).use(r.name).use(r.slug).use(r.description);
+            st.use(static_cast<long long>(r.created_at)).use(static_cast<long long>(r.updated_at));
+            long long id = 0;
+            st.into(id).one();
+            r.id = id;
+            im.write_owners(s, r.id, r.organisation_ids);
+            return r;
+        },
+        {.retry_unique = generated});
+}
+
+std::optional<network> store::find_network(id_t id) {
+    return impl_->read([&](soci::session& s) { return impl_->network_where(s, "id = :id", id, nullptr); });
+}
+
+std::optional<network> store::find_network_by_slug(const std::string& slug) {
+    return impl_->read([&](soci::session& s) { return impl_->network_where(s, "slug = :s", 0, &slug); });
+}
+
+network store::update_network(const network& n) {
+    require_one_of("kind", n.kind, network_kinds);
+    auto& im = *impl_;
+    return im.write([&](soci::session& s, write_context&) {
+        auto old = im.network_where(s, "id = :id", n.id, nullptr);
+        if (!old) throw not_found("no network with id " + std::to_string(n.id));
+        network r = n;
+        r.organisation_ids = sorted_unique(n.organisation_ids);
+        for (id_t o : r.organisation_ids) im.require_organisation(s, o, "organisation_ids");
+        r.slug = n.slug.empty() ? old->slug : im.choose_slug(s, "networks", 2, n.slug, n.name, n.id);
+        r.created_at = old->created_at;
+        r.updated_at = now_unix();
+        stmt st(s, "UPDATE networks SET kind = :k, name = :n, slug = :s, description = :d, updated_at = :u WHERE id = :id");
+        st.use(r.kind).use(r.name).use(r.slug).use(r.description);
+        st.use(static_cast<long long>(r.updated_at)).use(static_cast<long long>(r.id));
+        st.run();
+        im.write_owners(s, r.id, r.organisation_ids);
+        return r;
+    });
+}
+
+void store::delete_network(id_t id) {
+    auto& im = *impl_;
+    im.write([&](soci::session& s, write_context&) {
+        // Links from meetings, series and owners go with it (ON DELETE CASCADE).
+        if (stmt(s, "DELETE FROM networks WHERE id = :id").use(static_cast<long long>(id)).run() == 0)
+            throw not_found("no network with id " + std::to_string(id));
+    });
+}
+
+page<network> store::list_networks(const name_filter& f) {
+    auto& im = *impl_;
+    return im.read([&](soci::session& s) {
+        auto p = im.list_named<network, network_row>(
+            s, network_select, "name", "kind",
+            "id IN (SELECT network_id FROM network_organisations WHERE organisation_id = :o)", f);
+        std::vector<network*> items;
+        for (auto& n : p.items) items.push_back(&n);
+        im.load_owners(s, items);
+        return p;
+    });
+}
+
+// ----- venues ----------------------------------------------------------------------------------
+
+namespace {
+void bind_venue(stmt& st, const venue& v) {
+    st.use(v.name).use(v.slug).use(v.address).use(v.capacity).use(v.step_free).use(v.hearing_loop);
+    st.use(v.accessible_toilet).use(v.accessibility_notes).use(v.latitude).use(v.longitude);
+    st.use(v.organisation_id).use(v.shared);
+}
+}  // namespace
+
+venue store::create_venue(venue v) {
+    auto& im = *impl_;
+    bool generated = v.slug.empty();
+    return im.write(
+        [&](soci::session& s, write_context&) {
+            venue r = v;
+            if (r.organisation_id) im.require_organisation(s, *r.organisation_id, "organisation_id");
+            r.slug = im.choose_slug(s, "venues", 3, v.slug, v.name, 0);
+            r.created_at = r.updated_at = now_unix();
+            stmt st(s,
+                    "INSERT INTO venues (name, slug, address, capacity, step_free, hearing_loop, accessible_toilet, "
+                    "accessibility_notes, latitude, longitude, organisation_id, shared, created_at, updated_at) "
+                    "VALUES (:a, :b, :c, :d, :e, :f, :g, :h, :i, :j, :k, :l, :m, :n) RETURNING id");
+            bind_venue(st, r);
+            st.use(static_cast<long long>(r.created_at)).use(static_cast<long long>(r.updated_at));
+            long long id = 0;
+            st.into(id).one();
+            r.id = id;
+            return r;
+        },
+        {.retry_unique = generated});
+}
+
+std::optional<venue> store::find_venue(id_t id) {
+    return impl_->read([&](soci::session& s) -> std::optional<venue> {
+        stmt st(s, std::string(venue_select) + " WHERE id = :id");
+        st.use(static_cast<long long>(id));
+        venue_row row;
+        row.into(st);
+        if (!st.one()) return std::nullopt;
+        return row.to_model();
+    });
+}
+
+std::optional<venue> store::find_venue_by_slug(const std::string& slug) {
+    return impl_->read([&](soci::session& s) -> std::optional<venue> {
+        stmt st(s, std::string(venue_select) + " WHERE slug = :s");
+        st.use(slug);
+        venue_row row;
+        row.into(st);
+        if (!st.one()) return std::nullopt;
+        return row.to_model();
+    });
+}
+
+venue store::update_venue(const venue& v) {
+    auto& im = *impl_;
+    return im.write([&](soci::session& s, write_context&) {
+        stmt find(s, std::string(venue_select) + " WHERE id = :id");
+        find.use(static_cast<long long>(v.id));
+        venue_row row;
+        row.into(find);
+        if (!find.one()) throw not_found("no venue with id " + std::to_string(v.id));
+        venue r = v;
+        if (r.organisation_id) im.require_organisation(s, *r.organisation_id, "organisation_id");
+        r.slug = v.slug.empty() ? row.slug : im.choose_slug(s, "venues", 3, v.slug, v.name, v.id);
+        r.created_at = row.created_at;
+        r.updated_at = now_unix();
+        stmt st(s,
+                "UPDATE venues SET name = :a, slug = :b, address = :c, capacity = :d, step_free = :e, "
+                "hearing_loop = :f, accessible_toilet = :g, accessibility_notes = :h, latitude = :i, "
+                "longitude = :j, organisation_id = :k, shared = :l, updated_at = :m WHERE id = :id");
+        bind_venue(st, r);
+        st.use(static_cast<long long>(r.updated_at)).use(static_cast<long long>(r.id));
+        st.run();
+        return r;
+    });
+}
+
+void store::delete_venue(id_t id) {
+    auto& im = *impl_;
+    im.write([&](soci::session& s, write_context&) {
+        if (!im.exists(s, "venues", id)) throw not_found("no venue with id " + std::to_string(id));
+        long long meetings = 0, series_n = 0;
+        stmt(s, "SELECT COUNT(*) FROM meetings WHERE venue_id = :id").use(static_cast<long long>(id)).into(meetings).one();
+        stmt(s, "SELECT COUNT(*) FROM series WHERE venue_id = :id").use(static_cast<long long>(id)).into(series_n).one();
+        if (meetings + series_n > 0)
+            throw conflict("", "venue " + std::to_string(id) + " is used by " + std::to_string(meetings) +
+                                   " meeting(s) and " + std::to_string(series_n) + " series");
+        stmt(s, "DELETE FROM venues WHERE id = :id").use(static_cast<long long>(id)).run();
+    });
+}
+
+page<venue> store::list_venues(const name_filter& f) {
+    return impl_->read([&](soci::session& s) {
+        // Venues have no kind; the filter's kind is ignored.
+        return impl_->list_named<venue, venue_row>(s, venue_select, "name", nullptr, "organisation_id = :o", f);
+    });
+}
+
+// ----- meetings --------------------------------------------------------------------------------
+
+meeting store::create_meeting(meeting m, venue_overlap overlap) {
+    validate_fields(m);
+    auto& im = *impl_;
+    return im.write([&](soci::session& s, write_context&) {
+        im.check_fields_references(s, m);
+        im.check_overlap(s, m, m.start_utc, m.end_utc, 0, std::nullopt, overlap);
+        meeting r = m;
+        r.network_ids = sorted_unique(m.network_ids);
+        if (r.uid.empty()) r.uid = random_uid();
+        r.sequence = 0;
+        // A standalone meeting; occurrences are made through the series calls.
+        r.series_id.reset();
+        r.recurrence_id.clear();
+        r.overridden = false;
+        r.created_at = r.updated_at = now_unix();
+        r.id = im.insert_meeting(s, r);
+        return r;
+    });
+}
+
+std::optional<meeting> store::find_meeting(id_t id) {
+    return impl_->read([&](soci::session& s) { return impl_->meeting_by_id(s, id); });
+}
+
+std::optional<meeting> store::find_meeting_by_uid(const std::string& uid) {
+    return impl_->read(
+        [&](soci::session& s) { return impl_->load_meeting(s, "m.uid = :u AND m.series_id IS NULL", 0, &uid); });
+}
+
+meeting store::update_meeting(const meeting& m, venue_overlap overlap) {
+    validate_fields(m);
+    auto& im = *impl_;
+    return im.write([&](soci::session& s, write_context&) {
+        auto old = im.meeting_by_id(s, m.id);
+        if (!old) throw not_found("no meeting with id " + std::to_string(m.id));
+        im.check_fields_references(s, m);
+        im.check_overlap(s, m, m.start_utc, m.end_utc, m.id, std::nullopt, overlap);
+        meeting r = *old;
+        static_cast<meeting_fields&>(r) = m;
+        r.network_ids = sorted_unique(m.network_ids);
+        if (time_place_or_status_changed(*old, m)) r.sequence = old->sequence + 1;
+        if (old->series_id && any_field_changed(*old, m)) r.overridden = true;
+        r.updated_at = now_unix();
+        im.update_meeting_row(s, r);
+        return r;
+    });
+}
+
+meeting store::cancel_meeting(id_t id) {
+    auto& im = *impl_;
+    return im.write([&](soci::session& s, write_context& ctx) {
+        auto old = im.meeting_by_id(s, id);
+        if (!old) throw not_found("no meeting with id " + std::to_string(id));
+        if (old->status == "cancelled") {
+            ctx.changed = false;
+            return *old;
+        }
+        meeting r = *old;
+        r.status = "cancelled";
+        r.sequence = old->sequence + 1;
+        if (r.series_id) r.overridden = true;  // else update_series would bring it back
+        r.updated_at = now_unix();
+        stmt(s, "UPDATE meetings SET status = 'cancelled', sequence = :q, overridden = :o, updated_at = :u WHERE id = :id")
+            .use(r.sequence)
+            .use(r.overridden)
+            .use(static_cast<long long>(r.updated_at))
+            .use(static_cast<long long>(id))
+            .run();
+        return r;
+    });
+}
+
+void store::delete_meeting(id_t id) {
+    auto& im = *impl_;
+    im.write([&](soci::session& s, write_context&) {
+        long long found = 0;
+        nullable<long long> series_id;
+        std::string recurrence_id;
+        if (!stmt(s, "SELECT id, series_id, recurrence_id FROM meetings WHERE id = :id")
+                 .use(static_cast<long long>(id))
+                 .into(found)
+                 .into(series_id)
+                 .into(recurrence_id)
+                 .one())
+            throw not_found("no meeting with id " + std::to_string(id));
+        if (auto sid = series_id.get()) {
+            std::string exdates;
+            stmt(s, "SELECT exdates FROM series WHERE id = :id").use(*sid).into(exdates).one();
+            auto list = split(exdates, ',');
+            if (std::find(list.begin(), list.end(), recurrence_id) == list.end()) list.push_back(recurrence_id);
+            std::sort(list.begin(), list.end());
+            stmt(s, "UPDATE series SET exdates = :e, sequence = sequence + 1, updated_at = :u WHERE id = :id")
+                .use(join(list, ','))
+                .use(static_cast<long long>(now_unix()))
+                .use(*sid)
+                .run();
+        }
+        stmt(s, "DELETE FROM meetings WHERE id = :id").use(static_cast<long long>(id)).run();
+    });
+}
+
+page<meeting> store::list_meetings(const meeting_filter& f) {
+    auto& im = *impl_;
+    return im.read([&](soci::session& s) {
+        // The WHERE clause is assembled from fixed fragments; every value is bound in order.
+        std::vector<std::string> conditions;
+        std::vector<long long> ints;
+        std::vector<std::string> texts;
+        std::vector<char> kinds;  // 'i' or 't', the bind order
+        int n = 0;
+        auto ph = [&] { return ":p" + std::to_string(++n); };
+        auto bind_int = [&](long long v) {
+            ints.push_back(v);
+            kinds.push_back('i');
+            return ph();
+        };
+        auto bind_text = [&](const std::string& v) {
+            texts.push_back(v);
+            kinds.push_back('t');
+            return ph();
+        };
+        if (f.from_utc) conditions.push_back("m.end_utc > " + bind_int(*f.from_utc));
+        if (f.to_utc) conditions.push_back("m.start_utc < " + bind_int(*f.to_utc));
+        auto in_list = [&](const char* column, const std::vector<std::string>& values) {
+            std::string c = std::string(column) + " IN (";
+            for (std::size_t i = 0; i < values.size(); ++i) c += (i ? ", " : "") + bind_text(values[i]);
+            conditions.push_back(c + ")");
+        };
+        if (!f.types.empty()) in_list("m.type", f.types);
+        if (!f.statuses.empty()) in_list("m.status", f.statuses);
+        if (f.network_id)
+            conditions.push_back(
+                "EXISTS (SELECT 1 FROM meeting_networks mn WHERE mn.meeting_id = m.id AND mn.network_id = " +
+                bind_int(*f.network_id) + ")");
+        if (f.organisation_id) conditions.push_back("m.organisation_id = " + bind_int(*f.organisation_id));
+        if (f.venue_id) conditions.push_back("m.venue_id = " + bind_int(*f.venue_id));
+        if (f.series_id) conditions.push_back("m.series_id = " + bind_int(*f.series_id));
+        if (!f.include_all_drafts) {
+            if (f.drafts_of_organisation)
+                conditions.push_back("(m.status <> 'draft' OR m.organisation_id = " +
+                                     bind_int(*f.drafts_of_organisation) + ")");
+            else
+                conditions.push_back("m.status <> 'draft'");
+        }
+        if (!f.q.empty()) {
+            // Note: SQLite's LOWER folds ASCII only, so there "Ö" does not match "ö".
+            auto pattern = like_pattern(f.q);
+            std::string c = "(";
+            const char* cols[] = {"m.title", "m.description", "m.theme"};
+            for (std::size_t i = 0; i < 3; ++i)
+                c += std::string(i ? " OR " : "") + "LOWER(" + cols[i] + ") LIKE LOWER(" + bind_text(pattern) +
+                     ") ESCAPE '\\'";
+            conditions.push_back(c + ")");
+        }
+        if (f.after) {
+            auto a = bind_int(f.after->sort_key);
+            auto b = bind_int(f.after->sort_key);
+            auto c = bind_int(f.after->id);
+            conditions.push_back("(m.start_utc > " + a + " OR (m.start_utc = " + b + " AND m.id > " + c + "))");
+        }
+        int limit = clamp_limit(f.limit);
+        std::string q = meeting_select;
+        for (std::size_t i = 0; i < conditions.size(); ++i) q += (i ? " AND " : " WHERE ") + conditions[i];
+        q += " ORDER BY m.start_utc, m.id LIMIT " + bind_int(limit + 1);
+
+        stmt st(s, q);
+        std::size_t ii = 0, ti = 0;
+        for (char k : kinds) {
+            if (k == 'i')
+                st.use(ints[ii++]);
+            else
+                st.use(texts[ti++]);
+        }
+        meeting_row row;
+        row.into(st);
+        page<meeting> p;
+        while (st.next()) p.items.push_back(row.to_model());
+        if (static_cast<int>(p.items.size()) > limit) {
+            p.items.resize(limit);
+            p.next = cursor{p.items.back().start_utc, p.items.back().id};
+        }
+        std::vector<meeting*> items;
+        for (auto& m : p.items) items.push_back(&m);
+        im.load_links(s, "meeting", items);
+        return p;
+    });
+}
+
+// ----- series ----------------------------------------------------------------------------------
+
+series store::create_series(series sr, const std::vector<occurrence>& occurrences, venue_overlap overlap) {
+    validate_fields(sr.fields);
+    auto& im = *impl_;
+    return im.write([&](soci::session& s, write_context&) {
+        im.check_fields_references(s, sr.fields);
+        series r = sr;
+        r.fields.network_ids = sorted_unique(sr.fields.network_ids);
+        if (r.uid.empty()) r.uid = random_uid();
+        r.sequence = 0;
+        r.created_at = r.updated_at = now_unix();
+        stmt st(s, "INSERT INTO series (uid, sequence, rrule, exdates, created_at, updated_at, " + field_list("") +
+                       ") VALUES (:u, :q, :r, :x, :c, :m, " + field_placeholders() + ") RETURNING id");
+        st.use(r.uid).use(r.sequence).use(r.rrule).use(join(r.exdates, ','));
+        st.use(static_cast<long long>(r.created_at)).use(static_cast<long long>(r.updated_at));
+        bind_fields(st, r.fields);
+        long long id = 0;
+        st.into(id).one();
+        r.id = id;
+        im.write_links(s, "series", r.id, r.fields);
+        for (const auto& o : occurrences) {
+            meeting m = impl::occurrence_meeting(r, o);
+            im.check_overlap(s, m, m.start_utc, m.end_utc, 0, r.id, overlap);
+            m.created_at = m.updated_at = r.created_at;
+            im.insert_meeting(s, m);
+        }
+        return r;
+    });
+}
+
+std::optional<series> store::find_series(id_t id) {
+    return impl_->read([&](soci::session& s) { return impl_->series_by_id(s, id); });
+}
+
+series store::update_series(const series& sr, const std::vector<occurrence>& occurrences, venue_overlap overlap) {
+    validate_fields(sr.fields);
+    auto& im = *impl_;
+    return im.write([&](soci::session& s, write_context&) {
+        auto old = im.series_by_id(s, sr.id);
+        if (!old) throw not_found("no series with id " + std::to_string(sr.id));
+        im.check_fields_references(s, sr.fields);
+        series r = sr;
+        r.uid = old->uid;
+        r.fields.network_ids = sorted_unique(sr.fields.network_ids);
+        r.created_at = old->created_at;
+        r.updated_at = now_unix();
+        bool changed = time_place_or_status_changed(old->fields, sr.fields) || old->rrule != sr.rrule ||
+                       old->exdates != sr.exdates;
+        r.sequence = old->sequence + (changed ? 1 : 0);
+        stmt st(s, "UPDATE series SET sequence = :q, rrule = :r, exdates = :x, updated_at = :m, " +
+                       field_assignments() + " WHERE id = :id");
+        st.use(r.sequence).use(r.rrule).use(join(r.exdates, ',')).use(static_cast<long long>(r.updated_at));
+        bind_fields(st, r.fields);
+        st.use(static_cast<long long>(r.id));
+        st.run();
+        im.write_links(s, "series", r.id, r.fields);
+
+        struct existing {
+            id_t id;
+            bool overridden;
+            int sequence;
+        };
+        std::map<std::string, existing> current;
+        {
+            stmt q(s, "SELECT id, recurrence_id, overridden, sequence FROM meetings WHERE series_id = :id");
+            q.use(static_cast<long long>(r.id));
+            long long mid = 0;
+            std::string rid;
+            int ov = 0, seq = 0;
+            q.into(mid).into(rid).into(ov).into(seq);
+            while (q.next()) current[rid] = existing{mid, ov != 0, seq};
+        }
+        std::set<std::string> produced;
+        for (const auto& o : occurrences) produced.insert(o.recurrence_id);
+        for (const auto& [rid, e] : current)
+            if (!produced.count(rid))
+                stmt(s, "DELETE FROM meetings WHERE id = :id").use(static_cast<long long>(e.id)).run();
+        for (const auto& o : occurrences) {
+            auto it = current.find(o.recurrence_id);
+            if (it != current.end() && it->second.overridden) continue;  // changed on its own: kept
+            meeting m = impl::occurrence_meeting(r, o);
+            im.check_overlap(s, m, m.start_utc, m.end_utc, 0, r.id, overlap);
+            m.updated_at = r.updated_at;
+            if (it == current.end()) {
+                m.sequence = r.sequence;
+                m.created_at = r.updated_at;
+                im.insert_meeting(s, m);
+            } else {
+                // Kept as the same row so that what hangs off the meeting id stays attached.
+                m.id = it->second.id;
+                m.sequence = std::max(r.sequence, it->second.sequence + (changed ? 1 : 0));
+                im.update_meeting_row(s, m);
+            }
+        }
+        return r;
+    });
+}
+
+void store::delete_series(id_t id) {
+    auto& im = *impl_;
+    im.write([&](soci::session& s, write_context&) {
+        if (!im.exists(s, "series", id)) throw not_found("no series with id " + std::to_string(id));
+        stmt(s, "DELETE FROM meetings WHERE series_id = :id").use(static_cast<long long>(id)).run();
+        stmt(s, "DELETE FROM series WHERE id = :id").use(static_cast<long long>(id)).run();
+    });
+}
+
+page<series> store::list_series(const name_filter& f) {
+    auto& im = *impl_;
+    return im.read([&](soci::session& s) {
+        // name_filter over series: q matches the title, kind the meeting type.
+        auto p = im.list_named<series, series_row>(s, series_select, "title", "type", "organisation_id = :o", f);
+        std::vector<series*> items;
+        for (auto& x : p.items) items.push_back(&x);
+        im.load_links(s, "series", items);
+        return p;
+    });
+}
+
+// ----- tokens ----------------------------------------------------------------------------------
+
+api_token store::create_token(api_token t, const std::string& token_hash) {
+    require_one_of("role", t.role, token_roles);
+    auto& im = *impl_;
+    return im.write(
+        [&](soci::session& s, write_context&) {
+            if (t.role == "organiser" && !t.organisation_id)
+                throw invalid_reference("organisation_id", "an organiser token needs an organisation");
+            if (t.organisation_id) im.require_organisation(s, *t.organisation_id, "organisation_id");
+            long long same = 0;
+            stmt(s, "SELECT COUNT(*) FROM api_tokens WHERE token_hash = :h").use(token_hash).into(same).one();
+            if (same) throw conflict("token_hash", "a token with this hash exists");
+            api_token r = t;
+            r.created_at = now_unix();
+            r.revoked_at.reset();
+            stmt st(s,
+                    "INSERT INTO api_tokens (role, name, organisation_id, token_hash, created_at, last_used_at) "
+                    "VALUES (:r, :n, :o, :h, :c, :l) RETURNING id");
+            st.use(r.role).use(r.name).use(r.organisation_id).use(token_hash);
+            st.use(static_cast<long long>(r.created_at)).use(static_cast<long long>(r.last_used_at));
+            long long id = 0;
+            st.into(id).one();
+            r.id = id;
+            return r;
+        },
+        {.retry_unique = false, .feed_visible = false});
+}
+
+std::optional<api_token> store::find_token_by_hash(const std::string& token_hash) {
+    return impl_->read([&](soci::session& s) -> std::optional<api_token> {
+        stmt st(s, std::string(token_select) + " WHERE token_hash = :h AND revoked_at IS NULL");
+        st.use(token_hash);
+        token_row row;
+        row.into(st);
+        if (!st.one()) return std::nullopt;
+        return row.to_model();
+    });
+}
+
+void store::revoke_token(id_t id) {
+    impl_->write(
+        [&](soci::session& s, write_context&) {
+            long long found = 0;
+            if (!stmt(s, "SELECT id FROM api_tokens WHERE id = :id").use(static_cast<long long>(id)).into(found).one())
+                throw not_found("no token with id " + std::to_string(id));
+            // Revoking twice keeps the first revocation time.
+            stmt(s, "UPDATE api_tokens SET revoked_at = :t WHERE id = :id AND revoked_at IS NULL")
+                .use(static_cast<long long>(now_unix()))
+                .use(static_cast<long long>(id))
+                .run();
+        },
+        {.retry_unique = false, .feed_visible = false});
+}
+
+std::vector<api_token> store::list_tokens() {
+    return impl_->read([](soci::session& s) {
+        stmt st(s, std::string(token_select) + " ORDER BY id");
+        token_row row;
+        row.into(st);
+        std::vector<api_token> out;
+        while (st.next()) out.push_back(row.to_model());
+        return out;
+    });
+}
+
+}  // namespace kal::db

@@ -1,0 +1,1190 @@
+// The storage suite: the same cases on whichever database KAL_TEST_DB selects (ctest runs it as
+// storage.sqlite and storage.postgresql). Each test gets a fresh, migrated database.
+#define BOOST_TEST_MODULE storage
+#include <boost/test/unit_test.hpp>
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <atomic>
+#include <barrier>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kal/db/store.hpp"
+#include "test_db.hpp"
+
+using namespace std::chrono_literals;
+using namespace kal::db;
+using kal::test::count_rows;
+using db_id = kal::db::id_t;  // ::id_t of <sys/types.h> makes plain id_t ambiguous here
+
+namespace {
+
+constexpr std::int64_t t0 = 1767258000;  // 2026-01-01 09:00 UTC
+constexpr std::int64_t hour = 3600;
+
+std::string current_test_name() {
+    return boost::unit_test::framework::current_test_case().p_name;
+}
+
+struct fresh_store {
+    std::string url = kal::test::fresh_database_url(current_test_name());
+    std::unique_ptr<store> db = open(url);
+
+    static std::unique_ptr<store> open(const std::string& url, std::size_t pool = 8) {
+        store_options o;
+        o.url = url;
+        o.pool_size = pool;
+        o.lease_timeout = 30s;
+        auto s = std::make_unique<store>(o);
+        s->migrate();
+        return s;
+    }
+
+    db_id org(const std::string& name = "Föreningen Ödegärdet") {
+        organisation o;
+        o.name = name;
+        return db->create_organisation(o).id;
+    }
+    db_id place(const std::string& name = "Träffpunkt Norrby") {
+        venue v;
+        v.name = name;
+        return db->create_venue(v).id;
+    }
+    db_id net(const std::string& name = "Områdesnätverk Norr") {
+        network n;
+        n.name = name;
+        return db->create_network(n).id;
+    }
+};
+
+meeting at(db_id organisation_id, std::int64_t start, std::int64_t end, std::optional<db_id> venue_id = {},
+           std::string status = "published", std::string title = "FRÖ-möte") {
+    meeting m;
+    m.type = "fro";
+    m.title = std::move(title);
+    m.start_local = "2026-01-01T10:00:00";
+    m.end_local = "2026-01-01T12:00:00";
+    m.start_utc = start;
+    m.end_utc = end;
+    m.venue_id = venue_id;
+    m.organisation_id = organisation_id;
+    m.status = std::move(status);
+    return m;
+}
+
+std::vector<db_id> ids_of(const page<meeting>& p) {
+    std::vector<db_id> out;
+    for (const auto& m : p.items) out.push_back(m.id);
+    return out;
+}
+
+template <class F>
+void run_concurrently(int threads, int total, F work) {
+    std::atomic<int> next{0};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back([&] {
+            for (int i = next++; i < total; i = next++) work(i);
+        });
+    for (auto& t : pool) t.join();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(storage)
+
+// ----- setup and migrations -------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(migrate_is_idempotent_and_records_the_version) {
+    fresh_store f;
+    BOOST_TEST(f.db->schema_version() == 1);
+    BOOST_TEST(f.db->migrate() == 1);
+    BOOST_TEST(f.db->migrate() == 1);
+    BOOST_TEST(count_rows(f.url, "schema_version") == 1);
+    BOOST_TEST(f.db->is_postgresql() == (kal::test::test_backend() == "postgresql"));
+    auto again = fresh_store::open(f.url);
+    BOOST_TEST(again->schema_version() == 1);
+    BOOST_TEST(count_rows(f.url, "schema_version") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(two_stores_migrating_at_once_apply_the_schema_once) {
+    auto url = kal::test::fresh_database_url(current_test_name());
+    store_options o;
+    o.url = url;
+    o.pool_size = 1;
+    store a(o), b(o);
+    BOOST_TEST(a.schema_version() == 0);
+    std::barrier start(2);
+    int va = 0, vb = 0;
+    std::thread ta([&] { start.arrive_and_wait(); va = a.migrate(); });
+    std::thread tb([&] { start.arrive_and_wait(); vb = b.migrate(); });
+    ta.join();
+    tb.join();
+    BOOST_TEST(va == 1);
+    BOOST_TEST(vb == 1);
+    BOOST_TEST(count_rows(url, "schema_version") == 1);
+    BOOST_TEST(count_rows(url, "change_counter") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(urls_other_than_sqlite_and_postgresql_are_rejected) {
+    store_options o;
+    o.url = "mysql://localhost/kal";
+    BOOST_CHECK_THROW(store{o}, std::invalid_argument);
+    o.url = "sqlite:";
+    BOOST_CHECK_THROW(store{o}, std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(sqlite_url_creates_missing_parent_directories) {
+    if (kal::test::test_backend() != "sqlite") return;
+    auto base = kal::test::fresh_database_url(current_test_name()).substr(7);
+    auto dir = std::filesystem::path(base).parent_path() / "var" / "deeper";
+    store_options o;
+    o.url = "sqlite:" + (dir / "kal.db").string();
+    store s(o);
+    BOOST_TEST(s.migrate() == 1);
+    BOOST_TEST(std::filesystem::exists(dir / "kal.db"));
+    BOOST_TEST(s.pool_size() == 4u);
+    BOOST_TEST(s.pool_in_use() == 0u);
+}
+
+// ----- round trips ------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(organisation_round_trips_every_field_and_null_contacts) {
+    fresh_store f;
+    organisation o;
+    o.kind = "city_unit";
+    o.name = "Föreningen Ödegärdet";
+    o.contact_email = "info@odegardet.se";
+    o.contact_phone = "033-35 70 00";
+    o.contact_public = true;
+    auto c = f.db->create_organisation(o);
+    BOOST_TEST(c.id > 0);
+    BOOST_TEST(c.slug == "foreningen-odegardet");
+    BOOST_TEST(c.created_at > 0);
+    auto r = f.db->find_organisation(c.id);
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->kind == "city_unit");
+    BOOST_TEST(r->name == "Föreningen Ödegärdet");
+    BOOST_TEST(*r->contact_email == "info@odegardet.se");
+    BOOST_TEST(*r->contact_phone == "033-35 70 00");
+    BOOST_TEST(r->contact_public);
+    BOOST_TEST(r->created_at == c.created_at);
+    BOOST_TEST(f.db->find_organisation_by_slug("foreningen-odegardet")->id == c.id);
+
+    r->contact_email.reset();
+    r->contact_phone.reset();
+    r->contact_public = false;
+    r->name = "Ödegärdets förening";
+    r->slug.clear();  // keeps the stored slug
+    f.db->update_organisation(*r);
+    auto u = f.db->find_organisation(c.id);
+    BOOST_TEST(!u->contact_email);
+    BOOST_TEST(!u->contact_phone);
+    BOOST_TEST(!u->contact_public);
+    BOOST_TEST(u->name == "Ödegärdets förening");
+    BOOST_TEST(u->slug == "foreningen-odegardet");
+    BOOST_TEST(!f.db->find_organisation(c.id + 1000));
+
+    organisation missing = *u;
+    missing.id = c.id + 1000;
+    BOOST_CHECK_THROW(f.db->update_organisation(missing), not_found);
+    f.db->delete_organisation(c.id);
+    BOOST_TEST(!f.db->find_organisation(c.id));
+    BOOST_CHECK_THROW(f.db->delete_organisation(c.id), not_found);
+}
+
+BOOST_AUTO_TEST_CASE(network_round_trips_with_sorted_owners) {
+    fresh_store f;
+    auto a = f.org("Alfa"), b = f.org("Beta");
+    network n;
+    n.kind = "samrad";
+    n.name = "Samråd Väster";
+    n.description = "Samråd mellan föreningar och staden";
+    n.organisation_ids = {b, a, b};
+    auto c = f.db->create_network(n);
+    BOOST_TEST(c.slug == "samrad-vaster");
+    auto r = f.db->find_network(c.id);
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->kind == "samrad");
+    BOOST_TEST(r->description == n.description);
+    BOOST_TEST(r->organisation_ids == (std::vector<db_id>{a, b}), boost::test_tools::per_element());
+    BOOST_TEST(f.db->find_network_by_slug("samrad-vaster")->id == c.id);
+
+    r->organisation_ids = {a};
+    r->kind = "forum";
+    f.db->update_network(*r);
+    auto u = f.db->find_network(c.id);
+    BOOST_TEST(u->organisation_ids == (std::vector<db_id>{a}), boost::test_tools::per_element());
+    BOOST_TEST(u->kind == "forum");
+
+    name_filter nf;
+    nf.organisation_id = a;
+    BOOST_TEST(f.db->list_networks(nf).items.size() == 1u);
+    nf.organisation_id = b;
+    BOOST_TEST(f.db->list_networks(nf).items.empty());
+
+    // The owner's deletion only drops the link.
+    f.db->delete_organisation(a);
+    BOOST_TEST(f.db->find_network(c.id)->organisation_ids.empty());
+    f.db->delete_network(c.id);
+    BOOST_TEST(!f.db->find_network(c.id));
+    BOOST_CHECK_THROW(f.db->delete_network(c.id), not_found);
+}
+
+BOOST_AUTO_TEST_CASE(venue_round_trips_optional_numbers_null_and_set) {
+    fresh_store f;
+    auto owner = f.org();
+    venue v;
+    v.name = "Sjöbo Bibliotek";
+    v.address = "Sjöbo torg 1, Borås";
+    v.capacity = 40;
+    v.step_free = true;
+    v.hearing_loop = true;
+    v.accessible_toilet = true;
+    v.accessibility_notes = "Ingång från baksidan";
+    v.latitude = 57.7425813;
+    v.longitude = 12.9386331;
+    v.organisation_id = owner;
+    v.shared = true;
+    auto c = f.db->create_venue(v);
+    auto r = f.db->find_venue(c.id);
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->slug == "sjobo-bibliotek");
+    BOOST_TEST(r->address == v.address);
+    BOOST_TEST(*r->capacity == 40);
+    BOOST_TEST(r->step_free);
+    BOOST_TEST(r->hearing_loop);
+    BOOST_TEST(r->accessible_toilet);
+    BOOST_TEST(r->accessibility_notes == v.accessibility_notes);
+    BOOST_TEST(*r->latitude == 57.7425813);
+    BOOST_TEST(*r->longitude == 12.9386331);
+    BOOST_TEST(*r->organisation_id == owner);
+    BOOST_TEST(r->shared);
+    BOOST_TEST(f.db->find_venue_by_slug("sjobo-bibliotek")->id == c.id);
+
+    r->capacity.reset();
+    r->latitude.reset();
+    r->longitude.reset();
+    r->organisation_id.reset();
+    r->step_free = r->hearing_loop = r->accessible_toilet = r->shared = false;
+    f.db->update_venue(*r);
+    auto u = f.db->find_venue(c.id);
+    BOOST_TEST(!u->capacity);
+    BOOST_TEST(!u->latitude);
+    BOOST_TEST(!u->longitude);
+    BOOST_TEST(!u->organisation_id);
+    BOOST_TEST(!u->step_free);
+    BOOST_TEST(!u->shared);
+    f.db->delete_venue(c.id);
+    BOOST_TEST(!f.db->find_venue(c.id));
+}
+
+BOOST_AUTO_TEST_CASE(meeting_round_trips_every_field_with_documents_and_networks) {
+    fresh_store f;
+    auto o = f.org();
+    auto v = f.place();
+    auto n1 = f.net("Nätverk Ett"), n2 = f.net("Nätverk Två");
+    meeting m = at(o, t0, t0 + 2 * hour, v, "draft", "Stormöte om Överenskommelsen");
+    m.type = "stormote";
+    m.description = "Årligt stormöte – alla är välkomna";
+    m.theme = "Delaktighet";
+    m.time_zone = "Europe/Stockholm";
+    m.location = "Stora salen";
+    m.online_url = "https://meet.example.org/stormote";
+    m.network_ids = {n2, n1};
+    m.capacity = 120;
+    m.registration_deadline_utc = t0 - 24 * hour;
+    m.documents = {{"Dagordning", "https://example.org/dagordning.pdf"}, {"Protokoll 2025", "https://example.org/p.pdf"}};
+    auto c = f.db->create_meeting(m, venue_overlap::refuse);
+    BOOST_TEST(c.id > 0);
+    BOOST_TEST(c.uid.size() == 32 + std::string("@kalendarium").size());
+    BOOST_TEST(c.sequence == 0);
+    BOOST_TEST(!c.series_id);
+    auto r = f.db->find_meeting(c.id);
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->type == "stormote");
+    BOOST_TEST(r->title == m.title);
+    BOOST_TEST(r->description == m.description);
+    BOOST_TEST(r->theme == m.theme);
+    BOOST_TEST(!r->all_day);
+    BOOST_TEST(r->start_local == m.start_local);
+    BOOST_TEST(r->end_local == m.end_local);
+    BOOST_TEST(r->time_zone == "Europe/Stockholm");
+    BOOST_TEST(r->start_utc == t0);
+    BOOST_TEST(r->end_utc == t0 + 2 * hour);
+    BOOST_TEST(*r->venue_id == v);
+    BOOST_TEST(r->location == "Stora salen");
+    BOOST_TEST(r->online_url == m.online_url);
+    BOOST_TEST(r->organisation_id == o);
+    BOOST_TEST(r->network_ids == (std::vector<db_id>{n1, n2}), boost::test_tools::per_element());
+    BOOST_TEST(*r->capacity == 120);
+    BOOST_TEST(*r->registration_deadline_utc == t0 - 24 * hour);
+    BOOST_TEST(r->status == "draft");
+    BOOST_TEST((r->documents == m.documents));
+    BOOST_TEST(r->uid == c.uid);
+    BOOST_TEST(r->created_at > 0);
+    BOOST_TEST(f.db->find_meeting_by_uid(c.uid)->id == c.id);
+
+    r->venue_id.reset();
+    r->capacity.reset();
+    r->registration_deadline_utc.reset();
+    r->network_ids.clear();
+    r->documents.clear();
+    r->all_day = true;
+    r->start_local = "2026-01-01";
+    r->end_local = "2026-01-02";
+    f.db->update_meeting(*r, venue_overlap::refuse);
+    auto u = f.db->find_meeting(c.id);
+    BOOST_TEST(!u->venue_id);
+    BOOST_TEST(!u->capacity);
+    BOOST_TEST(!u->registration_deadline_utc);
+    BOOST_TEST(u->network_ids.empty());
+    BOOST_TEST(u->documents.empty());
+    BOOST_TEST(u->all_day);
+    BOOST_TEST(u->start_local == "2026-01-01");
+
+    meeting given = at(o, t0, t0 + hour);
+    given.uid = "imported-123@example.org";
+    BOOST_TEST(f.db->create_meeting(given, venue_overlap::refuse).uid == "imported-123@example.org");
+
+    f.db->delete_meeting(c.id);
+    BOOST_TEST(!f.db->find_meeting(c.id));
+    BOOST_CHECK_THROW(f.db->delete_meeting(c.id), not_found);
+    BOOST_CHECK_THROW(f.db->update_meeting(*u, venue_overlap::refuse), not_found);
+    BOOST_CHECK_THROW(f.db->cancel_meeting(c.id), not_found);
+}
+
+BOOST_AUTO_TEST_CASE(tokens_are_found_by_hash_until_revoked) {
+    fresh_store f;
+    auto o = f.org();
+    api_token admin;
+    admin.role = "admin";
+    admin.name = "Drift";
+    auto a = f.db->create_token(admin, "hash-admin");
+    api_token organiser;
+    organiser.role = "organiser";
+    organiser.name = "Ödegärdets nyckel";
+    organiser.organisation_id = o;
+    auto b = f.db->create_token(organiser, "hash-organiser");
+
+    auto found = f.db->find_token_by_hash("hash-organiser");
+    BOOST_REQUIRE(found);
+    BOOST_TEST(found->id == b.id);
+    BOOST_TEST(found->role == "organiser");
+    BOOST_TEST(found->name == "Ödegärdets nyckel");
+    BOOST_TEST(*found->organisation_id == o);
+    BOOST_TEST(!found->revoked_at);
+    BOOST_TEST(!f.db->find_token_by_hash("hash-admin")->organisation_id);
+    BOOST_TEST(!f.db->find_token_by_hash("no-such-hash"));
+    BOOST_CHECK_THROW(f.db->create_token(admin, "hash-admin"), conflict);
+
+    f.db->revoke_token(a.id);
+    BOOST_TEST(!f.db->find_token_by_hash("hash-admin"));
+    auto all = f.db->list_tokens();
+    BOOST_REQUIRE(all.size() == 2u);
+    BOOST_TEST(all[0].revoked_at.has_value());
+    BOOST_TEST(!all[1].revoked_at.has_value());
+    BOOST_CHECK_THROW(f.db->revoke_token(b.id + 100), not_found);
+
+    api_token orphan = organiser;
+    orphan.organisation_id.reset();
+    try {
+        f.db->create_token(orphan, "hash-orphan");
+        BOOST_FAIL("an organiser token without organisation was accepted");
+    } catch (const invalid_reference& e) {
+        BOOST_TEST(e.field == "organisation_id");
+    }
+    // Tokens do not touch feeds.
+    auto before = f.db->change_counter();
+    f.db->create_token(admin, "hash-admin-2");
+    BOOST_TEST(f.db->change_counter() == before);
+}
+
+// ----- slugs ------------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(slugify_folds_swedish_letters_and_collapses_separators) {
+    BOOST_TEST(slugify("Föreningen Ödegärdet") == "foreningen-odegardet");
+    BOOST_TEST(slugify("ÅSA & Ärla  – Café Über!") == "asa-arla-cafe-uber");
+    BOOST_TEST(slugify("  --Norrby 2026-- ") == "norrby-2026");
+    BOOST_TEST(slugify("") == "x");
+    BOOST_TEST(slugify("!!!") == "x");
+    BOOST_TEST(slugify("日本") == "x");
+}
+
+BOOST_AUTO_TEST_CASE(slugs_are_made_from_names_and_suffixed_when_taken) {
+    fresh_store f;
+    organisation o;
+    o.name = "Borås Stad";
+    BOOST_TEST(f.db->create_organisation(o).slug == "boras-stad");
+    BOOST_TEST(f.db->create_organisation(o).slug == "boras-stad-2");
+    BOOST_TEST(f.db->create_organisation(o).slug == "boras-stad-3");
+    o.name = "Borås";  // "boras-stad-x" must not make "boras" look taken
+    BOOST_TEST(f.db->create_organisation(o).slug == "boras");
+    venue v;
+    v.name = "Borås Stad";
+    BOOST_TEST(f.db->create_venue(v).slug == "boras-stad");  // slugs are unique per table
+}
+
+BOOST_AUTO_TEST_CASE(explicit_duplicate_slug_is_a_conflict_on_slug_and_writes_nothing) {
+    fresh_store f;
+    organisation o;
+    o.name = "Första";
+    o.slug = "samma";
+    f.db->create_organisation(o);
+    auto counter = f.db->change_counter();
+    o.name = "Andra";
+    try {
+        f.db->create_organisation(o);
+        BOOST_FAIL("duplicate slug accepted");
+    } catch (const conflict& e) {
+        BOOST_TEST(e.field == "slug");
+    }
+    BOOST_TEST(count_rows(f.url, "organisations") == 1);
+    BOOST_TEST(f.db->change_counter() == counter);
+
+    network n;
+    n.name = "N";
+    n.slug = "nat";
+    f.db->create_network(n);
+    BOOST_CHECK_THROW(f.db->create_network(n), conflict);
+    venue v;
+    v.name = "V";
+    v.slug = "lokal";
+    auto first = f.db->create_venue(v);
+    BOOST_CHECK_THROW(f.db->create_venue(v), conflict);
+    // Renaming onto a taken slug is refused too; keeping one's own slug is fine.
+    venue w;
+    w.name = "W";
+    auto second = f.db->create_venue(w);
+    second.slug = "lokal";
+    BOOST_CHECK_THROW(f.db->update_venue(second), conflict);
+    BOOST_CHECK_NO_THROW(f.db->update_venue(first));
+}
+
+BOOST_AUTO_TEST_CASE(slugs_stay_unique_under_200_concurrent_creates) {
+    fresh_store f;
+    std::mutex mu;
+    std::set<std::string> slugs;
+    std::atomic<int> failures{0};
+    run_concurrently(16, 200, [&](int) {
+        try {
+            organisation o;
+            o.name = "Föreningen Ödegärdet";
+            auto c = f.db->create_organisation(o);
+            std::lock_guard lock(mu);
+            slugs.insert(c.slug);
+        } catch (const std::exception& e) {
+            ++failures;
+            BOOST_TEST_MESSAGE(e.what());
+        }
+    });
+    BOOST_TEST(failures.load() == 0);
+    BOOST_TEST(slugs.size() == 200u);
+    BOOST_TEST(slugs.count("foreningen-odegardet") == 1u);
+    BOOST_TEST(slugs.count("foreningen-odegardet-200") == 1u);
+    BOOST_TEST(count_rows(f.url, "organisations") == 200);
+    BOOST_TEST(f.db->pool_in_use() == 0u);
+}
+
+// ----- references -------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(unknown_references_are_refused_naming_the_field) {
+    fresh_store f;
+    auto o = f.org();
+    auto field_of = [](auto&& call) -> std::string {
+        try {
+            call();
+        } catch (const invalid_reference& e) {
+            return e.field;
+        }
+        return "(accepted)";
+    };
+    BOOST_TEST(field_of([&] { f.db->create_meeting(at(o + 99, t0, t0 + hour), venue_overlap::refuse); }) ==
+               "organisation_id");
+    BOOST_TEST(field_of([&] { f.db->create_meeting(at(o, t0, t0 + hour, 424242), venue_overlap::refuse); }) ==
+               "venue_id");
+    BOOST_TEST(field_of([&] {
+                   auto m = at(o, t0, t0 + hour);
+                   m.network_ids = {777};
+                   f.db->create_meeting(m, venue_overlap::refuse);
+               }) == "network_ids");
+    BOOST_TEST(field_of([&] {
+                   network n;
+                   n.name = "N";
+                   n.organisation_ids = {o, o + 5};
+                   f.db->create_network(n);
+               }) == "organisation_ids");
+    BOOST_TEST(field_of([&] {
+                   venue v;
+                   v.name = "V";
+                   v.organisation_id = o + 7;
+                   f.db->create_venue(v);
+               }) == "organisation_id");
+    BOOST_TEST(field_of([&] {
+                   series s;
+                   s.fields = at(o, t0, t0 + hour, 31337);
+                   s.rrule = "FREQ=WEEKLY;COUNT=2";
+                   f.db->create_series(s, {}, venue_overlap::refuse);
+               }) == "venue_id");
+    BOOST_TEST(count_rows(f.url, "meetings") == 0);
+    BOOST_TEST(count_rows(f.url, "networks") == 0);
+    BOOST_TEST(count_rows(f.url, "venues") == 0);
+    BOOST_TEST(count_rows(f.url, "series") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(values_outside_the_enumerations_are_refused) {
+    fresh_store f;
+    auto o = f.org();
+    auto m = at(o, t0, t0 + hour);
+    m.status = "archived";
+    BOOST_CHECK_THROW(f.db->create_meeting(m, venue_overlap::refuse), std::invalid_argument);
+    organisation bad;
+    bad.name = "X";
+    bad.kind = "company";
+    BOOST_CHECK_THROW(f.db->create_organisation(bad), std::invalid_argument);
+    BOOST_TEST(count_rows(f.url, "meetings") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(deleting_a_referenced_organisation_or_venue_is_a_conflict_and_changes_nothing) {
+    fresh_store f;
+    auto o = f.org();
+    auto v = f.place();
+    auto m = f.db->create_meeting(at(o, t0, t0 + hour, v), venue_overlap::refuse);
+    auto counter = f.db->change_counter();
+    BOOST_CHECK_THROW(f.db->delete_organisation(o), conflict);
+    BOOST_CHECK_THROW(f.db->delete_venue(v), conflict);
+    BOOST_TEST(count_rows(f.url, "organisations") == 1);
+    BOOST_TEST(count_rows(f.url, "venues") == 1);
+    BOOST_TEST(f.db->find_meeting(m.id).has_value());
+    BOOST_TEST(f.db->change_counter() == counter);
+    f.db->delete_meeting(m.id);
+    f.db->delete_venue(v);
+    f.db->delete_organisation(o);
+    BOOST_TEST(count_rows(f.url, "organisations") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(deleting_a_network_keeps_its_meetings_without_the_link) {
+    fresh_store f;
+    auto o = f.org();
+    auto n = f.net();
+    auto m = at(o, t0, t0 + hour);
+    m.network_ids = {n};
+    auto c = f.db->create_meeting(m, venue_overlap::refuse);
+    f.db->delete_network(n);
+    auto r = f.db->find_meeting(c.id);
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->network_ids.empty());
+}
+
+// ----- venue bookings ---------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(overlapping_venue_booking_is_refused_listing_the_other_meeting) {
+    fresh_store f;
+    auto o = f.org();
+    auto v = f.place();
+    auto first = f.db->create_meeting(at(o, t0, t0 + 2 * hour, v), venue_overlap::refuse);
+    try {
+        f.db->create_meeting(at(o, t0 + hour, t0 + 3 * hour, v), venue_overlap::refuse);
+        BOOST_FAIL("overlap accepted");
+    } catch (const venue_conflict& e) {
+        BOOST_TEST(e.meeting_ids == (std::vector<db_id>{first.id}), boost::test_tools::per_element());
+    }
+    // A draft books the venue as well.
+    auto draft = f.db->create_meeting(at(o, t0 + 5 * hour, t0 + 6 * hour, v, "draft"), venue_overlap::refuse);
+    BOOST_CHECK_THROW(f.db->create_meeting(at(o, t0 + 5 * hour, t0 + 6 * hour, v), venue_overlap::refuse),
+                      venue_conflict);
+    // Moving a meeting onto another's time is refused; staying in its own slot is not an overlap.
+    auto moved = draft;
+    moved.start_utc = t0 + hour;
+    moved.end_utc = t0 + 5 * hour;
+    BOOST_CHECK_THROW(f.db->update_meeting(moved, venue_overlap::refuse), venue_conflict);
+    draft.title = "Nytt namn";
+    BOOST_CHECK_NO_THROW(f.db->update_meeting(draft, venue_overlap::refuse));
+}
+
+BOOST_AUTO_TEST_CASE(overlapping_venue_booking_is_stored_when_allowed) {
+    fresh_store f;
+    auto o = f.org();
+    auto v = f.place();
+    f.db->create_meeting(at(o, t0, t0 + 2 * hour, v), venue_overlap::refuse);
+    auto second = f.db->create_meeting(at(o, t0, t0 + 2 * hour, v), venue_overlap::allow);
+    BOOST_TEST(second.id > 0);
+    BOOST_TEST(count_rows(f.url, "meetings") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(cancelled_meetings_do_not_book_the_venue) {
+    fresh_store f;
+    auto o = f.org();
+    auto v = f.place();
+    auto first = f.db->create_meeting(at(o, t0, t0 + 2 * hour, v), venue_overlap::refuse);
+    f.db->cancel_meeting(first.id);
+    BOOST_CHECK_NO_THROW(f.db->create_meeting(at(o, t0, t0 + 2 * hour, v), venue_overlap::refuse));
+    // Nor does a cancelled meeting need a free venue.
+    BOOST_CHECK_NO_THROW(f.db->create_meeting(at(o, t0, t0 + 2 * hour, v, "cancelled"), venue_overlap::refuse));
+}
+
+BOOST_AUTO_TEST_CASE(adjacent_meetings_end_equal_start_do_not_overlap) {
+    fresh_store f;
+    auto o = f.org();
+    auto v = f.place();
+    f.db->create_meeting(at(o, t0, t0 + hour, v), venue_overlap::refuse);
+    BOOST_CHECK_NO_THROW(f.db->create_meeting(at(o, t0 + hour, t0 + 2 * hour, v), venue_overlap::refuse));
+    BOOST_CHECK_NO_THROW(f.db->create_meeting(at(o, t0 - hour, t0, v), venue_overlap::refuse));
+    // Another venue at the same time is free.
+    auto w = f.place("Annan lokal");
+    BOOST_CHECK_NO_THROW(f.db->create_meeting(at(o, t0, t0 + hour, w), venue_overlap::refuse));
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_bookings_of_one_venue_let_exactly_one_through) {
+    fresh_store f;
+    auto o = f.org();
+    auto v = f.place();
+    for (int round = 0; round < 5; ++round) {
+        std::int64_t start = t0 + round * 10 * hour;
+        std::atomic<int> ok{0}, refused{0}, other{0};
+        std::barrier go(8);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 8; ++t)
+            threads.emplace_back([&] {
+                go.arrive_and_wait();
+                try {
+                    f.db->create_meeting(at(o, start, start + hour, v), venue_overlap::refuse);
+                    ++ok;
+                } catch (const venue_conflict&) {
+                    ++refused;
+                } catch (...) {
+                    ++other;
+                }
+            });
+        for (auto& t : threads) t.join();
+        BOOST_TEST(ok.load() == 1);
+        BOOST_TEST(refused.load() == 7);
+        BOOST_TEST(other.load() == 0);
+    }
+    BOOST_TEST(count_rows(f.url, "meetings") == 5);
+}
+
+BOOST_AUTO_TEST_CASE(two_hundred_concurrent_meeting_creates_all_succeed_with_distinct_ids_and_uids) {
+    fresh_store f;
+    auto o = f.org();
+    auto n = f.net();
+    std::mutex mu;
+    std::set<db_id> ids;
+    std::set<std::string> uids;
+    std::atomic<int> failures{0};
+    run_concurrently(16, 200, [&](int i) {
+        try {
+            auto m = at(o, t0 + i * hour, t0 + i * hour + 1800);
+            m.network_ids = {n};
+            m.documents = {{"Agenda", "https://example.org/" + std::to_string(i)}};
+            auto c = f.db->create_meeting(m, venue_overlap::refuse);
+            std::lock_guard lock(mu);
+            ids.insert(c.id);
+            uids.insert(c.uid);
+        } catch (const std::exception& e) {
+            ++failures;
+            BOOST_TEST_MESSAGE(e.what());
+        }
+    });
+    BOOST_TEST(failures.load() == 0);
+    BOOST_TEST(ids.size() == 200u);
+    BOOST_TEST(uids.size() == 200u);
+    BOOST_TEST(count_rows(f.url, "meetings") == 200);
+    BOOST_TEST(count_rows(f.url, "meeting_networks") == 200);
+    BOOST_TEST(count_rows(f.url, "meeting_documents") == 200);
+    BOOST_TEST(f.db->pool_in_use() == 0u);
+}
+
+// ----- sequence ---------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(sequence_rises_on_time_place_or_status_change_and_not_on_title) {
+    fresh_store f;
+    auto o = f.org();
+    auto v = f.place();
+    auto m = f.db->create_meeting(at(o, t0, t0 + hour), venue_overlap::refuse);
+    BOOST_TEST(m.sequence == 0);
+    m.title = "Nytt namn";
+    m.description = "Ny text";
+    m = f.db->update_meeting(m, venue_overlap::refuse);
+    BOOST_TEST(m.sequence == 0);
+    m.start_utc += hour;
+    m.end_utc += hour;
+    m.start_local = "2026-01-01T11:00:00";
+    m = f.db->update_meeting(m, venue_overlap::refuse);
+    BOOST_TEST(m.sequence == 1);
+    m.venue_id = v;
+    m = f.db->update_meeting(m, venue_overlap::refuse);
+    BOOST_TEST(m.sequence == 2);
+    m.online_url = "https://meet.example.org/x";
+    m = f.db->update_meeting(m, venue_overlap::refuse);
+    BOOST_TEST(m.sequence == 3);
+    m.status = "draft";
+    m = f.db->update_meeting(m, venue_overlap::refuse);
+    BOOST_TEST(m.sequence == 4);
+    BOOST_TEST(f.db->find_meeting(m.id)->sequence == 4);
+    BOOST_TEST(!f.db->find_meeting(m.id)->overridden);  // not part of a series
+}
+
+BOOST_AUTO_TEST_CASE(cancel_raises_sequence_once_and_is_idempotent) {
+    fresh_store f;
+    auto o = f.org();
+    auto m = f.db->create_meeting(at(o, t0, t0 + hour), venue_overlap::refuse);
+    auto c = f.db->cancel_meeting(m.id);
+    BOOST_TEST(c.status == "cancelled");
+    BOOST_TEST(c.sequence == 1);
+    auto counter = f.db->change_counter();
+    auto again = f.db->cancel_meeting(m.id);
+    BOOST_TEST(again.sequence == 1);
+    BOOST_TEST(f.db->find_meeting(m.id)->sequence == 1);
+    BOOST_TEST(f.db->change_counter() == counter);
+}
+
+// ----- listing ----------------------------------------------------------------------------------
+
+namespace {
+
+struct listing : fresh_store {
+    db_id org_a = org("Alfa"), org_b = org("Beta");
+    db_id venue_a = place("Lokal A");
+    db_id net_a = net("Nät A");
+    db_id m_fro, m_network, m_draft_a, m_draft_b, m_cancelled, m_percent, m_later;
+
+    listing() {
+        auto m = at(org_a, t0, t0 + hour, venue_a, "published", "FRÖ-möte i Norrby");
+        m_fro = db->create_meeting(m, venue_overlap::refuse).id;
+        m = at(org_b, t0 + 2 * hour, t0 + 3 * hour, std::nullopt, "published", "Nätverksträff");
+        m.type = "network";
+        m.network_ids = {net_a};
+        m.theme = "Trygghet i Sjöbo";
+        m_network = db->create_meeting(m, venue_overlap::refuse).id;
+        m_draft_a = db->create_meeting(at(org_a, t0 + 4 * hour, t0 + 5 * hour, std::nullopt, "draft", "Utkast A"),
+                                       venue_overlap::refuse)
+                        .id;
+        m_draft_b = db->create_meeting(at(org_b, t0 + 4 * hour, t0 + 5 * hour, std::nullopt, "draft", "Utkast B"),
+                                       venue_overlap::refuse)
+                        .id;
+        m_cancelled = db->create_meeting(at(org_a, t0 + 6 * hour, t0 + 7 * hour, std::nullopt, "cancelled", "Inställt"),
+                                         venue_overlap::refuse)
+                          .id;
+        m = at(org_b, t0 + 8 * hour, t0 + 9 * hour, std::nullopt, "published", "Budget 100% klar");
+        m.description = "Genomgång";
+        m_percent = db->create_meeting(m, venue_overlap::refuse).id;
+        m = at(org_a, t0 + 48 * hour, t0 + 49 * hour, std::nullopt, "published", "Senare möte");
+        m.description = "Om 100 procent av budgeten";
+        m_later = db->create_meeting(m, venue_overlap::refuse).id;
+    }
+
+    std::vector<db_id> list(meeting_filter f) { return ids_of(db->list_meetings(f)); }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(listing_hides_drafts_unless_all_or_own_organisation) {
+    listing l;
+    meeting_filter f;
+    BOOST_TEST(l.list(f) == (std::vector<db_id>{l.m_fro, l.m_network, l.m_cancelled, l.m_percent, l.m_later}),
+               boost::test_tools::per_element());
+    f.include_all_drafts = true;
+    BOOST_TEST(l.list(f).size() == 7u);
+    f.include_all_drafts = false;
+    f.drafts_of_organisation = l.org_a;
+    auto own = l.list(f);
+    BOOST_TEST(std::count(own.begin(), own.end(), l.m_draft_a) == 1);
+    BOOST_TEST(std::count(own.begin(), own.end(), l.m_draft_b) == 0);
+    BOOST_TEST(own.size() == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(listing_filters_by_time_window) {
+    listing l;
+    meeting_filter f;
+    f.include_all_drafts = true;
+    f.from_utc = t0 + hour;  // ends after: the first meeting ends exactly then, so it is out
+    f.to_utc = t0 + 6 * hour;  // starts before: the cancelled one starts exactly then, so it is out
+    BOOST_TEST(l.list(f) == (std::vector<db_id>{l.m_network, l.m_draft_a, l.m_draft_b}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(listing_filters_by_type_network_organisation_venue_and_status) {
+    listing l;
+    meeting_filter f;
+    f.types = {"network"};
+    BOOST_TEST(l.list(f) == (std::vector<db_id>{l.m_network}), boost::test_tools::per_element());
+    f = {};
+    f.types = {"network", "fro"};
+    BOOST_TEST(l.list(f).size() == 5u);  // all are "fro" except one
+    f = {};
+    f.network_id = l.net_a;
+    BOOST_TEST(l.list(f) == (std::vector<db_id>{l.m_network}), boost::test_tools::per_element());
+    f = {};
+    f.organisation_id = l.org_b;
+    BOOST_TEST(l.list(f) == (std::vector<db_id>{l.m_network, l.m_percent}), boost::test_tools::per_element());
+    f = {};
+    f.venue_id = l.venue_a;
+    BOOST_TEST(l.list(f) == (std::vector<db_id>{l.m_fro}), boost::test_tools::per_element());
+    f = {};
+    f.statuses = {"cancelled"};
+    BOOST_TEST(l.list(f) == (std::vector<db_id>{l.m_cancelled}), boost::test_tools::per_element());
+    f = {};
+    f.statuses = {"draft"};
+    BOOST_TEST(l.list(f).empty());  // asking for drafts does not reveal them
+    f.include_all_drafts = true;
+    BOOST_TEST(l.list(f) == (std::vector<db_id>{l.m_draft_a, l.m_draft_b}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(listing_q_matches_title_description_theme_case_insensitively_and_percent_literally) {
+    listing l;
+    meeting_filter f;
+    f.q = "norrby";  // title "FRÖ-möte i Norrby"
+    BOOST_TEST(l.list(f) == (std::vector<db_id>{l.m_fro}), boost::test_tools::per_element());
+    f.q = "trygghet i sj";
+    BOOST_TEST(l.list(f) == (std::vector<db_id>{l.m_network}), boost::test_tools::per_element());
+    f.q = "genomgång";  // description
+    BOOST_TEST(l.list(f) == (std::vector<db_id>{l.m_percent}), boost::test_tools::per_element());
+    f.q = "100%";  // matches "100% klar", not "100 procent"
+    BOOST_TEST(l.list(f) == (std::vector<db_id>{l.m_percent}), boost::test_tools::per_element());
+    f.q = "100";
+    BOOST_TEST(l.list(f) == (std::vector<db_id>{l.m_percent, l.m_later}), boost::test_tools::per_element());
+    f.q = "_";
+    BOOST_TEST(l.list(f).empty());
+    f.q = "utkast";
+    BOOST_TEST(l.list(f).empty());  // drafts stay hidden
+}
+
+BOOST_AUTO_TEST_CASE(keyset_pagination_visits_every_row_exactly_once_over_pages_of_7) {
+    fresh_store f;
+    auto o = f.org();
+    // Many meetings share start times so that ties are broken by id.
+    std::vector<db_id> created;
+    for (int i = 0; i < 50; ++i)
+        created.push_back(
+            f.db->create_meeting(at(o, t0 + (i % 6) * hour, t0 + (i % 6) * hour + 600), venue_overlap::allow).id);
+    meeting_filter mf;
+    mf.limit = 7;
+    std::vector<db_id> seen;
+    int pages = 0;
+    std::int64_t last_start = 0;
+    for (;;) {
+        auto p = f.db->list_meetings(mf);
+        ++pages;
+        BOOST_TEST(p.items.size() <= 7u);
+        for (const auto& m : p.items) {
+            BOOST_TEST(m.start_utc >= last_start);
+            last_start = m.start_utc;
+            seen.push_back(m.id);
+        }
+        if (!p.next) break;
+        BOOST_TEST(p.items.size() == 7u);
+        mf.after = p.next;
+    }
+    BOOST_TEST(pages == 8);
+    BOOST_TEST(seen.size() == 50u);
+    std::set<db_id> unique(seen.begin(), seen.end());
+    BOOST_TEST(unique == std::set<db_id>(created.begin(), created.end()), boost::test_tools::per_element());
+
+    // Exactly a page's worth leaves no next cursor.
+    mf = {};
+    mf.limit = 50;
+    BOOST_TEST(!f.db->list_meetings(mf).next);
+}
+
+BOOST_AUTO_TEST_CASE(listing_named_things_pages_by_id_and_filters_by_name) {
+    fresh_store f;
+    for (int i = 0; i < 10; ++i) f.org("Förening " + std::to_string(i));
+    organisation unit;
+    unit.name = "Stadsdelsförvaltning";
+    unit.kind = "city_unit";
+    f.db->create_organisation(unit);
+    name_filter nf;
+    nf.limit = 4;
+    std::set<db_id> seen;
+    for (;;) {
+        auto p = f.db->list_organisations(nf);
+        for (auto& o : p.items) seen.insert(o.id);
+        if (!p.next) break;
+        nf.after = p.next;
+    }
+    BOOST_TEST(seen.size() == 11u);
+    nf = {};
+    nf.q = "förening 1";  // SQLite folds ASCII only: "FÖRENING" would not match there
+    BOOST_TEST(f.db->list_organisations(nf).items.size() == 1u);
+    nf = {};
+    nf.kind = "city_unit";
+    BOOST_TEST(f.db->list_organisations(nf).items.size() == 1u);
+    BOOST_TEST(f.db->list_venues({}).items.empty());
+}
+
+// ----- series -----------------------------------------------------------------------------------
+
+namespace {
+
+std::vector<occurrence> weekly(int count, int skip = -1) {
+    std::vector<occurrence> out;
+    for (int i = 0; i < count; ++i) {
+        if (i == skip) continue;
+        occurrence o;
+        char day[32];
+        std::snprintf(day, sizeof day, "2026-01-%02dT10:00:00", 1 + 7 * i);
+        o.recurrence_id = day;
+        o.start_local = o.recurrence_id;
+        o.end_local = o.recurrence_id.substr(0, 11) + "12:00:00";
+        o.start_utc = t0 + i * 7 * 24 * hour;
+        o.end_utc = o.start_utc + 2 * hour;
+        out.push_back(o);
+    }
+    return out;
+}
+
+series template_series(db_id org, std::optional<db_id> venue, std::vector<db_id> nets = {}) {
+    series s;
+    static_cast<meeting_fields&>(s.fields) = at(org, t0, t0 + 2 * hour, venue);
+    s.fields.title = "Veckoträff";
+    s.fields.network_ids = std::move(nets);
+    s.fields.documents = {{"Stadgar", "https://example.org/stadgar"}};
+    s.rrule = "FREQ=WEEKLY;COUNT=4";
+    return s;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(series_creates_one_meeting_per_occurrence_sharing_its_uid) {
+    fresh_store f;
+    auto o = f.org();
+    auto v = f.place();
+    auto n = f.net();
+    auto s = f.db->create_series(template_series(o, v, {n}), weekly(4), venue_overlap::refuse);
+    BOOST_TEST(s.id > 0);
+    BOOST_TEST(!s.uid.empty());
+    auto r = f.db->find_series(s.id);
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->rrule == "FREQ=WEEKLY;COUNT=4");
+    BOOST_TEST(r->fields.title == "Veckoträff");
+    BOOST_TEST(r->fields.network_ids == (std::vector<db_id>{n}), boost::test_tools::per_element());
+    BOOST_TEST(r->fields.documents.size() == 1u);
+    BOOST_TEST(r->exdates.empty());
+    meeting_filter mf;
+    mf.series_id = s.id;
+    auto occ = f.db->list_meetings(mf);
+    BOOST_REQUIRE(occ.items.size() == 4u);
+    for (std::size_t i = 0; i < 4; ++i) {
+        const auto& m = occ.items[i];
+        BOOST_TEST(m.uid == s.uid);
+        BOOST_TEST(*m.series_id == s.id);
+        BOOST_TEST(m.recurrence_id == weekly(4)[i].recurrence_id);
+        BOOST_TEST(m.start_utc == weekly(4)[i].start_utc);
+        BOOST_TEST(m.title == "Veckoträff");
+        BOOST_TEST(*m.venue_id == v);
+        BOOST_TEST(m.network_ids == (std::vector<db_id>{n}), boost::test_tools::per_element());
+        BOOST_TEST(m.documents.size() == 1u);
+    }
+    BOOST_TEST(!f.db->find_meeting_by_uid(s.uid));  // the uid of a series is not a single meeting
+    name_filter nf;
+    nf.q = "veckoträff";
+    BOOST_TEST(f.db->list_series(nf).items.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(series_occurrence_overlapping_a_booking_refuses_the_whole_series) {
+    fresh_store f;
+    auto o = f.org();
+    auto v = f.place();
+    auto occ = weekly(4);
+    auto blocker = f.db->create_meeting(at(o, occ[2].start_utc + 600, occ[2].end_utc + 600, v), venue_overlap::refuse);
+    auto counter = f.db->change_counter();
+    try {
+        f.db->create_series(template_series(o, v), occ, venue_overlap::refuse);
+        BOOST_FAIL("series overlapping a booking accepted");
+    } catch (const venue_conflict& e) {
+        BOOST_TEST(e.meeting_ids == (std::vector<db_id>{blocker.id}), boost::test_tools::per_element());
+    }
+    BOOST_TEST(count_rows(f.url, "series") == 0);
+    BOOST_TEST(count_rows(f.url, "meetings") == 1);
+    BOOST_TEST(count_rows(f.url, "series_documents") == 0);
+    BOOST_TEST(f.db->change_counter() == counter);
+}
+
+BOOST_AUTO_TEST_CASE(deleting_an_occurrence_adds_an_exdate_and_raises_the_series_sequence) {
+    fresh_store f;
+    auto o = f.org();
+    auto s = f.db->create_series(template_series(o, std::nullopt), weekly(4), venue_overlap::refuse);
+    meeting_filter mf;
+    mf.series_id = s.id;
+    auto occ = f.db->list_meetings(mf).items;
+    f.db->delete_meeting(occ[1].id);
+    auto r = f.db->find_series(s.id);
+    BOOST_TEST(r->exdates == (std::vector<std::string>{occ[1].recurrence_id}), boost::test_tools::per_element());
+    BOOST_TEST(r->sequence == 1);
+    BOOST_TEST(f.db->list_meetings(mf).items.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(update_series_replaces_plain_occurrences_and_keeps_overridden_ones) {
+    fresh_store f;
+    auto o = f.org();
+    auto s = f.db->create_series(template_series(o, std::nullopt), weekly(4), venue_overlap::refuse);
+    meeting_filter mf;
+    mf.series_id = s.id;
+    auto occ = f.db->list_meetings(mf).items;
+    // Occurrence 0 is changed on its own: it becomes overridden; a title change raises no sequence.
+    auto changed = occ[0];
+    changed.title = "Extra långt möte";
+    changed = f.db->update_meeting(changed, venue_overlap::refuse);
+    BOOST_TEST(changed.overridden);
+    BOOST_TEST(changed.sequence == 0);
+    // Occurrence 3 is changed on its own as well but will no longer be produced by the rule.
+    auto dropped = occ[3];
+    dropped.location = "Annan plats";
+    f.db->update_meeting(dropped, venue_overlap::refuse);
+
+    auto next = *f.db->find_series(s.id);
+    next.fields.title = "Ny veckoträff";
+    next.fields.location = "Biblioteket";
+    next.rrule = "FREQ=WEEKLY;COUNT=3";
+    auto updated = f.db->update_series(next, weekly(3), venue_overlap::refuse);
+    BOOST_TEST(updated.sequence == 1);  // the place changed
+
+    auto now = f.db->list_meetings(mf).items;
+    BOOST_REQUIRE(now.size() == 3u);
+    BOOST_TEST(now[0].id == changed.id);
+    BOOST_TEST(now[0].title == "Extra långt möte");
+    BOOST_TEST(now[0].overridden);
+    BOOST_TEST(now[1].id == occ[1].id);  // replaced in place, same row
+    BOOST_TEST(now[1].title == "Ny veckoträff");
+    BOOST_TEST(now[1].location == "Biblioteket");
+    BOOST_TEST(now[1].sequence >= 1);
+    BOOST_TEST(!now[1].overridden);
+    BOOST_TEST(now[2].title == "Ny veckoträff");
+    BOOST_TEST(!f.db->find_meeting(occ[3].id));
+    BOOST_TEST(f.db->find_series(s.id)->fields.title == "Ny veckoträff");
+
+    series missing = updated;
+    missing.id += 100;
+    BOOST_CHECK_THROW(f.db->update_series(missing, weekly(3), venue_overlap::refuse), not_found);
+}
+
+BOOST_AUTO_TEST_CASE(delete_series_deletes_its_occurrences) {
+    fresh_store f;
+    auto o = f.org();
+    auto n = f.net();
+    auto s = f.db->create_series(template_series(o, std::nullopt, {n}), weekly(4), venue_overlap::refuse);
+    f.db->create_meeting(at(o, t0, t0 + hour), venue_overlap::refuse);
+    f.db->delete_series(s.id);
+    BOOST_TEST(!f.db->find_series(s.id));
+    BOOST_TEST(count_rows(f.url, "meetings") == 1);
+    BOOST_TEST(count_rows(f.url, "meeting_networks") == 0);
+    BOOST_TEST(count_rows(f.url, "series_networks") == 0);
+    BOOST_CHECK_THROW(f.db->delete_series(s.id), not_found);
+}
+
+// ----- change counter and failed writes --------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(change_counter_rises_on_each_write_and_not_on_reads) {
+    fresh_store f;
+    auto c0 = f.db->change_counter();
+    auto o = f.org();
+    auto c1 = f.db->change_counter();
+    BOOST_TEST(c1 == c0 + 1);
+    auto v = f.place();
+    BOOST_TEST(f.db->change_counter() == c1 + 1);
+    auto n = f.net();
+    BOOST_TEST(f.db->change_counter() == c1 + 2);
+    auto m = f.db->create_meeting(at(o, t0, t0 + hour, v), venue_overlap::refuse);
+    BOOST_TEST(f.db->change_counter() == c1 + 3);
+    m.title = "Ändrad";
+    f.db->update_meeting(m, venue_overlap::refuse);
+    BOOST_TEST(f.db->change_counter() == c1 + 4);
+    f.db->cancel_meeting(m.id);
+    BOOST_TEST(f.db->change_counter() == c1 + 5);
+    auto s = f.db->create_series(template_series(o, std::nullopt), weekly(2), venue_overlap::refuse);
+    BOOST_TEST(f.db->change_counter() == c1 + 6);
+    f.db->delete_series(s.id);
+    f.db->delete_network(n);
+    BOOST_TEST(f.db->change_counter() == c1 + 8);
+
+    auto before = f.db->change_counter();
+    f.db->find_meeting(m.id);
+    f.db->list_meetings({});
+    f.db->list_organisations({});
+    f.db->find_venue(v);
+    f.db->ping();
+    f.db->schema_version();
+    BOOST_TEST(f.db->change_counter() == before);
+}
+
+BOOST_AUTO_TEST_CASE(failed_write_leaves_the_database_and_change_counter_unchanged) {
+    fresh_store f;
+    auto o = f.org();
+    auto v = f.place();
+    auto n = f.net();
+    auto m = at(o, t0, t0 + hour, v);
+    m.network_ids = {n};
+    m.documents = {{"Dokument", "https://example.org/d"}};
+    f.db->create_meeting(m, venue_overlap::refuse);
+    auto counter = f.db->change_counter();
+    std::vector<std::string> tables = {"meetings", "meeting_networks", "meeting_documents", "organisations",
+                                       "venues", "networks"};
+    std::vector<std::int64_t> counts;
+    for (auto& t : tables) counts.push_back(count_rows(f.url, t));
+
+    auto clash = m;
+    clash.title = "Spökmöte som aldrig skrevs";
+    BOOST_CHECK_THROW(f.db->create_meeting(clash, venue_overlap::refuse), venue_conflict);
+    clash.network_ids = {n, 99999};
+    clash.venue_id.reset();
+    BOOST_CHECK_THROW(f.db->create_meeting(clash, venue_overlap::refuse), invalid_reference);
+
+    for (std::size_t i = 0; i < tables.size(); ++i) BOOST_TEST(count_rows(f.url, tables[i]) == counts[i]);
+    BOOST_TEST(f.db->change_counter() == counter);
+    BOOST_TEST(kal::test::dump_all_text(f.url).find("Spökmöte") == std::string::npos);
+    BOOST_TEST(kal::test::dump_all_text(f.url).find("meetings.title=FRÖ-möte") != std::string::npos);
+}
+
+// ----- availability -----------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(a_broken_postgresql_connection_is_unavailable_then_reconnected) {
+    if (kal::test::test_backend() != "postgresql") return;
+    fresh_store f;
+    auto org = f.org();
+    store_options o;
+    o.url = f.url;
+    o.pool_size = 4;
+    store db(o);
+    run_concurrently(4, 16, [&](int) { db.ping(); });
+    // Terminate the store's server processes, as a server restart would.
+    PGconn* admin = PQconnectdb(f.url.c_str());
+    BOOST_REQUIRE(PQstatus(admin) == CONNECTION_OK);
+    PGresult* r = PQexec(admin,
+                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    BOOST_TEST(PQresultStatus(r) == PGRES_TUPLES_OK);
+    PQclear(r);
+    PQfinish(admin);
+    std::this_thread::sleep_for(100ms);
+    BOOST_CHECK_THROW(db.find_organisation(org), unavailable);
+    BOOST_TEST(db.pool_in_use() == 0u);
+    // Every later call finds its session reconnected, whichever pooled session it gets.
+    std::atomic<int> failures{0};
+    run_concurrently(8, 64, [&](int) {
+        try {
+            if (!db.find_organisation(org)) ++failures;
+        } catch (const std::exception& e) {
+            ++failures;
+            BOOST_TEST_MESSAGE(e.what());
+        }
+    });
+    BOOST_TEST(failures.load() == 0);
+    BOOST_CHECK_NO_THROW(db.ping());
+}
+
+BOOST_AUTO_TEST_CASE(an_unreachable_postgresql_server_is_unavailable) {
+    store_options o;
+    o.url = "postgresql://kal@127.0.0.1:1/none?connect_timeout=2";
+    BOOST_CHECK_THROW(store{o}, unavailable);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
