@@ -1,0 +1,73 @@
+#pragma once
+// HTTP as the handlers see it: plain value types, no Beast. Only server.cpp speaks Beast.
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kal::service {
+
+struct request {
+    std::string method;  // upper case
+    std::string target;  // as received
+    std::string path;    // decoded path without query
+    std::multimap<std::string, std::string> query;  // decoded parameters
+    std::map<std::string, std::string> headers;     // lower-case names
+    std::string body;
+    std::map<std::string, std::string> params;      // from the route pattern: {id} -> "12"
+
+    std::optional<std::string> header(const std::string& lower_name) const;
+    std::optional<std::string> query_value(const std::string& name) const;  // the first one
+    std::vector<std::string> query_values(const std::string& name) const;
+};
+
+struct response {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+
+    void set_header(std::string name, std::string value);
+    std::optional<std::string> header(std::string_view name) const;
+};
+
+struct field_error {
+    std::string field;    // JSON pointer-like path: "title", "documents[1].url", or a query parameter
+    std::string message;
+};
+
+// An RFC 9457 problem. Thrown anywhere below a handler; the router turns it into a response.
+struct problem : std::runtime_error {
+    int status;
+    std::string type;   // a URI; "about:blank" when the status says it all
+    std::string title;  // short, Swedish first with English beside it
+    std::string detail;
+    std::vector<field_error> errors;
+    std::vector<std::pair<std::string, std::string>> headers;  // e.g. Allow, Retry-After
+
+    problem(int status_code, std::string problem_type, std::string problem_title, std::string problem_detail,
+            std::vector<field_error> field_errors = {});
+};
+
+// The types of problem this API answers with, under /problems/ of the API documentation.
+namespace problems {
+problem bad_request(std::string detail);                    // 400 malformed JSON, bad query
+problem validation(std::vector<field_error> errors);        // 422 with the fields named
+problem unauthorized(std::string detail);                   // 401
+problem forbidden(std::string detail);                      // 403
+problem not_found(std::string detail);                      // 404
+problem method_not_allowed(const std::vector<std::string>& allowed);  // 405 with Allow
+problem conflict(std::string detail, std::vector<field_error> errors = {});  // 409
+problem payload_too_large(std::size_t limit);               // 413
+problem unsupported_media_type(std::string expected);       // 415
+problem header_too_large(std::size_t limit);                // 431
+problem unavailable(std::string detail, int retry_after_seconds);  // 503 with Retry-After
+}  // namespace problems
+
+response to_response(const problem& p);
+response json_response(int status, std::string body);
+
+}  // namespace kal::service

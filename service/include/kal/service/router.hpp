@@ -1,0 +1,44 @@
+#pragma once
+// Routes a request to a handler by method and path pattern ("/api/v1/meetings/{id}").
+// A path that exists with other methods gets 405 with Allow; HEAD is served by GET routes.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kal/service/http.hpp"
+
+namespace kal::service {
+
+using handler = std::function<response(request&)>;
+
+// Where a handler runs: database work blocks, so it goes to the database thread pool.
+enum class runs_on { io_thread, database_pool };
+
+struct route {
+    std::string method;
+    std::string pattern;
+    handler fn;
+    runs_on where = runs_on::database_pool;
+};
+
+struct match_result {
+    const route* found = nullptr;          // the route, or null
+    std::vector<std::string> allowed;      // methods for the path when found is null
+};
+
+class router {
+public:
+    void add(std::string method, std::string pattern, handler fn, runs_on where = runs_on::database_pool);
+    // Fills req.params on a match.
+    match_result match(request& req) const;
+    const std::vector<route>& routes() const { return routes_; }
+
+private:
+    std::vector<route> routes_;
+};
+
+// Splits a path into its segments ("/a/b/" -> {"a","b",""}).
+std::vector<std::string> split_path(const std::string& path);
+
+}  // namespace kal::service

@@ -1,0 +1,184 @@
+#include "kal/service/demo_data.hpp"
+
+#include <algorithm>
+#include <ctime>
+
+#include "kal/calendar/time.hpp"
+#include "kal/service/scheduling.hpp"
+
+namespace kal::service {
+
+namespace {
+
+constexpr const char* city_slug = "boras-stad-overenskommelsen";
+
+db::organisation org(std::string kind, std::string name, std::string email) {
+    db::organisation o;
+    o.kind = std::move(kind);
+    o.name = std::move(name);
+    o.contact_email = std::move(email);
+    o.contact_public = true;
+    return o;
+}
+
+db::network net(std::string kind, std::string name, std::string description, std::vector<db::id_t> owners) {
+    db::network n;
+    n.kind = std::move(kind);
+    n.name = std::move(name);
+    n.description = std::move(description);
+    n.organisation_ids = std::move(owners);
+    return n;
+}
+
+}  // namespace
+
+demo_summary load_demo_data(db::store& store, const config::settings& settings) {
+    demo_summary summary;
+    db::name_filter any;
+    any.limit = 1;
+    if (!store.list_organisations(any).items.empty()) {
+        if (auto city = store.find_organisation_by_slug(city_slug)) summary.organiser_organisation = city->id;
+        return summary;
+    }
+    summary.loaded = true;
+    const std::string tz = settings.calendar.default_time_zone;
+    const int year = std::stoi(calendar::to_local(now_utc(), tz).substr(0, 4));
+    auto y = [year](const char* month_day) { return std::to_string(year) + "-" + month_day; };
+
+    auto city = store.create_organisation(
+        org("city_unit", "Borås Stad – Överenskommelsen", "overenskommelsen@example.boras.se"));
+    auto folkhalsa = store.create_organisation(
+        org("city_unit", "Fritids- och folkhälsoförvaltningen", "folkhalsa@example.boras.se"));
+    auto foreningsradet = store.create_organisation(
+        org("association", "Föreningsrådet i Borås", "kansli@example-foreningsradet.se"));
+    auto kraftens_hus = store.create_organisation(org("association", "Kraftens Hus", "info@example-kraftenshus.se"));
+    auto roda_korset =
+        store.create_organisation(org("association", "Röda Korset Borås", "boras@example-rodakorset.se"));
+    auto hyresgast = store.create_organisation(
+        org("association", "Hyresgästföreningen Norrby", "norrby@example-hyresgast.se"));
+    summary.organiser_organisation = city.id;
+
+    auto samradet = store.create_network(net("samrad", "Samrådet för Överenskommelsen",
+                                             "Representanter från Det Idéburna och Borås Stad. Husets mittpunkt "
+                                             "och navet för övriga rum i huset.",
+                                             {city.id, foreningsradet.id}));
+    auto fro = store.create_network(net("forum", "FRÖ – Forum för Överenskommelsen",
+                                        "Tematiska FRÖ-möten, minst fyra om året, där staden och idéburna möts "
+                                        "för lärande om varandra.",
+                                        {city.id, foreningsradet.id}));
+    auto integration = store.create_network(net("interest_network", "Nätverket för integration",
+                                                "Förvaltningar och idéburna kring integration.",
+                                                {folkhalsa.id, roda_korset.id}));
+    auto psykisk = store.create_network(net("interest_network", "Nätverket för psykisk ohälsa",
+                                            "Förvaltningar och idéburna kring psykisk ohälsa.",
+                                            {folkhalsa.id, kraftens_hus.id}));
+    auto norrby = store.create_network(
+        net("area_network", "Områdesnätverk Norrby", "Geografiskt nätverk för Norrby.", {folkhalsa.id, hyresgast.id}));
+    auto hassleholmen = store.create_network(
+        net("area_network", "Områdesnätverk Hässleholmen", "Geografiskt nätverk för Hässleholmen.", {folkhalsa.id}));
+    auto fristad = store.create_network(
+        net("local_council", "Fristads ortsråd", "Ortsrådet där kommunen och idéburna i Fristad möts.", {city.id}));
+    auto sandared = store.create_network(
+        net("local_council", "Sandareds ortsråd", "Ortsrådet där kommunen och idéburna i Sandared möts.", {city.id}));
+    (void)hassleholmen;
+
+    auto venue = [&](std::string name, std::string address, int capacity, bool step_free, bool loop,
+                     db::id_t owner, bool shared, double lat, double lon) {
+        db::venue v;
+        v.name = std::move(name);
+        v.address = std::move(address);
+        v.capacity = capacity;
+        v.step_free = step_free;
+        v.hearing_loop = loop;
+        v.accessible_toilet = step_free;
+        v.organisation_id = owner;
+        v.shared = shared;
+        v.latitude = lat;
+        v.longitude = lon;
+        return store.create_venue(v);
+    };
+    auto stadshuset = venue("Stadshuset, Sessionssalen", "Kungsgatan 55, 503 35 Borås", 120, true, true, city.id,
+                            true, 57.7210, 12.9401);
+    auto kulturhuset =
+        venue("Kulturhuset, Lilla salen", "P A Halls Terrass 1, 503 38 Borås", 80, true, true, city.id, true, 57.7196,
+              12.9370);
+    auto kraftens_lokal = venue("Kraftens Hus, samlingssalen", "Sandwalls plats 3, 503 30 Borås", 40, true, false,
+                                kraftens_hus.id, true, 57.7226, 12.9342);
+    auto norrby_lokal = venue("Träffpunkt Norrby", "Norrby Långgata 40, 504 35 Borås", 35, true, false, hyresgast.id,
+                              true, 57.7306, 12.9255);
+
+    auto meeting = [&](std::string type, std::string title, std::string theme, std::string start, std::string end,
+                       std::optional<db::id_t> venue_id, db::id_t organiser, std::vector<db::id_t> networks,
+                       std::optional<int> capacity, std::string status = "published") {
+        db::meeting m;
+        m.type = std::move(type);
+        m.title = std::move(title);
+        m.theme = std::move(theme);
+        m.description = "Välkommen! Mötet är en del av Överenskommelsen mellan Borås Stad och Det Idéburna.\n"
+                        "Welcome! This meeting is part of the compact between the City of Borås and civil society.";
+        m.start_local = std::move(start);
+        m.end_local = std::move(end);
+        m.time_zone = tz;
+        m.venue_id = venue_id;
+        m.organisation_id = organiser;
+        std::sort(networks.begin(), networks.end());
+        m.network_ids = std::move(networks);
+        m.capacity = capacity;
+        m.status = std::move(status);
+        set_instants(m);
+        return store.create_meeting(m, db::venue_overlap::allow);
+    };
+
+    meeting("fro", "FRÖ-möte: FRIA – integration för nyanlända och idéburna",
+            "FRIA – integration för nyanlända och idéburna", y("03-12T18:00:00"), y("03-12T20:00:00"), kulturhuset.id,
+            city.id, {fro.id, integration.id}, 60);
+    meeting("fro", "FRÖ-möte: Kraftens Hus", "Kraftens Hus", y("05-07T18:00:00"), y("05-07T20:00:00"),
+            kraftens_lokal.id, kraftens_hus.id, {fro.id, psykisk.id}, 40);
+    meeting("fro", "FRÖ-möte: Socialt Hållbart Borås", "Socialt Hållbart Borås", y("09-17T18:00:00"),
+            y("09-17T20:00:00"), kulturhuset.id, city.id, {fro.id}, 60);
+    meeting("fro", "FRÖ-möte: Den europeiska koden", "Den europeiska koden för idéburet deltagande",
+            y("10-22T18:00:00"), y("10-22T20:00:00"), stadshuset.id, foreningsradet.id, {fro.id}, 80);
+    meeting("stormote", "Stormöte för Överenskommelsen " + std::to_string(year),
+            "Uppföljning av årets verksamhet och aktiviteter", y("11-26T13:00:00"), y("11-26T16:30:00"),
+            stadshuset.id, city.id, {samradet.id, fro.id}, 120);
+    meeting("samrad", "Samrådet för Överenskommelsen", "", y("02-10T15:00:00"), y("02-10T17:00:00"), stadshuset.id,
+            city.id, {samradet.id}, std::nullopt);
+    meeting("samrad", "Samrådet för Överenskommelsen", "", y("06-09T15:00:00"), y("06-09T17:00:00"), stadshuset.id,
+            city.id, {samradet.id}, std::nullopt);
+    meeting("samrad", "Samrådet för Överenskommelsen", "", y("10-06T15:00:00"), y("10-06T17:00:00"), stadshuset.id,
+            city.id, {samradet.id}, std::nullopt);
+    meeting("network", "Fristads ortsråd", "", y("04-15T18:30:00"), y("04-15T20:30:00"), std::nullopt, city.id,
+            {fristad.id}, std::nullopt);
+    meeting("network", "Sandareds ortsråd", "", y("04-22T18:30:00"), y("04-22T20:30:00"), std::nullopt, city.id,
+            {sandared.id}, std::nullopt);
+    meeting("dialog", "Dialog: tillgängliggörande av lokaler", "Att nyttja varandras lokaler", y("08-27T14:00:00"),
+            y("08-27T16:00:00"), kulturhuset.id, foreningsradet.id, {samradet.id}, 30);
+    meeting("training", "Utbildning: lärande om varandra", "Om varandras verksamhet", y("03-26T09:00:00"),
+            y("03-26T12:00:00"), kulturhuset.id, city.id, {}, 40);
+    meeting("conference", "Kunskapskonferens om Överenskommelsen", "Idéburet offentligt partnerskap",
+            y("12-03T09:00:00"), y("12-03T16:00:00"), stadshuset.id, city.id, {samradet.id}, 120, "draft");
+    auto cancelled = meeting("network", "Områdesnätverk Norrby – vårträff", "", y("04-08T17:00:00"),
+                             y("04-08T19:00:00"), norrby_lokal.id, hyresgast.id, {norrby.id}, 35);
+    store.cancel_meeting(cancelled.id);
+
+    // A monthly network series: the first Tuesday of each month.
+    db::series s;
+    s.fields.type = "network";
+    s.fields.title = "Nätverket för psykisk ohälsa – månadsträff";
+    s.fields.description = "Öppen träff för förvaltningar och idéburna. Open meeting for city units and associations.";
+    s.fields.start_local = y("01-06T18:00:00");
+    s.fields.end_local = y("01-06T20:00:00");
+    s.fields.time_zone = tz;
+    s.fields.venue_id = kraftens_lokal.id;
+    s.fields.organisation_id = kraftens_hus.id;
+    s.fields.network_ids = {psykisk.id};
+    s.fields.capacity = 30;
+    s.fields.status = "published";
+    s.rrule = "FREQ=MONTHLY;BYDAY=1TU;UNTIL=" + std::to_string(year + 1) + "1231T230000Z";
+    s.exdates = {y("07-07T18:00:00")};  // summer break
+    set_instants(s.fields);
+    store.create_series(s, occurrences_of(s, settings), db::venue_overlap::allow);
+    return summary;
+}
+
+}  // namespace kal::service

@@ -1,0 +1,10 @@
+#pragma once
+// Route registration per area (private to service/).
+
+#include "kal/service/api.hpp"
+
+namespace kal::service::detail {
+void register_directory_routes(router& routes, app_context& ctx);  // organisations, networks, venues
+void register_meeting_routes(router& routes, app_context& ctx);    // meetings, series
+void register_operation_routes(router& routes, app_context& ctx);  // health, metrics, openapi
+}  // namespace kal::service::detail

@@ -1,0 +1,347 @@
+// The only translation unit that includes Beast: keeping it here keeps builds fast.
+
+#include "kal/service/server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "kal/service/api.hpp"
+#include "kal/service/http.hpp"
+
+namespace kal::service {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// What shutdown needs to reach a connection: its strand and socket, and whether it is between
+// requests (idle connections are closed at once, busy ones finish their request first).
+struct connection {
+    asio::any_io_executor executor;  // the session's strand; socket and idle are used only on it
+    tcp::socket* socket = nullptr;
+    bool idle = true;
+};
+
+std::string json_string(std::string_view s) { return boost::json::serialize(boost::json::value(s)); }
+
+}  // namespace
+
+struct server::impl {
+    const config::settings& settings;
+    const router& routes;
+    metrics& counters;
+    db::store& store;
+
+    asio::io_context ioc;
+    asio::thread_pool db_pool;
+    tcp::acceptor acceptor{ioc};
+    asio::signal_set signals{ioc};
+    asio::steady_timer grace_timer{ioc};
+    std::vector<std::thread> threads;
+    std::uint16_t bound_port = 0;
+
+    std::mutex mutex;
+    std::set<std::shared_ptr<connection>> connections;
+    std::atomic<bool> draining{false};
+
+    impl(const config::settings& s, const router& r, metrics& m, db::store& st)
+        : settings(s),
+          routes(r),
+          counters(m),
+          store(st),
+          ioc(s.server.io_threads),
+          db_pool(static_cast<std::size_t>(s.database.pool_size)) {}
+
+    // ---- dispatch -------------------------------------------------------------------------
+
+    response invoke(const route& r, request& req) {
+        try {
+            return r.fn(req);
+        } catch (...) {
+            return error_response(std::current_exception());
+        }
+    }
+
+    asio::awaitable<response> dispatch(request& req) {
+        auto started = std::chrono::steady_clock::now();
+        auto found = routes.match(req);
+        response res;
+        std::string route_name = found.found ? found.found->pattern : "unmatched";
+        if (!found.found) {
+            res = to_response(found.allowed.empty() ? problems::not_found("No such resource: " + req.path)
+                                                    : problems::method_not_allowed(found.allowed));
+        } else if (found.found->where == runs_on::io_thread) {
+            res = invoke(*found.found, req);
+        } else {
+            // SOCI blocks: run on the database pool. A request that waited there longer than a
+            // lease may wait is answered 503 rather than left to pile up.
+            const auto queued = std::chrono::steady_clock::now();
+            const auto lease_timeout = settings.database.lease_timeout;
+            res = co_await asio::co_spawn(
+                db_pool,
+                [&]() -> asio::awaitable<response> {
+                    if (std::chrono::steady_clock::now() - queued > lease_timeout)
+                        co_return to_response(problems::unavailable("The service is busy; try again shortly.", 2));
+                    co_return invoke(*found.found, req);
+                },
+                asio::use_awaitable);
+        }
+        auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        counters.observe(route_name, req.method, res.status, seconds);
+        // No query strings, ids, addresses or bodies: routes are patterns, so no personal data.
+        spdlog::info(R"("event":"request","method":{},"route":{},"status":{},"duration_ms":{:.3f},"bytes":{})",
+                     json_string(req.method), json_string(route_name), res.status, seconds * 1000.0,
+                     res.body.size());
+        co_return res;
+    }
+
+    // ---- HTTP -------------------------------------------------------------------------------
+
+    static std::optional<request> convert(const http::request<http::string_body>& msg) {
+        request req;
+        req.method = std::string(msg.method_string());
+        req.target = std::string(msg.target());
+        auto url = boost::urls::parse_origin_form(req.target);
+        if (!url) return std::nullopt;
+        req.path = url->path();
+        for (const auto& p : url->params()) req.query.emplace(p.key, p.value);
+        for (const auto& field : msg) {
+            std::string name(field.name_string());
+            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            auto [it, inserted] = req.headers.emplace(name, std::string(field.value()));
+            if (!inserted) it->second += ", " + std::string(field.value());
+        }
+        req.body = msg.body();
+        return req;
+    }
+
+    http::response<http::string_body> to_message(response&& res, unsigned version, bool keep_alive, bool head) {
+        http::response<http::string_body> msg{static_cast<http::status>(res.status), version};
+        msg.set(http::field::server, "Kalendarium");
+        msg.set("X-Content-Type-Options", "nosniff");
+        for (auto& [name, value] : res.headers) msg.set(name, value);
+        msg.body() = std::move(res.body);
+        msg.keep_alive(keep_alive);
+        msg.prepare_payload();
+        if (head) msg.body().clear();  // Content-Length stays that of the GET response
+        return msg;
+    }
+
+    asio::awaitable<void> write_problem(beast::tcp_stream& stream, const problem& p) {
+        auto msg = to_message(to_response(p), 11, false, false);
+        stream.expires_after(settings.server.write_timeout);
+        co_await http::async_write(stream, msg, nothrow);
+    }
+
+    asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<connection> conn) {
+        beast::tcp_stream stream(std::move(socket));
+        conn->socket = &stream.socket();
+        beast::flat_buffer buffer;
+        const auto& cfg = settings.server;
+        for (;;) {
+            // Between requests the connection is idle: shutdown may close it, and it closes by
+            // itself after idle_timeout.
+            if (buffer.size() == 0) {
+                conn->idle = true;
+                if (draining) break;
+                asio::steady_timer idle_timer(co_await asio::this_coro::executor, cfg.idle_timeout);
+                co_await (stream.socket().async_wait(tcp::socket::wait_read, nothrow) ||
+                          idle_timer.async_wait(nothrow));
+                // Whatever woke us (data, idle timeout, shutdown), a request that has already
+                // arrived is served; only a connection with nothing to read is closed.
+                beast::error_code ec_avail;
+                if (stream.socket().available(ec_avail) == 0 || ec_avail) break;
+            }
+            conn->idle = false;
+
+            http::request_parser<http::string_body> parser;
+            parser.header_limit(static_cast<std::uint32_t>(cfg.header_limit));
+            parser.body_limit(cfg.body_limit);
+            stream.expires_after(cfg.read_timeout);
+            auto [ec_head, n_head] = co_await http::async_read_header(stream, buffer, parser, nothrow);
+            if (!ec_head && parser.get()[http::field::expect] == "100-continue") {
+                http::response<http::empty_body> cont{http::status::continue_, 11};
+                co_await http::async_write(stream, cont, nothrow);
+            }
+            auto ec = ec_head;
+            if (!ec) {
+                auto [ec_body, n_body] = co_await http::async_read(stream, buffer, parser, nothrow);
+                ec = ec_body;
+            }
+            if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+                ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+                break;
+            if (ec == http::error::body_limit) {
+                co_await write_problem(stream, problems::payload_too_large(cfg.body_limit));
+                break;
+            }
+            if (ec == http::error::header_limit) {
+                co_await write_problem(stream, problems::header_too_large(cfg.header_limit));
+                break;
+            }
+            if (ec) {
+                co_await write_problem(stream, problems::bad_request("The request is not valid HTTP/1.1"));
+                break;
+            }
+
+            auto msg = parser.release();
+            const bool head = msg.method() == http::verb::head;
+            response res;
+            if (auto req = convert(msg)) {
+                res = co_await dispatch(*req);
+            } else {
+                res = to_response(problems::bad_request("The request target is not a valid URL"));
+            }
+            const bool keep_alive = msg.keep_alive() && !draining;
+            auto out = to_message(std::move(res), msg.version(), keep_alive, head);
+            stream.expires_after(cfg.write_timeout);
+            auto [ec_write, n_write] = co_await http::async_write(stream, out, nothrow);
+            if (ec_write || !keep_alive) break;
+        }
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+    // ---- listener and lifetime --------------------------------------------------------------
+
+    asio::awaitable<void> listen() {
+        for (;;) {
+            auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), nothrow);
+            if (ec) {
+                if (!acceptor.is_open()) co_return;
+                // Out of file descriptors and the like: pause instead of spinning.
+                asio::steady_timer pause(ioc, std::chrono::milliseconds(50));
+                co_await pause.async_wait(nothrow);
+                continue;
+            }
+            if (counters.open_connections() >= settings.server.max_connections) {
+                beast::error_code ignored;
+                socket.close(ignored);
+                continue;
+            }
+            auto conn = std::make_shared<connection>(connection{socket.get_executor(), nullptr, true});
+            {
+                std::lock_guard lock(mutex);
+                connections.insert(conn);
+            }
+            counters.connection_opened();
+            auto executor = socket.get_executor();
+            asio::co_spawn(executor, session(std::move(socket), conn), [this, conn](std::exception_ptr e) {
+                if (e) {
+                    try {
+                        std::rethrow_exception(e);
+                    } catch (const std::exception& ex) {
+                        spdlog::error(R"("event":"session_failed","error":{})", json_string(ex.what()));
+                    } catch (...) {
+                        spdlog::error(R"("event":"session_failed")");
+                    }
+                }
+                counters.connection_closed();
+                bool last = false;
+                {
+                    std::lock_guard lock(mutex);
+                    connections.erase(conn);
+                    last = connections.empty();
+                }
+                if (last && draining) asio::post(ioc, [this] { grace_timer.cancel(); });
+            });
+        }
+    }
+
+    void begin_shutdown() {
+        if (draining.exchange(true)) return;
+        spdlog::info(R"("event":"shutdown","phase":"draining")");
+        beast::error_code ignored;
+        acceptor.close(ignored);
+        signals.cancel(ignored);
+        std::vector<std::shared_ptr<connection>> open;
+        {
+            std::lock_guard lock(mutex);
+            open.assign(connections.begin(), connections.end());
+        }
+        for (auto& conn : open) {
+            // Each connection's socket is touched only on its own strand (its session's executor).
+            asio::post(conn->executor, [conn] {
+                beast::error_code e;
+                if (conn->idle && conn->socket) conn->socket->cancel(e);
+            });
+        }
+        if (open.empty()) return;
+        grace_timer.expires_after(settings.server.shutdown_grace);
+        grace_timer.async_wait([this](beast::error_code ec) {
+            if (ec) return;  // every connection finished in time
+            spdlog::warn(R"("event":"shutdown","phase":"grace_expired")");
+            ioc.stop();
+        });
+    }
+};
+
+server::server(const config::settings& settings, const router& routes, metrics& counters, db::store& store)
+    : impl_(std::make_unique<impl>(settings, routes, counters, store)) {}
+
+server::~server() {
+    if (!impl_->threads.empty()) {
+        shutdown();
+        wait();
+    }
+    impl_->db_pool.join();
+}
+
+std::uint16_t server::start(bool handle_signals) {
+    auto& s = *impl_;
+    auto address = asio::ip::make_address(s.settings.server.listen_address);
+    tcp::endpoint endpoint(address, s.settings.server.port);
+    s.acceptor.open(endpoint.protocol());
+    s.acceptor.set_option(asio::socket_base::reuse_address(true));
+    s.acceptor.bind(endpoint);
+    s.acceptor.listen(asio::socket_base::max_listen_connections);
+    s.bound_port = s.acceptor.local_endpoint().port();
+    asio::co_spawn(s.ioc, s.listen(), [](std::exception_ptr e) {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                spdlog::error(R"("event":"listener_failed","error":{})", json_string(ex.what()));
+            }
+        }
+    });
+    if (handle_signals) {
+        s.signals.add(SIGTERM);
+        s.signals.add(SIGINT);
+        s.signals.async_wait([this](beast::error_code ec, int) {
+            if (!ec) impl_->begin_shutdown();
+        });
+    }
+    for (int i = 0; i < s.settings.server.io_threads; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
+    return s.bound_port;
+}
+
+void server::shutdown() {
+    asio::post(impl_->ioc, [this] { impl_->begin_shutdown(); });
+}
+
+void server::wait() {
+    for (auto& t : impl_->threads)
+        if (t.joinable()) t.join();
+    impl_->threads.clear();
+}
+
+std::uint16_t server::port() const { return impl_->bound_port; }
+
+}  // namespace kal::service

@@ -1,0 +1,207 @@
+// The service as a process: graceful shutdown, a database that goes away, `make run`, the CLI.
+#define BOOST_TEST_MODULE e2e_lifecycle
+#include <boost/test/unit_test.hpp>
+
+#include <signal.h>
+
+#include <atomic>
+#include <barrier>
+#include <cstdlib>
+#include <thread>
+
+#include "e2e_common.hpp"
+
+namespace json = boost::json;
+using kal::test::running_service;
+
+BOOST_AUTO_TEST_CASE(sigterm_during_100_in_flight_requests_answers_every_one) {
+    running_service s(kal::test::current_test_name(), {}, {{"KALENDARIUM_SERVER_SHUTDOWN_GRACE", "20s"}});
+    auto org = s.create("organisations", json::object{{"name", "Föreningen Avslut"}}, s.admin()).at("id").as_int64();
+    constexpr int clients = 100;
+    const auto body = json::serialize(json::object{{"type", "training"},
+                                                   {"title", "Utbildning"},
+                                                   {"start", "2026-10-01T09:00"},
+                                                   {"end", "2026-10-01T12:00"},
+                                                   {"organisation_id", org},
+                                                   {"status", "published"}});
+    const auto head = "POST /api/v1/meetings HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + s.admin_token +
+                      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+    const auto half = body.size() / 2;
+
+    // Every request is in flight when SIGTERM arrives: its head and half its body are sent,
+    // the rest only after the signal.
+    std::barrier sent(clients + 1), signalled(clients + 1);
+    std::vector<kal::test::http_result> answers(clients);
+    std::vector<std::string> failures(clients);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < clients; ++i) {
+        threads.emplace_back([&, i] {
+            try {
+                kal::test::http_client client(s.server.port());
+                auto warm = client.get("/healthz");  // the connection is accepted before the signal
+                if (warm.status != 200) failures[i] = "warm-up failed";
+                client.send_raw(head + body.substr(0, half));
+                sent.arrive_and_wait();
+                signalled.arrive_and_wait();
+                client.send_raw(body.substr(half));
+                answers[i] = client.receive();
+            } catch (const std::exception& e) {
+                failures[i] = e.what();
+                sent.arrive_and_drop();
+                signalled.arrive_and_drop();
+            }
+        });
+    }
+    sent.arrive_and_wait();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the server has read the halves
+    ::kill(s.server.pid(), SIGTERM);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the server is draining
+    signalled.arrive_and_wait();
+    for (auto& t : threads) t.join();
+
+    for (int i = 0; i < clients; ++i) {
+        BOOST_TEST_CONTEXT("client " << i) {
+            BOOST_TEST(failures[i].empty(), failures[i]);
+            BOOST_TEST(answers[i].status == 201);
+            BOOST_TEST(answers[i].header("connection") == "close");
+            BOOST_CHECK_NO_THROW(json::parse(answers[i].body).at("id").as_int64());
+        }
+    }
+    BOOST_TEST(s.server.terminate() == 0);  // already exiting; reaps it and reads the exit code
+    BOOST_TEST(kal::test::count_rows(s.url, "meetings") == clients);
+}
+
+BOOST_AUTO_TEST_CASE(postgresql_outage) {
+    BOOST_TEST_REQUIRE(kal::test::test_backend() == "postgresql", "this test needs KAL_TEST_DB=postgresql");
+    const char* stop = std::getenv("KAL_TEST_PG_STOP");
+    const char* start = std::getenv("KAL_TEST_PG_START");
+    BOOST_TEST_REQUIRE((stop && start), "run through tests/with-postgres.sh (make test)");
+    running_service s(kal::test::current_test_name(), {}, {{"KALENDARIUM_DATABASE_LEASE_TIMEOUT", "2s"}});
+    auto org = s.create("organisations", json::object{{"name", "Föreningen Uthållig"}}, s.admin()).at("id").as_int64();
+    const auto meeting = json::serialize(json::object{{"type", "samrad"},
+                                                      {"title", "Samråd"},
+                                                      {"start", "2026-10-01T09:00"},
+                                                      {"end", "2026-10-01T12:00"},
+                                                      {"organisation_id", org},
+                                                      {"status", "published"}});
+    BOOST_TEST(s.client.get("/api/v1/meetings").status == 200);
+
+    BOOST_TEST_REQUIRE(std::system(stop) == 0);
+    for (int i = 0; i < 8; ++i) {
+        auto r = s.client.get("/api/v1/meetings");
+        BOOST_TEST(r.status == 503);
+        BOOST_TEST(r.header("content-type") == "application/problem+json");
+        BOOST_TEST(!r.header("retry-after").empty());
+    }
+    BOOST_TEST(s.client.request("POST", "/api/v1/meetings", meeting, s.admin()).status == 503);
+    BOOST_TEST(s.client.get("/healthz").status == 200);  // the process is alive
+    BOOST_TEST(s.client.get("/readyz").status == 503);   // but not ready
+
+    BOOST_TEST_REQUIRE(std::system(start) == 0);
+    int status = 0;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        status = s.client.get("/readyz").status;
+        if (status == 200) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    BOOST_TEST_REQUIRE(status == 200);
+    // Normal service again, on every pooled connection, with no restart of kalendarium.
+    for (int i = 0; i < 40; ++i) BOOST_TEST(s.client.get("/api/v1/meetings").status == 200);
+    std::vector<std::thread> parallel;
+    std::atomic<int> ok{0};
+    for (int t = 0; t < 8; ++t)
+        parallel.emplace_back([&] {
+            kal::test::http_client c(s.server.port());
+            for (int i = 0; i < 10; ++i) ok += c.get("/api/v1/meetings").status == 200;
+        });
+    for (auto& t : parallel) t.join();
+    BOOST_TEST(ok.load() == 80);
+    BOOST_TEST(s.client.request("POST", "/api/v1/meetings", meeting, s.admin()).status == 201);
+    BOOST_TEST(::kill(s.server.pid(), 0) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(make_run_serves_the_demo_data) {
+    // As `make run` starts it (serve --demo on a SQLite file under var/), on port 0.
+    auto url = kal::test::fresh_database_url("make_run");
+    auto dir = url.substr(std::string("sqlite:").size());
+    dir = dir.substr(0, dir.rfind('/'));
+    kal::test::server_process server("sqlite:" + dir + "/var/kalendarium.db", {"--demo"});
+    const auto& banner = server.banner();
+    BOOST_TEST(banner.find("/api/v1/meetings") != std::string::npos);
+    auto at = banner.find("kal_");
+    BOOST_TEST_REQUIRE(at != std::string::npos, banner);
+    auto token = banner.substr(at, 47);
+
+    kal::test::http_client client(server.port());
+    auto r = client.get("/api/v1/meetings?limit=200");
+    BOOST_TEST_REQUIRE(r.status == 200);
+    auto items = json::parse(r.body).at("items").as_array();
+    int fro = 0, stormote = 0, network = 0;
+    for (const auto& m : items) {
+        auto type = m.at("type").as_string();
+        fro += type == "fro";
+        stormote += type == "stormote";
+        network += type == "network";
+        BOOST_TEST(m.at("status").as_string() != "draft");
+    }
+    BOOST_TEST(fro == 4);
+    BOOST_TEST(stormote == 1);
+    BOOST_TEST(network >= 10);  // ortsråd and the monthly series
+    auto themes = r.body;
+    BOOST_TEST(themes.find("FRIA") != std::string::npos);
+    BOOST_TEST(themes.find("Kraftens Hus") != std::string::npos);
+    BOOST_TEST(themes.find("Socialt Hållbart Borås") != std::string::npos);
+    // The printed organiser token works: it sees the city's draft conference.
+    auto drafts = client.get("/api/v1/meetings?status=draft", {{"Authorization", "Bearer " + token}});
+    BOOST_TEST(drafts.status == 200);
+    BOOST_TEST(json::parse(drafts.body).at("items").as_array().size() == 1u);
+    BOOST_TEST(client.get("/api/v1/networks").body.find("ortsråd") != std::string::npos);
+    BOOST_TEST(client.get("/api/v1/venues").body.find("\"shared\":true") != std::string::npos);
+    BOOST_TEST(server.terminate() == 0);
+
+    // A second start finds the data and loads nothing twice.
+    kal::test::server_process again("sqlite:" + dir + "/var/kalendarium.db", {"--demo"});
+    kal::test::http_client c2(again.port());
+    BOOST_TEST(json::parse(c2.get("/api/v1/meetings?limit=200").body).at("items").as_array().size() == items.size());
+}
+
+BOOST_AUTO_TEST_CASE(invalid_configuration_exits_2_naming_the_key) {
+    auto r = kal::test::run_kalendarium({"serve", "--port", "99999"});
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find("server.port") != std::string::npos, r.err);
+    r = kal::test::run_kalendarium({"migrate"}, {{"KALENDARIUM_DATABASE_POOL_SIZE", "none"}});
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find("database.pool_size") != std::string::npos, r.err);
+    r = kal::test::run_kalendarium({"serve", "--db", "mysql://x"});
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find("database.url") != std::string::npos, r.err);
+    r = kal::test::run_kalendarium({"serve", "--frobnicate", "1"});
+    BOOST_TEST(r.exit_code == 2);
+    r = kal::test::run_kalendarium({"token", "create", "--role", "emperor", "--name", "x", "--db",
+                                    kal::test::fresh_database_url("cli_role")});
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find("role") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(every_command_has_help) {
+    for (auto command : {"serve", "migrate", "token", "demo-data"}) {
+        auto r = kal::test::run_kalendarium({command, "--help"});
+        BOOST_TEST(r.exit_code == 0, command);
+        BOOST_TEST(r.out.find(std::string("kalendarium ") + command) != std::string::npos, command);
+    }
+    auto r = kal::test::run_kalendarium({"--help"});
+    BOOST_TEST(r.exit_code == 0);
+    BOOST_TEST(r.out.find("make") == std::string::npos);  // help is about the binary
+    BOOST_TEST(r.out.find("kalendarium serve") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(migrate_is_idempotent_from_the_command_line) {
+    auto url = kal::test::fresh_database_url("cli_migrate");
+    auto first = kal::test::run_kalendarium({"migrate", "--db", url});
+    auto second = kal::test::run_kalendarium({"migrate", "--db", url});
+    BOOST_TEST(first.exit_code == 0, first.err);
+    BOOST_TEST(second.exit_code == 0, second.err);
+    BOOST_TEST(first.out == second.out);
+    BOOST_TEST(first.out.starts_with("schema version "));
+}

@@ -1,0 +1,24 @@
+# End-to-end tests: the real kalendarium binary on port 0, spoken to over loopback HTTP.
+add_library(kal_e2e_support STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/../support/server_process.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/../support/http_client.cpp
+)
+target_include_directories(kal_e2e_support PUBLIC ${CMAKE_CURRENT_LIST_DIR}/../support)
+target_link_libraries(kal_e2e_support PUBLIC Boost::json Boost::headers Threads::Threads kal_test_support)
+target_compile_definitions(kal_e2e_support PRIVATE KAL_BINARY="$<TARGET_FILE:kalendarium>")
+add_dependencies(kal_e2e_support kalendarium)
+
+kal_boost_test(e2e_api_tests ${CMAKE_CURRENT_LIST_DIR}/api_tests.cpp)
+target_link_libraries(e2e_api_tests PRIVATE kal_e2e_support)
+add_test(NAME e2e.api.sqlite COMMAND e2e_api_tests)
+set_tests_properties(e2e.api.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+add_test(NAME e2e.api.postgresql COMMAND e2e_api_tests)
+set_tests_properties(e2e.api.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")
+
+kal_boost_test(e2e_lifecycle_tests ${CMAKE_CURRENT_LIST_DIR}/lifecycle_tests.cpp)
+target_link_libraries(e2e_lifecycle_tests PRIVATE kal_e2e_support)
+add_test(NAME e2e.lifecycle COMMAND e2e_lifecycle_tests --run_test=!postgresql_outage)
+set_tests_properties(e2e.lifecycle PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+# Stops and starts the shared PostgreSQL cluster: nothing else may run meanwhile.
+add_test(NAME e2e.postgresql_outage COMMAND e2e_lifecycle_tests --run_test=postgresql_outage)
+set_tests_properties(e2e.postgresql_outage PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql" RUN_SERIAL TRUE)

@@ -1,0 +1,116 @@
+#define BOOST_TEST_MODULE config
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "kal/config/config.hpp"
+
+namespace cfg = kal::config;
+
+namespace {
+
+std::string example_path() { return std::string(KAL_SOURCE_DIR) + "/config/kalendarium.example.toml"; }
+
+std::string write_temp(const std::string& text) {
+    static int n = 0;
+    auto path = std::filesystem::temp_directory_path() /
+                ("kal-config-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n) + ".toml");
+    std::ofstream(path) << text;
+    return path.string();
+}
+
+std::string key_of_error(const cfg::sources& s) {
+    try {
+        cfg::load(s);
+    } catch (const cfg::config_error& e) {
+        return e.key;
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(defaults_are_valid_and_local) {
+    auto s = cfg::load({});
+    BOOST_TEST(s.server.port == 8080);
+    BOOST_TEST(s.server.listen_address == "127.0.0.1");
+    BOOST_TEST(s.database.url == "sqlite:var/kalendarium.db");
+    BOOST_TEST(s.calendar.default_time_zone == "Europe/Stockholm");
+}
+
+BOOST_AUTO_TEST_CASE(example_file_documents_every_key_with_its_default) {
+    std::ifstream in(example_path());
+    BOOST_REQUIRE(in);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string body = text.str();
+    for (const auto& key : cfg::keys()) {
+        auto dot = key.find('.');
+        auto section = "[" + key.substr(0, dot) + "]";
+        auto name = key.substr(dot + 1);
+        BOOST_TEST_CONTEXT(key) {
+            BOOST_TEST(body.find(section) != std::string::npos);
+            BOOST_TEST(std::regex_search(body, std::regex("\n" + name + " = ")));
+        }
+    }
+    // Loading the example gives exactly the defaults: the file cannot drift from the code.
+    auto from_file = cfg::load({.file = example_path()});
+    auto defaults = cfg::load({});
+    BOOST_TEST(from_file.server.port == defaults.server.port);
+    BOOST_TEST(from_file.server.body_limit == defaults.server.body_limit);
+    BOOST_TEST(from_file.server.header_limit == defaults.server.header_limit);
+    BOOST_TEST(from_file.server.idle_timeout.count() == defaults.server.idle_timeout.count());
+    BOOST_TEST(from_file.database.lease_timeout.count() == defaults.database.lease_timeout.count());
+    BOOST_TEST(from_file.database.url == defaults.database.url);
+    BOOST_TEST(from_file.log.format == defaults.log.format);
+}
+
+BOOST_AUTO_TEST_CASE(file_then_environment_then_flags_take_precedence) {
+    auto file = write_temp("[server]\nport = 9000\nio_threads = 3\n[database]\nurl = \"sqlite:/tmp/a.db\"\n");
+    cfg::sources s{.file = file,
+                   .environment = {{"KALENDARIUM_SERVER_PORT", "9001"}, {"KALENDARIUM_LOG_LEVEL", "debug"}},
+                   .flags = {{"server.port", "9002"}}};
+    auto result = cfg::load(s);
+    BOOST_TEST(result.server.port == 9002);        // flag beats environment and file
+    BOOST_TEST(result.server.io_threads == 3);     // from the file
+    BOOST_TEST(result.log.level == "debug");       // from the environment
+    BOOST_TEST(result.database.url == "sqlite:/tmp/a.db");
+    s.flags.clear();
+    BOOST_TEST(cfg::load(s).server.port == 9001);  // environment beats file
+}
+
+BOOST_AUTO_TEST_CASE(durations_and_sizes_accept_units) {
+    auto r = cfg::load({.flags = {{"server.read_timeout", "500ms"},
+                                  {"server.idle_timeout", "2m"},
+                                  {"server.body_limit", "64KiB"},
+                                  {"server.header_limit", "2048"}}});
+    BOOST_TEST(r.server.read_timeout.count() == 500);
+    BOOST_TEST(r.server.idle_timeout.count() == 120000);
+    BOOST_TEST(r.server.body_limit == 64u * 1024u);
+    BOOST_TEST(r.server.header_limit == 2048u);
+}
+
+BOOST_AUTO_TEST_CASE(invalid_values_name_their_key) {
+    BOOST_TEST(key_of_error({.flags = {{"server.port", "70000"}}}) == "server.port");
+    BOOST_TEST(key_of_error({.flags = {{"server.port", "eighty"}}}) == "server.port");
+    BOOST_TEST(key_of_error({.flags = {{"server.io_threads", "0"}}}) == "server.io_threads");
+    BOOST_TEST(key_of_error({.flags = {{"server.read_timeout", "5 parsecs"}}}) == "server.read_timeout");
+    BOOST_TEST(key_of_error({.flags = {{"server.body_limit", "12"}}}) == "server.body_limit");
+    BOOST_TEST(key_of_error({.flags = {{"database.url", "mysql://x"}}}) == "database.url");
+    BOOST_TEST(key_of_error({.flags = {{"server.public_base_url", "ftp://x"}}}) == "server.public_base_url");
+    BOOST_TEST(key_of_error({.flags = {{"log.level", "loud"}}}) == "log.level");
+    BOOST_TEST(key_of_error({.flags = {{"log.format", "xml"}}}) == "log.format");
+    BOOST_TEST(key_of_error({.flags = {{"no.such_key", "1"}}}) == "no.such_key");
+    BOOST_TEST(key_of_error({.environment = {{"KALENDARIUM_SERVER_PROT", "1"}}}) == "KALENDARIUM_SERVER_PROT");
+    BOOST_TEST(key_of_error({.file = write_temp("[server]\nportt = 1\n")}) == "server.portt");
+    BOOST_TEST(key_of_error({.file = write_temp("[server]\nport = \n")}) == "config");
+    BOOST_TEST(key_of_error({.file = std::string("/nonexistent/kal.toml")}) == "config");
+}
+
+BOOST_AUTO_TEST_CASE(environment_names_follow_the_keys) {
+    BOOST_TEST(cfg::environment_name("server.port") == "KALENDARIUM_SERVER_PORT");
+    BOOST_TEST(cfg::environment_name("database.pool_size") == "KALENDARIUM_DATABASE_POOL_SIZE");
+}

@@ -1,0 +1,581 @@
+// Pins docs/openapi.json (the copy compiled into the service) to the router the service really
+// builds: the same (method, path) operations, and, by calling the real handlers, the token rules,
+// the list parameters, the body rules and the fields of the responses that the document claims.
+
+#define BOOST_TEST_MODULE openapi
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <exception>
+#include <iterator>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kal/config/config.hpp"
+#include "kal/db/store.hpp"
+#include "kal/service/api.hpp"
+#include "kal/service/auth.hpp"
+#include "kal/service/http.hpp"
+#include "kal/service/metrics.hpp"
+#include "kal/service/router.hpp"
+#include "test_db.hpp"
+
+namespace json = boost::json;
+namespace svc = kal::service;
+
+namespace {
+
+using operation_key = std::pair<std::string, std::string>;  // (METHOD, path template)
+
+const std::vector<std::string> openapi_methods = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
+
+std::string upper(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// The router exactly as `kalendarium serve` builds it, on a fresh migrated database (SQLite
+// unless KAL_TEST_DB says otherwise).
+struct service_routes {
+    kal::config::settings settings;
+    kal::db::store store;
+    svc::metrics metrics;
+    svc::router routes;
+    svc::app_context ctx;
+
+    static kal::config::settings load_settings() {
+        kal::config::sources from;
+        from.flags["database.url"] = kal::test::fresh_database_url("openapi");
+        return kal::config::load(from);
+    }
+
+    static kal::db::store_options store_options(const kal::config::settings& s) {
+        kal::db::store_options o;
+        o.url = s.database.url;
+        o.pool_size = static_cast<std::size_t>(s.database.pool_size);
+        o.lease_timeout = s.database.lease_timeout;
+        o.busy_timeout = s.database.busy_timeout;
+        return o;
+    }
+
+    service_routes() : settings(load_settings()), store(store_options(settings)), ctx{settings, store, metrics} {
+        store.migrate();
+        svc::register_routes(routes, ctx);
+    }
+
+    std::set<operation_key> operations() const {
+        std::set<operation_key> out;
+        for (const auto& r : routes.routes()) out.emplace(r.method, r.pattern);
+        return out;
+    }
+
+    const svc::route& route(const std::string& method, const std::string& pattern) const {
+        for (const auto& r : routes.routes())
+            if (r.method == method && r.pattern == pattern) return r;
+        throw std::logic_error("no route " + method + " " + pattern);
+    }
+
+    // A request the route matches, with every path parameter "1".
+    static svc::request request_for(const svc::route& r) {
+        svc::request req;
+        req.method = r.method;
+        std::string path = r.pattern;
+        for (auto open = path.find('{'); open != std::string::npos; open = path.find('{')) {
+            auto close = path.find('}', open);
+            req.params[path.substr(open + 1, close - open - 1)] = "1";
+            path.replace(open, close - open + 1, "1");
+        }
+        req.path = path;
+        req.target = path;
+        return req;
+    }
+
+    // Runs the handler as the server does: any exception becomes the response error_response makes.
+    static svc::response call(const svc::route& r, svc::request& req) {
+        try {
+            return r.fn(req);
+        } catch (...) {
+            return svc::error_response(std::current_exception());
+        }
+    }
+    static svc::response call(const svc::route& r) {
+        auto req = request_for(r);
+        return call(r, req);
+    }
+};
+
+const json::object& document() {
+    static const json::value doc = json::parse(svc::openapi_document());
+    return doc.as_object();
+}
+
+struct documented_operation {
+    std::string method;  // upper case
+    std::string path;
+    const json::object* op;
+};
+
+std::vector<documented_operation> documented_operations() {
+    std::vector<documented_operation> out;
+    for (const auto& [path, item] : document().at("paths").as_object())
+        for (const auto& method : openapi_methods)
+            if (auto op = item.as_object().if_contains(method))
+                out.push_back({upper(method), std::string(path), &op->as_object()});
+    return out;
+}
+
+std::set<operation_key> documented_keys() {
+    std::set<operation_key> out;
+    for (const auto& d : documented_operations()) out.emplace(d.method, d.path);
+    return out;
+}
+
+std::string describe(const std::set<operation_key>& keys) {
+    std::string out;
+    for (const auto& [m, p] : keys) out += "\n    " + m + " " + p;
+    return out.empty() ? " (none)" : out;
+}
+
+bool lists_response(const json::object& op, const std::string& status) {
+    return op.at("responses").as_object().contains(status);
+}
+
+// The operation's effective security: its own, else the document's.
+const json::array& security_of(const json::object& op) {
+    if (auto s = op.if_contains("security")) return s->as_array();
+    return document().at("security").as_array();
+}
+
+bool mentions_bearer(const json::array& security) {
+    return std::any_of(security.begin(), security.end(),
+                       [](const json::value& req) { return req.as_object().contains("bearerAuth"); });
+}
+
+// Required: some requirement names bearerAuth and none is the empty (anonymous) one.
+bool requires_token(const json::array& security) {
+    bool anonymous_allowed =
+        security.empty() ||
+        std::any_of(security.begin(), security.end(), [](const json::value& req) { return req.as_object().empty(); });
+    return mentions_bearer(security) && !anonymous_allowed;
+}
+
+// A local reference "#/components/schemas/Meeting"; null when it names nothing.
+const json::value* resolve(const std::string& reference) {
+    if (!reference.starts_with("#/")) return nullptr;
+    const json::object* object = &document();
+    std::size_t start = 2;
+    for (;;) {
+        auto slash = reference.find('/', start);
+        auto name = reference.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        const json::value* at = object->if_contains(name);
+        if (!at) return nullptr;
+        if (slash == std::string::npos) return at;
+        object = at->if_object();
+        if (!object) return nullptr;
+        start = slash + 1;
+    }
+}
+
+// Follows a {"$ref": ...} object to what it names.
+const json::value& follow(const json::value& v) {
+    if (auto o = v.if_object())
+        if (auto r = o->if_contains("$ref")) {
+            auto target = resolve(std::string(r->as_string()));
+            BOOST_TEST_REQUIRE(target != nullptr, "unresolved $ref " << r->as_string());
+            return follow(*target);
+        }
+    return v;
+}
+
+// The property names of a schema, through $ref and allOf.
+std::set<std::string> property_names(const json::value& schema) {
+    std::set<std::string> out;
+    const auto& s = follow(schema).as_object();
+    if (auto props = s.if_contains("properties"))
+        for (const auto& [name, value] : props->as_object()) out.emplace(name);
+    if (auto all = s.if_contains("allOf"))
+        for (const auto& part : all->as_array()) out.merge(property_names(part));
+    return out;
+}
+
+std::set<std::string> required_names(const json::value& schema) {
+    std::set<std::string> out;
+    const auto& s = follow(schema).as_object();
+    if (auto req = s.if_contains("required"))
+        for (const auto& name : req->as_array()) out.emplace(name.as_string());
+    if (auto all = s.if_contains("allOf"))
+        for (const auto& part : all->as_array()) out.merge(required_names(part));
+    return out;
+}
+
+void collect_references(const json::value& v, std::vector<std::string>& out) {
+    if (auto o = v.if_object()) {
+        for (const auto& [key, child] : *o) {
+            if (key == "$ref" && child.is_string())
+                out.emplace_back(child.as_string());
+            else
+                collect_references(child, out);
+        }
+    } else if (auto a = v.if_array()) {
+        for (const auto& child : *a) collect_references(child, out);
+    }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(openapi_document_is_version_3_1) {
+    const auto& doc = document();
+    BOOST_TEST(json::value_to<std::string>(doc.at("openapi")) == "3.1.0");
+    BOOST_TEST(json::value_to<std::string>(doc.at("info").at("title")) == "Kalendarium");
+    BOOST_TEST(json::value_to<std::string>(doc.at("servers").at(0).at("url")) == "http://127.0.0.1:8080");
+    const auto& bearer = doc.at("components").at("securitySchemes").at("bearerAuth");
+    BOOST_TEST(json::value_to<std::string>(bearer.at("type")) == "http");
+    BOOST_TEST(json::value_to<std::string>(bearer.at("scheme")) == "bearer");
+}
+
+BOOST_AUTO_TEST_CASE(router_routes_and_openapi_paths_are_the_same_set) {
+    service_routes service;
+    auto in_router = service.operations();
+    auto in_doc = documented_keys();
+    BOOST_TEST_REQUIRE(!in_router.empty());
+
+    std::set<operation_key> missing_in_doc, missing_in_router;
+    std::set_difference(in_router.begin(), in_router.end(), in_doc.begin(), in_doc.end(),
+                        std::inserter(missing_in_doc, missing_in_doc.end()));
+    std::set_difference(in_doc.begin(), in_doc.end(), in_router.begin(), in_router.end(),
+                        std::inserter(missing_in_router, missing_in_router.end()));
+    BOOST_TEST(missing_in_doc.empty(), "missing in docs/openapi.json:" << describe(missing_in_doc));
+    BOOST_TEST(missing_in_router.empty(), "documented but not routed:" << describe(missing_in_router));
+}
+
+BOOST_AUTO_TEST_CASE(head_is_implicit_and_neither_routed_nor_documented) {
+    service_routes service;
+    for (const auto& [method, path] : service.operations()) BOOST_TEST(method != "HEAD", "router has HEAD " << path);
+    for (const auto& d : documented_operations()) BOOST_TEST(d.method != "HEAD", "document lists HEAD " << d.path);
+}
+
+BOOST_AUTO_TEST_CASE(every_operation_documents_its_error_responses) {
+    for (const auto& d : documented_operations()) {
+        const auto name = d.method + " " + d.path;
+        if (d.op->contains("requestBody"))
+            for (const char* status : {"400", "413", "415", "422"})
+                BOOST_TEST(lists_response(*d.op, status), name << " takes a body but does not list " << status);
+        // A token that is sent is checked even where it is optional, so a bad one is 401 there too.
+        if (mentions_bearer(security_of(*d.op)))
+            BOOST_TEST(lists_response(*d.op, "401"), name << " reads a token but does not list 401");
+        if (d.path.find("{id}") != std::string::npos)
+            BOOST_TEST(lists_response(*d.op, "404"), name << " has an id but does not list 404");
+        if (d.path.starts_with("/api/v1/"))
+            BOOST_TEST(lists_response(*d.op, "503"), name << " uses the database but does not list 503");
+        bool has_success = false;
+        for (const auto& [status, response] : d.op->at("responses").as_object())
+            has_success = has_success || status.starts_with("2");
+        BOOST_TEST(has_success, name << " documents no success response");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(every_reference_in_the_document_resolves) {
+    std::vector<std::string> references;
+    collect_references(json::value(document()), references);
+    BOOST_TEST_REQUIRE(!references.empty());
+    for (const auto& r : references) BOOST_TEST(resolve(r) != nullptr, "unresolved $ref " << r);
+}
+
+BOOST_AUTO_TEST_CASE(operations_documented_as_needing_a_token_answer_401_without_one) {
+    service_routes service;
+    auto documented = documented_operations();
+    for (const auto& r : service.routes.routes()) {
+        auto d = std::find_if(documented.begin(), documented.end(), [&](const documented_operation& x) {
+            return x.method == r.method && x.path == r.pattern;
+        });
+        if (d == documented.end()) continue;  // reported by router_routes_and_openapi_paths_are_the_same_set
+        auto res = service.call(r);
+        const auto name = r.method + " " + r.pattern;
+        if (requires_token(security_of(*d->op))) {
+            BOOST_TEST(res.status == 401, name << " is documented as needing a token but answered " << res.status
+                                               << " without one: " << res.body);
+            BOOST_TEST(res.header("WWW-Authenticate").has_value(), name << " 401 without WWW-Authenticate");
+        } else {
+            BOOST_TEST(res.status != 401, name << " is documented as public but answered 401 without a token");
+            BOOST_TEST(res.status < 500, name << " answered " << res.status << ": " << res.body);
+            BOOST_TEST(lists_response(*d->op, std::to_string(res.status)),
+                       name << " answered " << res.status << ", which it does not document");
+        }
+    }
+}
+
+namespace {
+
+// The problems found when `value` is checked against `schema`: JSON types, required and
+// undocumented properties, recursively through $ref, oneOf, properties and items.
+void shape_errors(const json::value& value, const json::value& schema_ref, const std::string& where,
+                  std::vector<std::string>& errors) {
+    const auto& schema = follow(schema_ref).as_object();
+    if (auto one_of = schema.if_contains("oneOf")) {
+        int matches = 0;
+        for (const auto& variant : one_of->as_array()) {
+            std::vector<std::string> variant_errors;
+            shape_errors(value, variant, where, variant_errors);
+            matches += variant_errors.empty();
+        }
+        if (matches != 1) errors.push_back(where + ": matches " + std::to_string(matches) + " of the oneOf variants");
+        return;
+    }
+    if (auto type = schema.if_contains("type")) {
+        std::vector<std::string> allowed;
+        if (type->is_string())
+            allowed.emplace_back(type->as_string());
+        else
+            for (const auto& t : type->as_array()) allowed.emplace_back(t.as_string());
+        auto is = [&](const char* t) { return std::find(allowed.begin(), allowed.end(), t) != allowed.end(); };
+        bool ok = (value.is_null() && is("null")) || (value.is_bool() && is("boolean")) ||
+                  (value.is_string() && is("string")) || (value.is_object() && is("object")) ||
+                  (value.is_array() && is("array")) || ((value.is_int64() || value.is_uint64()) && is("integer")) ||
+                  (value.is_number() && is("number"));
+        if (!ok) {
+            errors.push_back(where + ": " + json::serialize(value) + " is not of type " + json::serialize(*type));
+            return;
+        }
+    }
+    if (auto enumeration = schema.if_contains("enum")) {
+        const auto& values = enumeration->as_array();
+        if (std::find(values.begin(), values.end(), value) == values.end())
+            errors.push_back(where + ": " + json::serialize(value) + " is not in the enum");
+    }
+    if (auto object = value.if_object()) {
+        auto documented = property_names(schema_ref);
+        for (const auto& name : required_names(schema_ref))
+            if (!object->contains(name)) errors.push_back(where + "." + name + ": required but missing");
+        const json::object* properties = nullptr;
+        if (auto p = schema.if_contains("properties")) properties = &p->as_object();
+        for (const auto& [name, child] : *object) {
+            if (!documented.contains(std::string(name))) {
+                errors.push_back(where + "." + std::string(name) + ": not documented");
+                continue;
+            }
+            if (properties && properties->contains(name))
+                shape_errors(child, properties->at(name), where + "." + std::string(name), errors);
+        }
+    }
+    if (auto array = value.if_array())
+        if (auto items = schema.if_contains("items"))
+            for (std::size_t i = 0; i < array->size(); ++i)
+                shape_errors(array->at(i), *items, where + "[" + std::to_string(i) + "]", errors);
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+    std::string out;
+    for (const auto& l : lines) out += "\n    " + l;
+    return out;
+}
+
+const json::object& documented_operation_at(const std::string& method, const std::string& path) {
+    return document().at("paths").at(path).at(lower(method)).as_object();
+}
+
+const json::value& response_schema(const std::string& method, const std::string& path, const std::string& status) {
+    return documented_operation_at(method, path)
+        .at("responses")
+        .at(status)
+        .at("content")
+        .at("application/json")
+        .at("schema");
+}
+
+// A service with an admin token, for calling write handlers.
+struct service_with_admin : service_routes {
+    std::string token;
+
+    service_with_admin() {
+        svc::init_crypto();
+        token = svc::issue_token(store, "admin", "openapi test admin", std::nullopt).first;
+    }
+
+    svc::response send(const std::string& method, const std::string& pattern, const std::string& body,
+                       const std::string& content_type = "application/json",
+                       std::vector<std::pair<std::string, std::string>> query = {}) {
+        const auto& r = route(method, pattern);
+        auto req = request_for(r);
+        req.headers["authorization"] = "Bearer " + token;
+        if (!content_type.empty()) req.headers["content-type"] = content_type;
+        req.body = body;
+        for (auto& [n, v] : query) req.query.emplace(n, v);
+        return call(r, req);
+    }
+
+    // Sends a write, requires the status, and checks the body against the documented schema.
+    json::value checked(const std::string& method, const std::string& pattern, const std::string& body, int status) {
+        auto res = send(method, pattern, body);
+        BOOST_TEST_REQUIRE(res.status == status,
+                           method << " " << pattern << " answered " << res.status << ": " << res.body);
+        auto value = json::parse(res.body);
+        std::vector<std::string> errors;
+        shape_errors(value, response_schema(method, pattern, std::to_string(status)), method + " " + pattern, errors);
+        BOOST_TEST(errors.empty(), "the response differs from the document:" << joined(errors));
+        return value;
+    }
+};
+
+// A value each documented list parameter must refuse with 400 naming it; filters by id or slug
+// take anything (an unknown slug matches nothing) and are marked by an empty string.
+std::string bad_value_of(const std::string& parameter) {
+    if (parameter == "limit") return "0";
+    if (parameter == "cursor") return "not-a-cursor";
+    if (parameter == "q") return std::string(201, 'x');
+    if (parameter == "kind" || parameter == "type" || parameter == "status") return "no_such_value";
+    if (parameter == "from" || parameter == "to") return "yesterday";
+    if (parameter == "series") return "abc";
+    if (parameter == "organisation" || parameter == "network" || parameter == "venue") return "";
+    BOOST_FAIL("no bad value known for the documented parameter " << parameter);
+    return "";
+}
+
+std::vector<std::string> query_parameter_names(const json::object& op) {
+    std::vector<std::string> names;
+    if (auto params = op.if_contains("parameters"))
+        for (const auto& p : params->as_array()) {
+            const auto& param = follow(p).as_object();
+            if (param.at("in").as_string() == "query") names.emplace_back(param.at("name").as_string());
+        }
+    return names;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(documented_list_parameters_are_read_by_the_handlers) {
+    service_routes service;
+    int checked = 0;
+    for (const auto& d : documented_operations()) {
+        if (d.method != "GET" || !d.path.starts_with("/api/v1/") || d.path.find('{') != std::string::npos) continue;
+        const auto& r = service.route(d.method, d.path);
+        for (const auto& name : query_parameter_names(*d.op)) {
+            auto bad = bad_value_of(name);
+            auto req = service_routes::request_for(r);
+            req.query.emplace(name, bad.empty() ? "no-such-slug" : bad);
+            auto res = service_routes::call(r, req);
+            ++checked;
+            if (bad.empty()) {
+                BOOST_TEST(res.status == 200, d.path << "?" << name << "=no-such-slug answered " << res.status);
+                BOOST_TEST(res.body.find("\"items\":[]") != std::string::npos, d.path << ": " << res.body);
+            } else {
+                BOOST_TEST(res.status == 400, d.path << "?" << name << "=" << bad << " answered " << res.status);
+                BOOST_TEST(res.body.find("\"field\":\"" + name + "\"") != std::string::npos,
+                           d.path << " did not name " << name << ": " << res.body);
+            }
+        }
+    }
+    BOOST_TEST(checked > 20);
+}
+
+BOOST_AUTO_TEST_CASE(documented_body_errors_are_what_the_write_handlers_answer) {
+    service_with_admin service;
+    for (const auto& d : documented_operations()) {
+        if (d.method == "GET") continue;
+        const auto name = d.method + " " + d.path;
+        // The only query parameter of a write; a value other than true/false is 400.
+        for (const auto& q : query_parameter_names(*d.op)) {
+            BOOST_TEST(q == "allow_venue_conflict", name << " documents the query parameter " << q);
+            auto res = service.send(d.method, d.path, "{}", "application/json", {{q, "maybe"}});
+            BOOST_TEST(res.status == 400, name << "?" << q << "=maybe answered " << res.status);
+        }
+        // Writes to an id would stop at 404 first: the body rules are pinned on the creates.
+        if (!d.op->contains("requestBody") || d.path.find('{') != std::string::npos) continue;
+        BOOST_TEST(service.send(d.method, d.path, "{}", "text/plain").status == 415, name);
+        BOOST_TEST(service.send(d.method, d.path, "{", "application/json").status == 400, name);
+        BOOST_TEST(service.send(d.method, d.path, "[]", "application/json").status == 400, name);
+        auto unknown = service.send(d.method, d.path, R"({"no_such_field":1})");
+        BOOST_TEST(unknown.status == 422, name);
+        BOOST_TEST(unknown.body.find(R"({"field":"no_such_field","message":"unknown field"})") != std::string::npos,
+                   name << ": " << unknown.body);
+
+        // Every documented input property is one the handler knows; required ones are required.
+        const auto& schema = d.op->at("requestBody").at("content").at("application/json").at("schema");
+        json::object all_null;
+        for (const auto& property : property_names(schema)) all_null[property] = nullptr;
+        auto res = service.send(d.method, d.path, json::serialize(all_null));
+        BOOST_TEST(res.status == 422, name);
+        BOOST_TEST(res.body.find("unknown field") == std::string::npos,
+                   name << " refuses a documented property: " << res.body);
+        for (const auto& property : required_names(schema))
+            BOOST_TEST(res.body.find(R"({"field":")" + property + R"(","message":"is required"})") != std::string::npos,
+                       name << " does not require the documented required " << property << ": " << res.body);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(responses_carry_exactly_the_documented_fields) {
+    service_with_admin service;
+    auto org = service.checked("POST", "/api/v1/organisations",
+                               R"({"name":"Föreningen Solsidan","kind":"association","contact_email":"info@example.se",
+                                   "contact_phone":"033-35 70 00"})",
+                               201);
+    auto org_id = std::to_string(org.at("id").as_int64());
+    service.checked("POST", "/api/v1/networks",
+                    R"({"name":"Integrationsnätverket","kind":"interest_network","organisation_ids":[)" + org_id + "]}",
+                    201);
+    auto venue = service.checked("POST", "/api/v1/venues",
+                                 R"({"name":"Stadsbiblioteket","address":"Österlånggatan 1\n503 31 Borås","capacity":80,
+                                     "accessibility":{"step_free":true,"notes":"Hiss"},"latitude":57.72,"longitude":12.94,
+                                     "organisation_id":)" +
+                                     org_id + "}",
+                                 201);
+    auto venue_id = std::to_string(venue.at("id").as_int64());
+    auto meeting =
+        service.checked("POST", "/api/v1/meetings",
+                        R"({"type":"fro","title":"FRÖ-möte","start":"2030-03-05T18:00","end":"2030-03-05T20:00",
+                                       "organisation_id":)" +
+                            org_id + R"(,"venue_id":)" + venue_id +
+                            R"(,"status":"published","registration_deadline":"2030-03-01T12:00:00+01:00",
+                                       "documents":[{"title":"Dagordning","url":"https://example.se/dagordning.pdf"}]})",
+                        201);
+    BOOST_TEST(meeting.at("start").as_object().contains("offset_time"));
+    auto all_day = service.checked("POST", "/api/v1/meetings",
+                                   R"({"type":"stormote","title":"Stormöte","all_day":true,"start":"2030-05-06",
+                                       "end":"2030-05-07","organisation_id":)" +
+                                       org_id + "}",
+                                   201);
+    BOOST_TEST(json::value_to<std::string>(all_day.at("end").at("date")) == "2030-05-07");  // the last day, as sent
+    service.checked("POST", "/api/v1/series",
+                    R"({"type":"network","title":"Nätverksträff","start":"2030-01-08T17:00","end":"2030-01-08T19:00",
+                        "organisation_id":)" +
+                        org_id + R"(,"rrule":"FREQ=MONTHLY;COUNT=3","status":"published"})",
+                    201);
+
+    // The lists and single reads as an anonymous caller and as the admin sees them.
+    for (const char* path :
+         {"/api/v1/organisations", "/api/v1/networks", "/api/v1/venues", "/api/v1/meetings", "/api/v1/series"}) {
+        for (bool with_token : {false, true}) {
+            const auto& r = service.route("GET", path);
+            auto req = service_routes::request_for(r);
+            if (with_token) req.headers["authorization"] = "Bearer " + service.token;
+            auto res = service_routes::call(r, req);
+            BOOST_TEST_REQUIRE(res.status == 200, path << " answered " << res.status << ": " << res.body);
+            auto value = json::parse(res.body);
+            BOOST_TEST(!value.at("items").as_array().empty(), path);
+            std::vector<std::string> errors;
+            shape_errors(value, response_schema("GET", path, "200"), std::string("GET ") + path, errors);
+            BOOST_TEST(errors.empty(), "the response differs from the document:" << joined(errors));
+        }
+    }
+    auto meeting_id = std::to_string(meeting.at("id").as_int64());
+    const auto& cancel = service.route("POST", "/api/v1/meetings/{id}/cancel");
+    auto req = service_routes::request_for(cancel);
+    req.params["id"] = meeting_id;
+    req.headers["authorization"] = "Bearer " + service.token;
+    auto res = service_routes::call(cancel, req);
+    BOOST_TEST_REQUIRE(res.status == 200, res.body);
+    std::vector<std::string> errors;
+    shape_errors(json::parse(res.body), response_schema("POST", "/api/v1/meetings/{id}/cancel", "200"), "cancel",
+                 errors);
+    BOOST_TEST(errors.empty(), "the response differs from the document:" << joined(errors));
+}
