@@ -639,8 +639,9 @@ struct store::impl {
         case failure::connection: throw unavailable(std::string("database connection lost: ") + e.what());
         case failure::busy:
         case failure::retry: throw unavailable(std::string("database busy: ") + e.what());
-        case failure::unique: throw conflict("", std::string("duplicate value: ") + e.what());
-        case failure::foreign_key: throw conflict("", std::string("still referenced: ") + e.what());
+        // The database's own text can quote the stored values: it stays out of the answer.
+        case failure::unique: throw conflict("", "a value that must be unique is already taken");
+        case failure::foreign_key: throw conflict("", "the record is still referenced by other records");
         case failure::check: throw std::invalid_argument(std::string("value not allowed: ") + e.what());
         case failure::other: break;
         }
