@@ -205,3 +205,48 @@ BOOST_AUTO_TEST_CASE(migrate_is_idempotent_from_the_command_line) {
     BOOST_TEST(first.out == second.out);
     BOOST_TEST(first.out.starts_with("schema version "));
 }
+
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+BOOST_AUTO_TEST_CASE(a_locked_database_and_a_full_queue_give_503_with_retry_after_then_recover) {
+    // One database session; another process-like writer holds SQLite's write lock.
+    auto url = kal::test::fresh_database_url("busy");
+    auto admin = kal::test::create_token(url, "admin", "busy admin");
+    kal::test::server_process server(url, {}, {{"KALENDARIUM_DATABASE_POOL_SIZE", "1"},
+                                               {"KALENDARIUM_DATABASE_LEASE_TIMEOUT", "300ms"},
+                                               {"KALENDARIUM_DATABASE_BUSY_TIMEOUT", "1s"}});
+    const kal::test::header_map auth = {{"Authorization", "Bearer " + admin}};
+    kal::test::http_client warm(server.port());
+    BOOST_TEST_REQUIRE(warm.request("POST", "/api/v1/organisations", R"({"name": "Före låset"})", auth).status == 201);
+
+    soci::session holder(soci::sqlite3, "db=" + url.substr(std::string("sqlite:").size()) + " timeout=5");
+    holder << "BEGIN IMMEDIATE";
+    constexpr int requests = 6;
+    std::vector<kal::test::http_result> answers(requests);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < requests; ++i)
+        threads.emplace_back([&, i] {
+            kal::test::http_client c(server.port());
+            answers[i] = c.request("POST", "/api/v1/organisations",
+                                   R"({"name": "Under låset )" + std::to_string(i) + "\"}", auth);
+        });
+    for (auto& t : threads) t.join();
+    holder << "ROLLBACK";
+
+    int unavailable = 0;
+    for (const auto& a : answers) {
+        BOOST_TEST((a.status == 503 || a.status == 201), a.status << " " << a.body);
+        if (a.status == 503) {
+            ++unavailable;
+            BOOST_TEST(a.header("content-type") == "application/problem+json");
+            BOOST_TEST(!a.header("retry-after").empty());
+        }
+    }
+    // The first waits out the busy timeout (1 s) and the others queue longer than the lease
+    // timeout (300 ms): every one of them is refused, none is left hanging.
+    BOOST_TEST(unavailable == requests);
+    BOOST_TEST(kal::test::count_rows(url, "organisations") == 1);
+    // With the lock gone the service works again.
+    BOOST_TEST(warm.request("POST", "/api/v1/organisations", R"({"name": "Efter låset"})", auth).status == 201);
+}
