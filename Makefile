@@ -19,9 +19,11 @@ build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-run: build
+run: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target kalendarium
 	@mkdir -p var
-	@$(BUILD_DIR)/bin/kalendarium serve --demo
+	@KALENDARIUM_LOG_FORMAT=$${KALENDARIUM_LOG_FORMAT:-text} $(BUILD_DIR)/bin/kalendarium serve --demo
 
 test:
 	@deploy/install-deps.sh test
