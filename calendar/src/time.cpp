@@ -1,5 +1,7 @@
 #include "kal/calendar/time.hpp"
 
+#include "time_internal.hpp"
+
 #include <libical/ical.h>
 
 #include <algorithm>
@@ -232,6 +234,7 @@ public:
     }
 
     std::shared_lock<std::shared_mutex> reading() { return std::shared_lock(mutex_); }
+    std::unique_lock<std::shared_mutex> writing() { return std::unique_lock(mutex_); }
 
 private:
     // Asking for an offset in the last year we accept makes libical load the VTIMEZONE and
@@ -549,6 +552,16 @@ void warm_up_time_zones(const std::vector<std::string>& tzids) {
 }
 
 bool is_known_time_zone(std::string_view tzid) { return registry().find(tzid) != nullptr; }
+
+namespace detail {
+
+void with_zone_exclusively(std::string_view tzid, const std::function<void(icaltimezone*)>& use) {
+    icaltimezone* zone = zone_or_throw(tzid);
+    auto lock = registry().writing();
+    use(zone);
+}
+
+}  // namespace detail
 
 std::optional<std::string> normalize_local_date_time(std::string_view text) {
     auto v = parse_date_time(text);
