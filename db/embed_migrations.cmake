@@ -9,8 +9,8 @@ if(NOT DEFINED OUT OR NOT DEFINED FILES)
   message(FATAL_ERROR "embed_migrations.cmake needs -DOUT=... and -DFILES=...")
 endif()
 
-# add_custom_command hands the ;-list over space-separated, so paths must not contain spaces.
-string(REPLACE " " ";" _files "${FILES}")
+# FILES arrives as a CMake list (db/CMakeLists.txt passes it quoted, VERBATIM).
+set(_files "${FILES}")
 list(FILTER _files EXCLUDE REGEX "^$")
 list(SORT _files)
 

@@ -7,8 +7,12 @@
 
 #include <cstdint>
 #include <deque>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
 
 namespace kal::db::detail {
 
@@ -108,5 +112,60 @@ inline std::string placeholders(std::size_t n) {
     }
     return out;
 }
+
+// The conditions of a WHERE clause, assembled from fixed fragments (never from input). Each value
+// stands as '?' in its fragment and is bound in order. Every rendering numbers its placeholders
+// on from the query's counter, so one set of conditions can appear several times in a query:
+// bind() once per appearance, in the order of the query text.
+class conditions {
+public:
+    using value = std::variant<long long, std::string>;
+
+    conditions& add(std::string fragment, std::initializer_list<value> values = {}) {
+        parts_.push_back(std::move(fragment));
+        values_.insert(values_.end(), values.begin(), values.end());
+        return *this;
+    }
+    // "<column> IN (?, ?, ...)<after>"; nothing when values is empty.
+    template <class T>
+    conditions& add_in(const std::string& column, const std::vector<T>& values, const std::string& after = "") {
+        if (values.empty()) return *this;
+        std::string fragment = column + " IN (";
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            fragment += i ? ", ?" : "?";
+            if constexpr (std::is_integral_v<T>)
+                values_.emplace_back(static_cast<long long>(values[i]));
+            else
+                values_.emplace_back(values[i]);
+        }
+        parts_.push_back(fragment + ")" + after);
+        return *this;
+    }
+
+    bool empty() const { return parts_.empty(); }
+    std::size_t value_count() const { return values_.size(); }
+
+    // " WHERE a AND b", or "" without conditions; placeholders :p<n+1>, :p<n+2>, ...
+    std::string where(int& n) const {
+        std::string out;
+        for (std::size_t i = 0; i < parts_.size(); ++i) {
+            out += i ? " AND " : " WHERE ";
+            for (char c : parts_[i]) {
+                if (c == '?')
+                    out += ":p" + std::to_string(++n);
+                else
+                    out += c;
+            }
+        }
+        return out;
+    }
+    void bind(stmt& s) const {
+        for (const auto& v : values_) std::visit([&](const auto& x) { s.use(x); }, v);
+    }
+
+private:
+    std::vector<std::string> parts_;
+    std::vector<value> values_;
+};
 
 }  // namespace kal::db::detail

@@ -9,6 +9,8 @@
 //   a failed write leaves it alone and the row lock it takes on PostgreSQL is held only briefly.
 // - A session whose connection broke is marked and reconnected when it is next leased, so the
 //   service recovers by itself when the database comes back.
+// - load_feed reads in a snapshot (REPEATABLE READ on PostgreSQL; on SQLite every transaction
+//   reads one snapshot), so its separate queries agree with each other.
 
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
@@ -29,6 +31,7 @@
 #include <unordered_map>
 
 #include "kal/db/store.hpp"
+#include "kal/db/testing.hpp"
 #include "migrations.hpp"
 #include "pg_conninfo.hpp"
 #include "sql.hpp"
@@ -37,6 +40,7 @@ namespace kal::db {
 
 namespace {
 
+using detail::conditions;
 using detail::nullable;
 using detail::placeholders;
 using detail::stmt;
@@ -49,9 +53,32 @@ enum class dialect { sqlite, postgresql };
 constexpr int max_write_attempts = 20;
 // Upper bound of a page, whatever the caller asks for.
 constexpr int max_page_limit = 1000;
+// Ids bound into one IN list; longer lists are read in chunks. Far below the bound-parameter
+// limits of both databases (SQLite 32766, PostgreSQL 65535).
+constexpr std::size_t max_in_list = 500;
+// Distinct values of one feed_filter vector. The filter appears up to twice in a feed query,
+// so this keeps every statement of load_feed below those limits too.
+constexpr std::size_t max_feed_filter_values = 1000;
 // pg_advisory_xact_lock keys: "kal" in the high bytes, then the purpose.
 constexpr long long migration_lock_key = 0x6b616c0000000001LL;
 constexpr long long slug_lock_key_base = 0x6b616c0000000100LL;
+
+std::atomic<std::uint64_t> statements_started_count{0};
+
+// Counts every statement a session starts (see kal/db/testing.hpp) and, like SOCI's standard
+// logger that it replaces, remembers the last one.
+class counting_logger : public soci::logger_impl {
+public:
+    void start_query(const std::string& query) override {
+        statements_started_count.fetch_add(1, std::memory_order_relaxed);
+        last_query_ = query;
+    }
+    std::string get_last_query() const override { return last_query_; }
+
+private:
+    soci::logger_impl* do_clone() const override { return new counting_logger; }
+    std::string last_query_;
+};
 
 std::int64_t now_unix() {
     return std::chrono::duration_cast<std::chrono::seconds>(
@@ -533,6 +560,7 @@ struct store::impl {
     }
 
     void configure(soci::session& s) {
+        s.set_logger(soci::logger(new counting_logger));
         if (dialect_ == dialect::postgresql) {
             // "relation already exists, skipping" and the like would go to stderr.
             s << "SET client_min_messages = warning";
@@ -597,12 +625,20 @@ struct store::impl {
         bool released_ = false;
     };
 
+    enum class access { read, snapshot_read, write };
+
     // A transaction that rolls back unless committed. Writes on SQLite take the write lock up
-    // front (BEGIN IMMEDIATE) so that a read-then-write never fails on upgrade.
+    // front (BEGIN IMMEDIATE) so that a read-then-write never fails on upgrade. A snapshot read
+    // sees one state of the database in all of its statements: on SQLite every transaction does
+    // (WAL keeps the snapshot of its first read), on PostgreSQL that takes REPEATABLE READ, which
+    // for a read-only transaction never fails with a serialization error.
     class transaction {
     public:
-        transaction(soci::session& s, dialect d, bool write) : s_(s) {
-            s_ << (d == dialect::sqlite && write ? "BEGIN IMMEDIATE" : "BEGIN");
+        transaction(soci::session& s, dialect d, access a) : s_(s) {
+            if (d == dialect::sqlite)
+                s_ << (a == access::write ? "BEGIN IMMEDIATE" : "BEGIN");
+            else
+                s_ << (a == access::snapshot_read ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN");
         }
         void commit() {
             s_ << "COMMIT";
@@ -653,7 +689,7 @@ struct store::impl {
         lease l(*this);
         for (int attempt = 1;; ++attempt) {
             try {
-                transaction t(l.session(), dialect_, true);
+                transaction t(l.session(), dialect_, access::write);
                 write_context ctx;
                 if constexpr (std::is_void_v<std::invoke_result_t<F&, soci::session&, write_context&>>) {
                     f(l.session(), ctx);
@@ -676,10 +712,10 @@ struct store::impl {
     }
 
     template <class F>
-    auto read(F&& f) {
+    auto read(F&& f, access a = access::read) {
         lease l(*this);
         try {
-            transaction t(l.session(), dialect_, false);
+            transaction t(l.session(), dialect_, a);
             if constexpr (std::is_void_v<std::invoke_result_t<F&, soci::session&>>) {
                 f(l.session());
                 t.commit();
@@ -819,11 +855,39 @@ struct store::impl {
                 .run();
     }
 
-    // Loads network ids and documents of many owners with one query each.
+    // A set of ids as a subquery for "x IN (...)": its text, with placeholders from :p1 on, and
+    // the conditions bound for it, in the order they appear in the text.
+    struct id_query {
+        std::string sql;
+        std::vector<const conditions*> binds;
+        void bind(stmt& st) const {
+            for (const auto* c : binds) c->bind(st);
+        }
+    };
+
+    // Calls run(in, bind) for the ids of some owners: once with the subquery when there is one,
+    // else once per chunk of at most max_in_list ids, bound one by one.
+    template <class Run>
+    static void for_id_lists(const std::vector<id_t>& ids, const id_query* subquery, Run&& run) {
+        if (subquery) {
+            run(subquery->sql, [subquery](stmt& st) { subquery->bind(st); });
+            return;
+        }
+        for (std::size_t from = 0; from < ids.size(); from += max_in_list) {
+            std::size_t n = std::min(max_in_list, ids.size() - from);
+            run(placeholders(n), [&ids, from, n](stmt& st) {
+                for (std::size_t i = from; i < from + n; ++i) st.use(static_cast<long long>(ids[i]));
+            });
+        }
+    }
+
+    // Loads network ids and documents of many owners: one query each per chunk of ids, or one
+    // query each when the owners are given as a subquery.
     template <class T>
-    void load_links(soci::session& s, const char* owner, std::vector<T*>& items) {
+    void load_links(soci::session& s, const char* owner, std::vector<T*>& items, const id_query* owners = nullptr) {
         if (items.empty()) return;
         std::unordered_map<id_t, meeting_fields*> by_id;
+        std::vector<id_t> ids;
         for (T* item : items) {
             meeting_fields* f = nullptr;
             if constexpr (std::is_same_v<T, series>)
@@ -833,26 +897,59 @@ struct store::impl {
             f->network_ids.clear();
             f->documents.clear();
             by_id[item->id] = f;
+            ids.push_back(item->id);
         }
         std::string col = std::string(owner) + "_id";
-        std::string in = placeholders(items.size());
-        {
-            stmt st(s, "SELECT " + col + ", network_id FROM " + owner + "_networks WHERE " + col + " IN (" +
-                           in + ") ORDER BY " + col + ", network_id");
-            for (T* item : items) st.use(static_cast<long long>(item->id));
-            long long owner_id = 0, network_id = 0;
-            st.into(owner_id).into(network_id);
-            while (st.next()) by_id[owner_id]->network_ids.push_back(network_id);
-        }
-        {
-            stmt st(s, "SELECT " + col + ", title, url FROM " + owner + "_documents WHERE " + col + " IN (" + in +
-                           ") ORDER BY " + col + ", sort_order");
-            for (T* item : items) st.use(static_cast<long long>(item->id));
-            long long owner_id = 0;
-            std::string title, url;
-            st.into(owner_id).into(title).into(url);
-            while (st.next()) by_id[owner_id]->documents.push_back(document_link{title, url});
-        }
+        for_id_lists(ids, owners, [&](const std::string& in, auto&& bind) {
+            {
+                stmt st(s, "SELECT " + col + ", network_id FROM " + owner + "_networks WHERE " + col + " IN (" + in +
+                               ") ORDER BY " + col + ", network_id");
+                bind(st);
+                long long owner_id = 0, network_id = 0;
+                st.into(owner_id).into(network_id);
+                while (st.next())
+                    if (auto it = by_id.find(owner_id); it != by_id.end())
+                        it->second->network_ids.push_back(network_id);
+            }
+            {
+                stmt st(s, "SELECT " + col + ", title, url FROM " + owner + "_documents WHERE " + col + " IN (" + in +
+                               ") ORDER BY " + col + ", sort_order");
+                bind(st);
+                long long owner_id = 0;
+                std::string title, url;
+                st.into(owner_id).into(title).into(url);
+                while (st.next())
+                    if (auto it = by_id.find(owner_id); it != by_id.end())
+                        it->second->documents.push_back(document_link{title, url});
+            }
+        });
+    }
+
+    // Meetings matching `where` (over alias m) ordered by (start_utc, id), without their links.
+    std::vector<meeting> select_meetings(soci::session& s, const conditions& where, std::optional<int> limit) {
+        int n = 0;
+        std::string q = meeting_select + where.where(n) + " ORDER BY m.start_utc, m.id";
+        if (limit) q += " LIMIT :limit";
+        stmt st(s, q);
+        where.bind(st);
+        if (limit) st.use(static_cast<long long>(*limit));
+        meeting_row row;
+        row.into(st);
+        std::vector<meeting> out;
+        while (st.next()) out.push_back(row.to_model());
+        return out;
+    }
+
+    // Rows of `select` whose `id_column` is one of `ids`.
+    template <class T, class Row>
+    std::vector<T> select_in(soci::session& s, const std::string& select, const char* id_column, const id_query& ids) {
+        stmt st(s, select + " WHERE " + id_column + " IN (" + ids.sql + ") ORDER BY " + id_column);
+        ids.bind(st);
+        Row row;
+        row.into(st);
+        std::vector<T> out;
+        while (st.next()) out.push_back(row.to_model());
+        return out;
     }
 
     std::optional<meeting> load_meeting(soci::session& s, const std::string& where, long long key_id,
@@ -910,6 +1007,39 @@ struct store::impl {
         st.use(static_cast<long long>(m.id));
         st.run();
         write_links(s, "meeting", m.id, m);
+    }
+
+    // The rules of create_meeting, inside the caller's write transaction. m is validated.
+    meeting create_meeting_in(soci::session& s, const meeting& m, venue_overlap overlap) {
+        check_fields_references(s, m);
+        check_overlap(s, m, m.start_utc, m.end_utc, 0, std::nullopt, overlap);
+        meeting r = m;
+        r.network_ids = sorted_unique(m.network_ids);
+        if (r.uid.empty()) r.uid = random_uid();
+        r.sequence = 0;
+        // A standalone meeting; occurrences are made through the series calls.
+        r.series_id.reset();
+        r.recurrence_id.clear();
+        r.overridden = false;
+        r.created_at = r.updated_at = now_unix();
+        r.id = insert_meeting(s, r);
+        return r;
+    }
+
+    // The rules of update_meeting, inside the caller's write transaction. m is validated.
+    meeting update_meeting_in(soci::session& s, const meeting& m, venue_overlap overlap) {
+        auto old = meeting_by_id(s, m.id);
+        if (!old) throw not_found("no meeting with id " + std::to_string(m.id));
+        check_fields_references(s, m);
+        check_overlap(s, m, m.start_utc, m.end_utc, m.id, std::nullopt, overlap);
+        meeting r = *old;
+        static_cast<meeting_fields&>(r) = m;
+        r.network_ids = sorted_unique(m.network_ids);
+        if (time_place_or_status_changed(*old, m)) r.sequence = old->sequence + 1;
+        if (old->series_id && any_field_changed(*old, m)) r.overridden = true;
+        r.updated_at = now_unix();
+        update_meeting_row(s, r);
+        return r;
     }
 
     // An occurrence of series `sr` as the template makes it.
@@ -974,19 +1104,24 @@ struct store::impl {
         return p;
     }
 
-    void load_owners(soci::session& s, std::vector<network*> nets) {
+    void load_owners(soci::session& s, std::vector<network*> nets, const id_query* networks = nullptr) {
         if (nets.empty()) return;
         std::unordered_map<id_t, network*> by_id;
+        std::vector<id_t> ids;
         for (auto* n : nets) {
             n->organisation_ids.clear();
             by_id[n->id] = n;
+            ids.push_back(n->id);
         }
-        stmt st(s, "SELECT network_id, organisation_id FROM network_organisations WHERE network_id IN (" +
-                       placeholders(nets.size()) + ") ORDER BY network_id, organisation_id");
-        for (auto* n : nets) st.use(static_cast<long long>(n->id));
-        long long nid = 0, oid = 0;
-        st.into(nid).into(oid);
-        while (st.next()) by_id[nid]->organisation_ids.push_back(oid);
+        for_id_lists(ids, networks, [&](const std::string& in, auto&& bind) {
+            stmt st(s, "SELECT network_id, organisation_id FROM network_organisations WHERE network_id IN (" + in +
+                           ") ORDER BY network_id, organisation_id");
+            bind(st);
+            long long nid = 0, oid = 0;
+            st.into(nid).into(oid);
+            while (st.next())
+                if (auto it = by_id.find(nid); it != by_id.end()) it->second->organisation_ids.push_back(oid);
+        });
     }
 
     void write_owners(soci::session& s, id_t network_id, const std::vector<id_t>& owners) {
@@ -1369,21 +1504,7 @@ page<venue> store::list_venues(const name_filter& f) {
 meeting store::create_meeting(meeting m, venue_overlap overlap) {
     validate_fields(m);
     auto& im = *impl_;
-    return im.write([&](soci::session& s, write_context&) {
-        im.check_fields_references(s, m);
-        im.check_overlap(s, m, m.start_utc, m.end_utc, 0, std::nullopt, overlap);
-        meeting r = m;
-        r.network_ids = sorted_unique(m.network_ids);
-        if (r.uid.empty()) r.uid = random_uid();
-        r.sequence = 0;
-        // A standalone meeting; occurrences are made through the series calls.
-        r.series_id.reset();
-        r.recurrence_id.clear();
-        r.overridden = false;
-        r.created_at = r.updated_at = now_unix();
-        r.id = im.insert_meeting(s, r);
-        return r;
-    });
+    return im.write([&](soci::session& s, write_context&) { return im.create_meeting_in(s, m, overlap); });
 }
 
 std::optional<meeting> store::find_meeting(id_t id) {
@@ -1398,20 +1519,7 @@ std::optional<meeting> store::find_meeting_by_uid(const std::string& uid) {
 meeting store::update_meeting(const meeting& m, venue_overlap overlap) {
     validate_fields(m);
     auto& im = *impl_;
-    return im.write([&](soci::session& s, write_context&) {
-        auto old = im.meeting_by_id(s, m.id);
-        if (!old) throw not_found("no meeting with id " + std::to_string(m.id));
-        im.check_fields_references(s, m);
-        im.check_overlap(s, m, m.start_utc, m.end_utc, m.id, std::nullopt, overlap);
-        meeting r = *old;
-        static_cast<meeting_fields&>(r) = m;
-        r.network_ids = sorted_unique(m.network_ids);
-        if (time_place_or_status_changed(*old, m)) r.sequence = old->sequence + 1;
-        if (old->series_id && any_field_changed(*old, m)) r.overridden = true;
-        r.updated_at = now_unix();
-        im.update_meeting_row(s, r);
-        return r;
-    });
+    return im.write([&](soci::session& s, write_context&) { return im.update_meeting_in(s, m, overlap); });
 }
 
 meeting store::cancel_meeting(id_t id) {
@@ -1470,79 +1578,37 @@ void store::delete_meeting(id_t id) {
 page<meeting> store::list_meetings(const meeting_filter& f) {
     auto& im = *impl_;
     return im.read([&](soci::session& s) {
-        // The WHERE clause is assembled from fixed fragments; every value is bound in order.
-        std::vector<std::string> conditions;
-        std::vector<long long> ints;
-        std::vector<std::string> texts;
-        std::vector<char> kinds;  // 'i' or 't', the bind order
-        int n = 0;
-        auto ph = [&] { return ":p" + std::to_string(++n); };
-        auto bind_int = [&](long long v) {
-            ints.push_back(v);
-            kinds.push_back('i');
-            return ph();
-        };
-        auto bind_text = [&](const std::string& v) {
-            texts.push_back(v);
-            kinds.push_back('t');
-            return ph();
-        };
-        if (f.from_utc) conditions.push_back("m.end_utc > " + bind_int(*f.from_utc));
-        if (f.to_utc) conditions.push_back("m.start_utc < " + bind_int(*f.to_utc));
-        auto in_list = [&](const char* column, const std::vector<std::string>& values) {
-            std::string c = std::string(column) + " IN (";
-            for (std::size_t i = 0; i < values.size(); ++i) c += (i ? ", " : "") + bind_text(values[i]);
-            conditions.push_back(c + ")");
-        };
-        if (!f.types.empty()) in_list("m.type", f.types);
-        if (!f.statuses.empty()) in_list("m.status", f.statuses);
+        conditions c;
+        if (f.from_utc) c.add("m.end_utc > ?", {*f.from_utc});
+        if (f.to_utc) c.add("m.start_utc < ?", {*f.to_utc});
+        c.add_in("m.type", f.types);
+        c.add_in("m.status", f.statuses);
         if (f.network_id)
-            conditions.push_back(
-                "EXISTS (SELECT 1 FROM meeting_networks mn WHERE mn.meeting_id = m.id AND mn.network_id = " +
-                bind_int(*f.network_id) + ")");
-        if (f.organisation_id) conditions.push_back("m.organisation_id = " + bind_int(*f.organisation_id));
-        if (f.venue_id) conditions.push_back("m.venue_id = " + bind_int(*f.venue_id));
-        if (f.series_id) conditions.push_back("m.series_id = " + bind_int(*f.series_id));
+            c.add("EXISTS (SELECT 1 FROM meeting_networks mn WHERE mn.meeting_id = m.id AND mn.network_id = ?)",
+                  {*f.network_id});
+        if (f.organisation_id) c.add("m.organisation_id = ?", {*f.organisation_id});
+        if (f.venue_id) c.add("m.venue_id = ?", {*f.venue_id});
+        if (f.series_id) c.add("m.series_id = ?", {*f.series_id});
         if (!f.include_all_drafts) {
             if (f.drafts_of_organisation)
-                conditions.push_back("(m.status <> 'draft' OR m.organisation_id = " +
-                                     bind_int(*f.drafts_of_organisation) + ")");
+                c.add("(m.status <> 'draft' OR m.organisation_id = ?)", {*f.drafts_of_organisation});
             else
-                conditions.push_back("m.status <> 'draft'");
+                c.add("m.status <> 'draft'");
         }
         if (!f.q.empty()) {
             // Note: SQLite's LOWER folds ASCII only, so there "Ö" does not match "ö".
             auto pattern = like_pattern(f.q);
-            std::string c = "(";
-            const char* cols[] = {"m.title", "m.description", "m.theme"};
-            for (std::size_t i = 0; i < 3; ++i)
-                c += std::string(i ? " OR " : "") + "LOWER(" + cols[i] + ") LIKE LOWER(" + bind_text(pattern) +
-                     ") ESCAPE '\\'";
-            conditions.push_back(c + ")");
+            c.add(
+                "(LOWER(m.title) LIKE LOWER(?) ESCAPE '\\' OR LOWER(m.description) LIKE LOWER(?) ESCAPE '\\' "
+                "OR LOWER(m.theme) LIKE LOWER(?) ESCAPE '\\')",
+                {pattern, pattern, pattern});
         }
-        if (f.after) {
-            auto a = bind_int(f.after->sort_key);
-            auto b = bind_int(f.after->sort_key);
-            auto c = bind_int(f.after->id);
-            conditions.push_back("(m.start_utc > " + a + " OR (m.start_utc = " + b + " AND m.id > " + c + "))");
-        }
+        if (f.after)
+            c.add("(m.start_utc > ? OR (m.start_utc = ? AND m.id > ?))",
+                  {f.after->sort_key, f.after->sort_key, f.after->id});
         int limit = clamp_limit(f.limit);
-        std::string q = meeting_select;
-        for (std::size_t i = 0; i < conditions.size(); ++i) q += (i ? " AND " : " WHERE ") + conditions[i];
-        q += " ORDER BY m.start_utc, m.id LIMIT " + bind_int(limit + 1);
-
-        stmt st(s, q);
-        std::size_t ii = 0, ti = 0;
-        for (char k : kinds) {
-            if (k == 'i')
-                st.use(ints[ii++]);
-            else
-                st.use(texts[ti++]);
-        }
-        meeting_row row;
-        row.into(st);
         page<meeting> p;
-        while (st.next()) p.items.push_back(row.to_model());
+        p.items = im.select_meetings(s, c, limit + 1);
         if (static_cast<int>(p.items.size()) > limit) {
             p.items.resize(limit);
             p.next = cursor{p.items.back().start_utc, p.items.back().id};
@@ -1551,6 +1617,130 @@ page<meeting> store::list_meetings(const meeting_filter& f) {
         for (auto& m : p.items) items.push_back(&m);
         im.load_links(s, "meeting", items);
         return p;
+    });
+}
+
+namespace {
+
+// A feed filter vector without repeats; too long a one is refused before it reaches SQL.
+template <class T>
+std::vector<T> feed_filter_values(const char* field, std::vector<T> values) {
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    if (values.size() > max_feed_filter_values)
+        throw std::invalid_argument(std::string("kal::db: feed filter ") + field + " has more than " +
+                                    std::to_string(max_feed_filter_values) + " values");
+    return values;
+}
+
+}  // namespace
+
+feed_snapshot store::load_feed(const feed_filter& f) {
+    conditions c;
+    c.add("m.end_utc > ?", {f.from_utc});
+    c.add("m.start_utc < ?", {f.to_utc});
+    // Drafts never; cancelled meetings stay while they end after the cutoff, so that subscribers'
+    // calendars learn of the cancellation before the event drops out of the feed.
+    c.add("(m.status = 'published' OR (m.status = 'cancelled' AND m.end_utc > ?))", {f.keep_cancelled_until_utc});
+    c.add_in("m.type", feed_filter_values("types", f.types));
+    c.add_in("m.organisation_id", feed_filter_values("organisation_ids", f.organisation_ids));
+    c.add_in("m.venue_id", feed_filter_values("venue_ids", f.venue_ids));
+    c.add_in("m.id", feed_filter_values("meeting_ids", f.meeting_ids));
+    c.add_in("EXISTS (SELECT 1 FROM meeting_networks fn WHERE fn.meeting_id = m.id AND fn.network_id",
+             feed_filter_values("network_ids", f.network_ids), ")");
+
+    auto& im = *impl_;
+    return im.read(
+        [&](soci::session& s) {
+            // A constant number of statements however many meetings match: BEGIN, the change
+            // counter, the meetings, their networks and documents, their series, the series'
+            // networks and documents, the series' exceptions with their networks and documents,
+            // venues, organisations, networks, the networks' owners, COMMIT: 16. Fewer when nothing matches (5), or when no series or no network is
+            // involved (their links and owners are not asked for). The follow-up queries select
+            // by subqueries repeating the meeting conditions instead of by lists of ids, which
+            // would take a statement per chunk; the snapshot makes every repetition see the same
+            // meetings.
+            feed_snapshot snap;
+            long long counter = 0;
+            stmt(s, "SELECT value FROM change_counter WHERE id = 1").into(counter).one();
+            snap.change_counter = counter;
+            snap.meetings = im.select_meetings(s, c, std::nullopt);
+            if (snap.meetings.empty()) return snap;
+
+            auto subquery = [&](std::initializer_list<std::string> selects) {
+                impl::id_query q;
+                int n = 0;
+                for (const auto& select : selects) {
+                    if (!q.sql.empty()) q.sql += " UNION ";
+                    q.sql += select + c.where(n);
+                    q.binds.push_back(&c);
+                }
+                return q;
+            };
+            // References of the meetings' series are included with the meetings' own, so that
+            // every id in the snapshot resolves within it (an overridden occurrence may have
+            // moved away from its series' venue).
+            const std::string of_series = " FROM meetings m JOIN series s ON s.id = m.series_id";
+            auto meeting_ids = subquery({"SELECT m.id FROM meetings m"});
+            auto series_ids = subquery({"SELECT m.series_id FROM meetings m"});
+            auto venue_ids = subquery({"SELECT m.venue_id FROM meetings m", "SELECT s.venue_id" + of_series});
+            auto organisation_ids =
+                subquery({"SELECT m.organisation_id FROM meetings m", "SELECT s.organisation_id" + of_series});
+            auto network_ids = subquery(
+                {"SELECT ml.network_id FROM meeting_networks ml JOIN meetings m ON m.id = ml.meeting_id",
+                 "SELECT sl.network_id FROM series_networks sl JOIN meetings m ON m.series_id = sl.series_id"});
+
+            std::vector<meeting*> meetings;
+            for (auto& m : snap.meetings) meetings.push_back(&m);
+            im.load_links(s, "meeting", meetings, &meeting_ids);
+
+            snap.series = im.select_in<series, series_row>(s, series_select, "s.id", series_ids);
+            std::vector<series*> series_items;
+            for (auto& x : snap.series) series_items.push_back(&x);
+            im.load_links(s, "series", series_items, &series_ids);
+
+            // Every cancelled or changed occurrence of those series, also outside the window: a
+            // master's EXDATEs and overrides must be complete wherever a client expands it.
+            if (!snap.series.empty()) {
+                const std::string exception_where = " WHERE m.series_id IN (" + series_ids.sql +
+                                                    ") AND (m.status = 'cancelled' OR m.overridden = 1)";
+                stmt st(s, meeting_select + exception_where + " ORDER BY m.start_utc, m.id");
+                series_ids.bind(st);
+                meeting_row row;
+                row.into(st);
+                while (st.next()) snap.series_exceptions.push_back(row.to_model());
+                if (!snap.series_exceptions.empty()) {
+                    impl::id_query exception_ids{"SELECT m.id FROM meetings m" + exception_where, series_ids.binds};
+                    std::vector<meeting*> exceptions;
+                    for (auto& m : snap.series_exceptions) exceptions.push_back(&m);
+                    im.load_links(s, "meeting", exceptions, &exception_ids);
+                }
+            }
+
+            snap.venues = im.select_in<venue, venue_row>(s, venue_select, "id", venue_ids);
+            snap.organisations =
+                im.select_in<organisation, organisation_row>(s, organisation_select, "id", organisation_ids);
+            snap.networks = im.select_in<network, network_row>(s, network_select, "id", network_ids);
+            std::vector<network*> networks;
+            for (auto& n : snap.networks) networks.push_back(&n);
+            im.load_owners(s, networks, &network_ids);
+            return snap;
+        },
+        impl::access::snapshot_read);
+}
+
+std::vector<meeting> store::save_meetings(const std::vector<meeting>& meetings, venue_overlap overlap) {
+    for (const auto& m : meetings) validate_fields(m);
+    if (meetings.empty()) return {};
+    auto& im = *impl_;
+    return im.write([&](soci::session& s, write_context&) {
+        // In order, each with the rules of create_meeting or update_meeting: a later meeting's
+        // overlap check sees the earlier ones of the same call.
+        std::vector<meeting> stored;
+        stored.reserve(meetings.size());
+        for (const auto& m : meetings)
+            stored.push_back(m.id == 0 ? im.create_meeting_in(s, m, overlap) : im.update_meeting_in(s, m, overlap));
+        return stored;
     });
 }
 
@@ -1739,5 +1929,172 @@ std::vector<api_token> store::list_tokens() {
         return out;
     });
 }
+
+// ----- feed tokens -----------------------------------------------------------------------------
+
+namespace {
+
+const char* const feed_token_select =
+    "SELECT id, name, organisation_id, types, network_ids, organisation_ids, created_at, rotated_at, revoked_at "
+    "FROM feed_tokens";
+
+std::string join_ids(const std::vector<id_t>& ids) {
+    std::vector<std::string> parts;
+    for (id_t id : ids) parts.push_back(std::to_string(id));
+    return join(parts, ',');
+}
+
+std::vector<id_t> split_ids(const std::string& s) {
+    std::vector<id_t> out;
+    for (const auto& part : split(s, ',')) out.push_back(std::stoll(part));
+    return out;
+}
+
+struct feed_token_row {
+    long long id = 0;
+    std::string name;
+    nullable<long long> organisation_id;
+    std::string types, network_ids, organisation_ids;
+    long long created_at = 0, rotated_at = 0;
+    nullable<long long> revoked_at;
+    void into(stmt& s) {
+        s.into(id).into(name).into(organisation_id).into(types).into(network_ids).into(organisation_ids);
+        s.into(created_at).into(rotated_at).into(revoked_at);
+    }
+    feed_token to_model() const {
+        feed_token t;
+        t.id = id;
+        t.name = name;
+        t.organisation_id = organisation_id.get();
+        t.types = split(types, ',');
+        t.network_ids = split_ids(network_ids);
+        t.organisation_ids = split_ids(organisation_ids);
+        t.created_at = created_at;
+        t.rotated_at = rotated_at;
+        t.revoked_at = revoked_at.get();
+        return t;
+    }
+};
+
+std::optional<feed_token> feed_token_where(soci::session& s, const std::string& where, long long id,
+                                           const std::string* text) {
+    stmt st(s, std::string(feed_token_select) + " WHERE " + where);
+    if (text)
+        st.use(*text);
+    else
+        st.use(id);
+    feed_token_row row;
+    row.into(st);
+    if (!st.one()) return std::nullopt;
+    return row.to_model();
+}
+
+void require_free_feed_token_hash(soci::session& s, const std::string& token_hash) {
+    long long same = 0;
+    stmt(s, "SELECT COUNT(*) FROM feed_tokens WHERE token_hash = :h").use(token_hash).into(same).one();
+    if (same) throw conflict("token_hash", "a feed token with this hash exists");
+}
+
+}  // namespace
+
+feed_token store::create_feed_token(feed_token t, const std::string& token_hash) {
+    for (const auto& type : t.types) require_one_of("types", type, meeting_types);
+    std::sort(t.types.begin(), t.types.end());
+    t.types.erase(std::unique(t.types.begin(), t.types.end()), t.types.end());
+    t.network_ids = sorted_unique(t.network_ids);
+    t.organisation_ids = sorted_unique(t.organisation_ids);
+    auto& im = *impl_;
+    // Tokens are not feed content: change_counter stays.
+    return im.write(
+        [&](soci::session& s, write_context&) {
+            if (t.organisation_id) im.require_organisation(s, *t.organisation_id, "organisation_id");
+            for (id_t o : t.organisation_ids) im.require_organisation(s, o, "organisation_ids");
+            im.require_networks(s, t.network_ids);
+            require_free_feed_token_hash(s, token_hash);
+            feed_token r = t;
+            r.created_at = now_unix();
+            r.rotated_at = 0;
+            r.revoked_at.reset();
+            stmt st(s,
+                    "INSERT INTO feed_tokens (name, organisation_id, types, network_ids, organisation_ids, "
+                    "token_hash, created_at, rotated_at) VALUES (:n, :o, :t, :ni, :oi, :h, :c, :r) RETURNING id");
+            st.use(r.name).use(r.organisation_id).use(join(r.types, ',')).use(join_ids(r.network_ids));
+            st.use(join_ids(r.organisation_ids)).use(token_hash);
+            st.use(static_cast<long long>(r.created_at)).use(static_cast<long long>(r.rotated_at));
+            long long id = 0;
+            st.into(id).one();
+            r.id = id;
+            return r;
+        },
+        {.retry_unique = false, .feed_visible = false});
+}
+
+std::optional<feed_token> store::find_feed_token_by_hash(const std::string& token_hash) {
+    return impl_->read([&](soci::session& s) {
+        return feed_token_where(s, "token_hash = :h AND revoked_at IS NULL", 0, &token_hash);
+    });
+}
+
+std::optional<feed_token> store::find_feed_token(id_t id) {
+    return impl_->read([&](soci::session& s) { return feed_token_where(s, "id = :id", id, nullptr); });
+}
+
+feed_token store::rotate_feed_token(id_t id, const std::string& new_token_hash) {
+    return impl_->write(
+        [&](soci::session& s, write_context&) {
+            auto t = feed_token_where(s, "id = :id AND revoked_at IS NULL", id, nullptr);
+            if (!t) throw not_found("no active feed token with id " + std::to_string(id));
+            require_free_feed_token_hash(s, new_token_hash);
+            t->rotated_at = now_unix();
+            stmt(s, "UPDATE feed_tokens SET token_hash = :h, rotated_at = :r WHERE id = :id")
+                .use(new_token_hash)
+                .use(static_cast<long long>(t->rotated_at))
+                .use(static_cast<long long>(id))
+                .run();
+            return *t;
+        },
+        // Raises change_counter: every instance's cached copy of the feed behind the old link
+        // must stop answering.
+        {.retry_unique = false, .feed_visible = true});
+}
+
+void store::revoke_feed_token(id_t id) {
+    impl_->write(
+        [&](soci::session& s, write_context& ctx) {
+            long long found = 0;
+            nullable<long long> revoked_at;
+            if (!stmt(s, "SELECT id, revoked_at FROM feed_tokens WHERE id = :id")
+                     .use(static_cast<long long>(id))
+                     .into(found)
+                     .into(revoked_at)
+                     .one())
+                throw not_found("no feed token with id " + std::to_string(id));
+            if (revoked_at.get()) ctx.changed = false;  // nothing new for the feeds
+            // Revoking twice keeps the first revocation time.
+            stmt(s, "UPDATE feed_tokens SET revoked_at = :t WHERE id = :id AND revoked_at IS NULL")
+                .use(static_cast<long long>(now_unix()))
+                .use(static_cast<long long>(id))
+                .run();
+        },
+        {.retry_unique = false, .feed_visible = true});  // as rotate: cached copies must go
+}
+
+std::vector<feed_token> store::list_feed_tokens(std::optional<id_t> organisation_id) {
+    return impl_->read([&](soci::session& s) {
+        std::string q = feed_token_select;
+        if (organisation_id) q += " WHERE organisation_id = :o";
+        stmt st(s, q + " ORDER BY id");
+        if (organisation_id) st.use(static_cast<long long>(*organisation_id));
+        feed_token_row row;
+        row.into(st);
+        std::vector<feed_token> out;
+        while (st.next()) out.push_back(row.to_model());
+        return out;
+    });
+}
+
+// ----- testing ---------------------------------------------------------------------------------
+
+std::uint64_t testing::statements_started() { return statements_started_count.load(std::memory_order_relaxed); }
 
 }  // namespace kal::db

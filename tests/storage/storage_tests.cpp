@@ -17,7 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include <soci/soci.h>
+
 #include "kal/db/store.hpp"
+#include "kal/db/testing.hpp"
 #include "test_db.hpp"
 
 using namespace std::chrono_literals;
@@ -29,6 +32,7 @@ namespace {
 
 constexpr std::int64_t t0 = 1767258000;  // 2026-01-01 09:00 UTC
 constexpr std::int64_t hour = 3600;
+constexpr int latest_schema = 2;  // the highest NNNN of db/migrations/*/
 
 std::string current_test_name() {
     return boost::unit_test::framework::current_test_case().p_name;
@@ -105,14 +109,14 @@ BOOST_AUTO_TEST_SUITE(storage)
 
 BOOST_AUTO_TEST_CASE(migrate_is_idempotent_and_records_the_version) {
     fresh_store f;
-    BOOST_TEST(f.db->schema_version() == 1);
-    BOOST_TEST(f.db->migrate() == 1);
-    BOOST_TEST(f.db->migrate() == 1);
-    BOOST_TEST(count_rows(f.url, "schema_version") == 1);
+    BOOST_TEST(f.db->schema_version() == latest_schema);
+    BOOST_TEST(f.db->migrate() == latest_schema);
+    BOOST_TEST(f.db->migrate() == latest_schema);
+    BOOST_TEST(count_rows(f.url, "schema_version") == latest_schema);
     BOOST_TEST(f.db->is_postgresql() == (kal::test::test_backend() == "postgresql"));
     auto again = fresh_store::open(f.url);
-    BOOST_TEST(again->schema_version() == 1);
-    BOOST_TEST(count_rows(f.url, "schema_version") == 1);
+    BOOST_TEST(again->schema_version() == latest_schema);
+    BOOST_TEST(count_rows(f.url, "schema_version") == latest_schema);
 }
 
 BOOST_AUTO_TEST_CASE(two_stores_migrating_at_once_apply_the_schema_once) {
@@ -128,9 +132,9 @@ BOOST_AUTO_TEST_CASE(two_stores_migrating_at_once_apply_the_schema_once) {
     std::thread tb([&] { start.arrive_and_wait(); vb = b.migrate(); });
     ta.join();
     tb.join();
-    BOOST_TEST(va == 1);
-    BOOST_TEST(vb == 1);
-    BOOST_TEST(count_rows(url, "schema_version") == 1);
+    BOOST_TEST(va == latest_schema);
+    BOOST_TEST(vb == latest_schema);
+    BOOST_TEST(count_rows(url, "schema_version") == latest_schema);
     BOOST_TEST(count_rows(url, "change_counter") == 1);
 }
 
@@ -149,10 +153,62 @@ BOOST_AUTO_TEST_CASE(sqlite_url_creates_missing_parent_directories) {
     store_options o;
     o.url = "sqlite:" + (dir / "kal.db").string();
     store s(o);
-    BOOST_TEST(s.migrate() == 1);
+    BOOST_TEST(s.migrate() == latest_schema);
     BOOST_TEST(std::filesystem::exists(dir / "kal.db"));
     BOOST_TEST(s.pool_size() == 4u);
     BOOST_TEST(s.pool_in_use() == 0u);
+}
+
+namespace {
+
+// Runs one statement on the test's database with a connection of its own, bypassing the store.
+void run_sql(const std::string& url, const std::string& sql) {
+    if (url.rfind("sqlite:", 0) == 0) {
+        soci::session s("sqlite3", "db=\"" + url.substr(7) + "\"");
+        s << sql;
+        return;
+    }
+    PGconn* c = PQconnectdb(url.c_str());
+    BOOST_REQUIRE(PQstatus(c) == CONNECTION_OK);
+    PGresult* r = PQexec(c, sql.c_str());
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    std::string message = PQresultErrorMessage(r);
+    PQclear(r);
+    PQfinish(c);
+    BOOST_REQUIRE_MESSAGE(ok, sql + ": " + message);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_version_1_database_migrates_to_2_keeping_its_data) {
+    fresh_store f;
+    auto o = f.org();
+    auto m = f.db->create_meeting(at(o, t0, t0 + hour), venue_overlap::refuse);
+    auto counter = f.db->change_counter();
+    // Back to what a database made before 0002 looks like.
+    f.db.reset();
+    run_sql(f.url, "DROP TABLE feed_tokens");
+    run_sql(f.url, "DELETE FROM schema_version WHERE version = 2");
+    store_options so;
+    so.url = f.url;
+    store old(so);
+    BOOST_TEST(old.schema_version() == 1);
+    BOOST_CHECK_THROW(old.list_feed_tokens(std::nullopt), std::exception);
+
+    BOOST_TEST(old.migrate() == 2);
+    BOOST_TEST(old.schema_version() == 2);
+    BOOST_TEST(count_rows(f.url, "schema_version") == 2);
+    auto kept = old.find_meeting(m.id);
+    BOOST_REQUIRE(kept);
+    BOOST_TEST(kept->uid == m.uid);
+    BOOST_TEST(kept->title == m.title);
+    BOOST_TEST(old.change_counter() == counter);
+    feed_token t;
+    t.name = "Efter uppgraderingen";
+    t.organisation_id = o;
+    BOOST_TEST(old.create_feed_token(t, "hash-after-upgrade").id > 0);
+    BOOST_TEST(old.migrate() == 2);
+    BOOST_TEST(count_rows(f.url, "feed_tokens") == 1);
 }
 
 // ----- round trips ------------------------------------------------------------------------------
@@ -1079,6 +1135,498 @@ BOOST_AUTO_TEST_CASE(delete_series_deletes_its_occurrences) {
     BOOST_TEST(count_rows(f.url, "meeting_networks") == 0);
     BOOST_TEST(count_rows(f.url, "series_networks") == 0);
     BOOST_CHECK_THROW(f.db->delete_series(s.id), not_found);
+}
+
+// ----- feeds ------------------------------------------------------------------------------------
+
+namespace {
+
+std::vector<db_id> ids_of(const std::vector<meeting>& ms) {
+    std::vector<db_id> out;
+    for (const auto& m : ms) out.push_back(m.id);
+    return out;
+}
+
+template <class T>
+std::vector<db_id> ids_of_all(const std::vector<T>& items) {
+    std::vector<db_id> out;
+    for (const auto& x : items) out.push_back(x.id);
+    return out;
+}
+
+feed_filter window(std::int64_t from, std::int64_t to) {
+    feed_filter f;
+    f.from_utc = from;
+    f.to_utc = to;
+    return f;
+}
+
+// Published meetings of three types at two venues and in two networks, a draft, a cancelled one
+// and references that no meeting uses.
+struct feed_world : fresh_store {
+    db_id org_a = org("Alfa"), org_b = org("Beta"), org_unused = org("Oanvänd");
+    db_id venue_1 = place("Lokal Ett"), venue_2 = place("Lokal Två"), venue_unused = place("Oanvänd lokal");
+    db_id net_1 = net("Nät Ett"), net_2 = net("Nät Två"), net_unused = net("Oanvänt nät");
+    db_id fro, network_meeting, samrad, draft, cancelled, later;
+
+    feed_world() {
+        auto m = at(org_a, t0, t0 + hour, venue_1);
+        m.network_ids = {net_1};
+        m.documents = {{"Dagordning", "https://example.org/d"}};
+        fro = db->create_meeting(m, venue_overlap::refuse).id;
+        m = at(org_b, t0 + 2 * hour, t0 + 3 * hour);
+        m.type = "network";
+        m.network_ids = {net_2};
+        network_meeting = db->create_meeting(m, venue_overlap::refuse).id;
+        m = at(org_a, t0 + 4 * hour, t0 + 5 * hour, venue_2);
+        m.type = "samrad";
+        m.network_ids = {net_1, net_2};
+        samrad = db->create_meeting(m, venue_overlap::refuse).id;
+        draft =
+            db->create_meeting(at(org_a, t0 + 5 * hour, t0 + 6 * hour, venue_unused, "draft"), venue_overlap::refuse)
+                .id;
+        m = at(org_b, t0 + 6 * hour, t0 + 7 * hour, std::nullopt, "cancelled");
+        m.network_ids = {net_2};
+        cancelled = db->create_meeting(m, venue_overlap::refuse).id;
+        later = db->create_meeting(at(org_a, t0 + 100 * hour, t0 + 101 * hour), venue_overlap::refuse).id;
+    }
+
+    std::vector<db_id> feed(const feed_filter& f) { return ids_of(db->load_feed(f).meetings); }
+    // Every meeting there is, the cancelled one left out.
+    feed_filter all() const {
+        auto f = window(t0 - 1000 * hour, t0 + 1000 * hour);
+        f.keep_cancelled_until_utc = t0 + 1000 * hour;
+        return f;
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(load_feed_shows_published_and_cancelled_until_the_cutoff_and_never_drafts) {
+    feed_world w;
+    auto f = w.all();
+    f.keep_cancelled_until_utc = t0 + 6 * hour + 1;  // the cancelled meeting ends after it: kept
+    BOOST_TEST(w.feed(f) == (std::vector<db_id>{w.fro, w.network_meeting, w.samrad, w.cancelled, w.later}),
+               boost::test_tools::per_element());
+    f.keep_cancelled_until_utc = t0 + 7 * hour;  // it ends exactly then: dropped
+    BOOST_TEST(w.feed(f) == (std::vector<db_id>{w.fro, w.network_meeting, w.samrad, w.later}),
+               boost::test_tools::per_element());
+    // Asking for the draft by id, type or venue does not reveal it.
+    f.meeting_ids = {w.draft};
+    BOOST_TEST(w.feed(f).empty());
+    f = w.all();
+    f.venue_ids = {w.venue_unused};
+    BOOST_TEST(w.feed(f).empty());
+    // Published means published now: cancelling takes a meeting out once the cutoff passes it.
+    w.db->cancel_meeting(w.later);
+    f = w.all();
+    f.keep_cancelled_until_utc = t0 + 200 * hour;
+    BOOST_TEST(w.feed(f) == (std::vector<db_id>{w.fro, w.network_meeting, w.samrad}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(load_feed_window_takes_meetings_ending_after_from_and_starting_before_to) {
+    feed_world w;
+    // The first meeting ends exactly at from: out. The samråd starts exactly at to: out.
+    BOOST_TEST(w.feed(window(t0 + hour, t0 + 4 * hour)) == (std::vector<db_id>{w.network_meeting}),
+               boost::test_tools::per_element());
+    // A meeting running across either edge is in.
+    BOOST_TEST(w.feed(window(t0 + hour - 1, t0 + 2 * hour + 1)) == (std::vector<db_id>{w.fro, w.network_meeting}),
+               boost::test_tools::per_element());
+    BOOST_TEST(w.feed(window(t0 + 50 * hour, t0 + 100 * hour)).empty());
+    BOOST_TEST(w.feed(window(t0 + 50 * hour, t0 + 100 * hour + 1)) == (std::vector<db_id>{w.later}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(load_feed_filters_match_any_value_of_a_vector_and_every_vector) {
+    feed_world w;
+    using v = std::vector<db_id>;
+    auto f = w.all();
+    f.types = {"samrad", "network"};
+    BOOST_TEST(w.feed(f) == (v{w.network_meeting, w.samrad}), boost::test_tools::per_element());
+    f = w.all();
+    f.network_ids = {w.net_2};
+    BOOST_TEST(w.feed(f) == (v{w.network_meeting, w.samrad}), boost::test_tools::per_element());
+    f.network_ids = {w.net_1, w.net_2};  // the samråd is in both and comes once
+    BOOST_TEST(w.feed(f) == (v{w.fro, w.network_meeting, w.samrad}), boost::test_tools::per_element());
+    f.network_ids = {w.net_unused};
+    BOOST_TEST(w.feed(f).empty());
+    f = w.all();
+    f.organisation_ids = {w.org_b};
+    BOOST_TEST(w.feed(f) == (v{w.network_meeting}), boost::test_tools::per_element());
+    f.organisation_ids = {w.org_b, w.org_a};
+    BOOST_TEST(w.feed(f) == (v{w.fro, w.network_meeting, w.samrad, w.later}), boost::test_tools::per_element());
+    f = w.all();
+    f.venue_ids = {w.venue_2, w.venue_1};
+    BOOST_TEST(w.feed(f) == (v{w.fro, w.samrad}), boost::test_tools::per_element());
+    f = w.all();
+    f.meeting_ids = {w.later, w.fro, w.later};
+    BOOST_TEST(w.feed(f) == (v{w.fro, w.later}), boost::test_tools::per_element());
+    // Across vectors: all must hold.
+    f = w.all();
+    f.types = {"fro", "samrad"};
+    f.network_ids = {w.net_2};
+    BOOST_TEST(w.feed(f) == (v{w.samrad}), boost::test_tools::per_element());
+    f.organisation_ids = {w.org_b};
+    BOOST_TEST(w.feed(f).empty());
+    f = w.all();
+    f.venue_ids = {w.venue_1, w.venue_2};
+    f.meeting_ids = {w.samrad, w.network_meeting};
+    BOOST_TEST(w.feed(f) == (v{w.samrad}), boost::test_tools::per_element());
+    // Too long a filter is refused before it reaches the database.
+    f = w.all();
+    for (db_id i = 1; i <= 1001; ++i) f.meeting_ids.push_back(i);
+    BOOST_CHECK_THROW(w.db->load_feed(f), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(load_feed_returns_exactly_the_series_venues_organisations_and_networks_it_uses) {
+    feed_world w;
+    auto f = w.all();
+    f.meeting_ids = {w.fro, w.samrad};
+    auto snap = w.db->load_feed(f);
+    BOOST_REQUIRE(snap.meetings.size() == 2u);
+    BOOST_TEST(snap.meetings[0].network_ids == (std::vector<db_id>{w.net_1}), boost::test_tools::per_element());
+    BOOST_TEST((snap.meetings[0].documents == std::vector<document_link>{{"Dagordning", "https://example.org/d"}}));
+    BOOST_TEST(snap.meetings[1].network_ids == (std::vector<db_id>{w.net_1, w.net_2}),
+               boost::test_tools::per_element());
+    BOOST_TEST(snap.series.empty());
+    BOOST_TEST(ids_of_all(snap.venues) == (std::vector<db_id>{w.venue_1, w.venue_2}), boost::test_tools::per_element());
+    BOOST_TEST(ids_of_all(snap.organisations) == (std::vector<db_id>{w.org_a}), boost::test_tools::per_element());
+    BOOST_TEST(ids_of_all(snap.networks) == (std::vector<db_id>{w.net_1, w.net_2}), boost::test_tools::per_element());
+    BOOST_TEST(snap.venues[0].name == "Lokal Ett");
+    BOOST_TEST(snap.organisations[0].name == "Alfa");
+
+    // A series: its template's references come along even where an occurrence moved away.
+    network owned;
+    owned.name = "Serienät";
+    owned.organisation_ids = {w.org_b};
+    auto series_net = w.db->create_network(owned).id;
+    auto series_org = w.org("Serieförening");
+    auto series_venue = w.place("Serielokal");
+    auto sr =
+        w.db->create_series(template_series(series_org, series_venue, {series_net}), weekly(2), venue_overlap::refuse);
+    meeting_filter mf;
+    mf.series_id = sr.id;
+    auto occurrences = w.db->list_meetings(mf).items;
+    BOOST_REQUIRE(occurrences.size() == 2u);
+    auto moved = occurrences[1];
+    moved.venue_id = w.venue_unused;
+    w.db->update_meeting(moved, venue_overlap::allow);
+
+    f = w.all();
+    f.meeting_ids = {moved.id};
+    snap = w.db->load_feed(f);
+    BOOST_REQUIRE(snap.meetings.size() == 1u);
+    BOOST_REQUIRE(snap.series.size() == 1u);
+    BOOST_TEST(snap.series[0].id == sr.id);
+    BOOST_TEST(snap.series[0].rrule == sr.rrule);
+    BOOST_TEST(snap.series[0].fields.network_ids == (std::vector<db_id>{series_net}), boost::test_tools::per_element());
+    BOOST_TEST(snap.series[0].fields.documents.size() == 1u);
+    BOOST_TEST(ids_of_all(snap.venues) == (std::vector<db_id>{w.venue_unused, series_venue}),
+               boost::test_tools::per_element());
+    BOOST_TEST(ids_of_all(snap.organisations) == (std::vector<db_id>{series_org}), boost::test_tools::per_element());
+    BOOST_REQUIRE(snap.networks.size() == 1u);
+    BOOST_TEST(snap.networks[0].id == series_net);
+    BOOST_TEST(snap.networks[0].organisation_ids == (std::vector<db_id>{w.org_b}), boost::test_tools::per_element());
+
+    // Nothing matching: nothing referenced.
+    snap = w.db->load_feed(window(t0 + 500 * hour, t0 + 600 * hour));
+    BOOST_TEST(snap.meetings.empty());
+    BOOST_TEST(snap.series.empty());
+    BOOST_TEST(snap.venues.empty());
+    BOOST_TEST(snap.organisations.empty());
+    BOOST_TEST(snap.networks.empty());
+}
+
+BOOST_AUTO_TEST_CASE(load_feed_orders_by_start_then_id_and_reads_the_change_counter) {
+    fresh_store f;
+    auto o = f.org();
+    auto late = f.db->create_meeting(at(o, t0 + 2 * hour, t0 + 3 * hour), venue_overlap::refuse).id;
+    auto tie_1 = f.db->create_meeting(at(o, t0, t0 + 3 * hour), venue_overlap::refuse).id;
+    auto tie_2 = f.db->create_meeting(at(o, t0, t0 + hour), venue_overlap::refuse).id;
+    auto early = f.db->create_meeting(at(o, t0 - hour, t0), venue_overlap::refuse).id;
+    auto snap = f.db->load_feed(window(t0 - 10 * hour, t0 + 10 * hour));
+    BOOST_TEST(ids_of(snap.meetings) == (std::vector<db_id>{early, tie_1, tie_2, late}),
+               boost::test_tools::per_element());
+    BOOST_TEST(snap.change_counter == f.db->change_counter());
+    f.db->cancel_meeting(late);
+    BOOST_TEST(f.db->load_feed(window(t0 - 10 * hour, t0 + 10 * hour)).change_counter == snap.change_counter + 1);
+}
+
+BOOST_AUTO_TEST_CASE(load_feed_takes_the_same_number_of_statements_for_10_and_500_meetings) {
+    fresh_store f;
+    auto o = f.org();
+    auto v = f.place();
+    auto n = f.net();
+    // One series, so that the series queries run in both feeds, with a cancelled occurrence
+    // seven weeks (1176 hours) on: outside both windows, yet an exception the master needs.
+    auto sr = f.db->create_series(template_series(o, v, {n}), weekly(8), venue_overlap::refuse);
+    meeting_filter of_series;
+    of_series.series_id = sr.id;
+    of_series.include_all_drafts = true;
+    auto last = f.db->list_meetings(of_series).items.back();
+    f.db->cancel_meeting(last.id);
+    std::vector<meeting> batch;
+    for (int i = 0; i < 500; ++i) {
+        auto m = at(o, t0 + hour + i * hour, t0 + hour + i * hour + 1800);
+        m.network_ids = {n};
+        m.documents = {{"Agenda", "https://example.org/" + std::to_string(i)}};
+        batch.push_back(m);
+    }
+    auto saved = f.db->save_meetings(batch, venue_overlap::refuse);
+
+    auto statements_for = [&](const feed_filter& filter, std::size_t expected_meetings) {
+        auto before = kal::db::testing::statements_started();
+        auto snap = f.db->load_feed(filter);
+        auto taken = kal::db::testing::statements_started() - before;
+        BOOST_TEST(snap.meetings.size() == expected_meetings);
+        BOOST_TEST(snap.series.size() == 1u);
+        BOOST_TEST_REQUIRE(snap.series_exceptions.size() == 1u);
+        BOOST_TEST(snap.series_exceptions.front().id == last.id);
+        BOOST_TEST(snap.series_exceptions.front().network_ids.size() == 1u);
+        BOOST_TEST(snap.networks.size() == 1u);
+        for (const auto& m : snap.meetings) BOOST_TEST(m.network_ids.size() == 1u);
+        return taken;
+    };
+    auto ten = statements_for(window(t0, t0 + 10 * hour), 1 + 9);
+    // Weekly occurrences at 0, 168, ..., 840 hours fall in the 1000-hour window: 6 of them.
+    auto all = statements_for(window(t0, t0 + 1000 * hour), 6 + 500);
+    BOOST_TEST(ten == all);
+    // BEGIN, 14 queries, COMMIT (see store::load_feed).
+    BOOST_TEST(all == 16u);
+    // The counter sees every statement: a find is BEGIN, the meeting, its networks and
+    // documents, COMMIT.
+    auto before = kal::db::testing::statements_started();
+    BOOST_TEST(f.db->find_meeting(saved.front().id).has_value());
+    BOOST_TEST(kal::db::testing::statements_started() - before == 5u);
+}
+
+// ----- saving several meetings -----------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(save_meetings_writes_nothing_when_a_later_meeting_conflicts_at_its_venue) {
+    fresh_store f;
+    auto o = f.org();
+    auto v = f.place();
+    auto n = f.net();
+    auto booked = f.db->create_meeting(at(o, t0, t0 + 2 * hour, v), venue_overlap::refuse);
+    auto existing = f.db->create_meeting(at(o, t0 + 10 * hour, t0 + 11 * hour), venue_overlap::refuse);
+    auto counter = f.db->change_counter();
+    std::vector<std::string> tables = {"meetings", "meeting_networks", "meeting_documents"};
+    std::vector<std::int64_t> counts;
+    for (auto& t : tables) counts.push_back(count_rows(f.url, t));
+
+    auto first = at(o, t0 + 5 * hour, t0 + 6 * hour, v, "published", "Första som aldrig skrevs");
+    first.network_ids = {n};
+    first.documents = {{"Bilaga", "https://example.org/b"}};
+    auto changed = existing;
+    changed.title = "Ändring som aldrig skrevs";
+    changed.start_utc += hour;
+    auto clash = at(o, t0 + hour, t0 + 3 * hour, v);
+    try {
+        f.db->save_meetings({first, changed, clash}, venue_overlap::refuse);
+        BOOST_FAIL("overlap accepted");
+    } catch (const venue_conflict& e) {
+        BOOST_TEST(e.meeting_ids == (std::vector<db_id>{booked.id}), boost::test_tools::per_element());
+    }
+    // Two new meetings of one call clash with each other as well.
+    auto twin = at(o, t0 + 20 * hour, t0 + 21 * hour, v);
+    BOOST_CHECK_THROW(f.db->save_meetings({twin, twin}, venue_overlap::refuse), venue_conflict);
+
+    for (std::size_t i = 0; i < tables.size(); ++i) BOOST_TEST(count_rows(f.url, tables[i]) == counts[i]);
+    BOOST_TEST(f.db->change_counter() == counter);
+    auto text = kal::test::dump_all_text(f.url);
+    BOOST_TEST(text.find("aldrig skrevs") == std::string::npos);
+    BOOST_TEST(f.db->find_meeting(existing.id)->start_utc == existing.start_utc);
+    BOOST_TEST(f.db->find_meeting(existing.id)->sequence == 0);
+}
+
+BOOST_AUTO_TEST_CASE(save_meetings_writes_nothing_when_a_later_meeting_names_an_unknown_venue_or_id) {
+    fresh_store f;
+    auto o = f.org();
+    auto existing = f.db->create_meeting(at(o, t0, t0 + hour), venue_overlap::refuse);
+    auto counter = f.db->change_counter();
+    auto ok = at(o, t0 + 2 * hour, t0 + 3 * hour, std::nullopt, "published", "Aldrig skrivet");
+    try {
+        f.db->save_meetings({ok, at(o, t0, t0 + hour, 424242)}, venue_overlap::refuse);
+        BOOST_FAIL("unknown venue accepted");
+    } catch (const invalid_reference& e) {
+        BOOST_TEST(e.field == "venue_id");
+    }
+    auto missing = existing;
+    missing.id = existing.id + 1000;
+    BOOST_CHECK_THROW(f.db->save_meetings({ok, missing}, venue_overlap::refuse), not_found);
+    auto bad_type = ok;
+    bad_type.type = "party";
+    BOOST_CHECK_THROW(f.db->save_meetings({ok, bad_type}, venue_overlap::refuse), std::invalid_argument);
+    BOOST_TEST(count_rows(f.url, "meetings") == 1);
+    BOOST_TEST(f.db->change_counter() == counter);
+    BOOST_TEST(kal::test::dump_all_text(f.url).find("Aldrig skrivet") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(save_meetings_creates_and_updates_in_one_write_returning_them_in_order) {
+    fresh_store f;
+    auto o = f.org();
+    auto v = f.place();
+    auto moved = f.db->create_meeting(at(o, t0, t0 + hour, v), venue_overlap::refuse);
+    auto renamed = f.db->create_meeting(at(o, t0 + 2 * hour, t0 + 3 * hour), venue_overlap::refuse);
+    auto counter = f.db->change_counter();
+
+    auto fresh = at(o, t0 + 5 * hour, t0 + 6 * hour, v, "published", "Nytt möte");
+    fresh.sequence = 7;  // ignored: new meetings start at 0
+    auto imported = at(o, t0 + 7 * hour, t0 + 8 * hour);
+    imported.uid = "imported-9@example.org";
+    moved.start_utc += hour;
+    moved.end_utc += hour;
+    moved.start_local = "2026-01-01T11:00:00";
+    renamed.title = "Nytt namn";
+    auto saved = f.db->save_meetings({fresh, moved, imported, renamed}, venue_overlap::refuse);
+
+    BOOST_REQUIRE(saved.size() == 4u);
+    BOOST_TEST(saved[0].id > renamed.id);
+    BOOST_TEST(saved[0].title == "Nytt möte");
+    BOOST_TEST(saved[0].sequence == 0);
+    BOOST_TEST(saved[0].uid.size() == 32 + std::string("@kalendarium").size());
+    BOOST_TEST(saved[1].id == moved.id);
+    BOOST_TEST(saved[1].sequence == 1);  // time changed
+    BOOST_TEST(saved[2].uid == "imported-9@example.org");
+    BOOST_TEST(saved[2].id > saved[0].id);
+    BOOST_TEST(saved[3].id == renamed.id);
+    BOOST_TEST(saved[3].sequence == 0);  // only the title changed
+    BOOST_TEST(f.db->find_meeting(moved.id)->start_utc == t0 + hour);
+    BOOST_TEST(f.db->find_meeting(moved.id)->sequence == 1);
+    BOOST_TEST(f.db->find_meeting(renamed.id)->title == "Nytt namn");
+    BOOST_TEST(f.db->find_meeting_by_uid("imported-9@example.org")->id == saved[2].id);
+    BOOST_TEST(count_rows(f.url, "meetings") == 4);
+    BOOST_TEST(f.db->change_counter() == counter + 1);  // one write
+    BOOST_TEST(f.db->save_meetings({}, venue_overlap::refuse).empty());
+    BOOST_TEST(f.db->change_counter() == counter + 1);
+}
+
+// ----- feed tokens ------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(feed_tokens_are_found_by_hash_until_revoked_and_listed_by_organisation) {
+    fresh_store f;
+    auto a = f.org("Alfa"), b = f.org("Beta");
+    auto n1 = f.net("Nät Ett"), n2 = f.net("Nät Två");
+    auto counter = f.db->change_counter();
+    feed_token t;
+    t.name = "Mina möten";
+    t.organisation_id = a;
+    t.types = {"samrad", "fro", "samrad"};
+    t.network_ids = {n2, n1};
+    t.organisation_ids = {b, a};
+    auto c = f.db->create_feed_token(t, "hash-a");
+    BOOST_TEST(c.id > 0);
+    BOOST_TEST(c.created_at > 0);
+    BOOST_TEST(c.rotated_at == 0);
+    BOOST_TEST(!c.revoked_at);
+    feed_token plain;
+    plain.name = "Allt";
+    auto all = f.db->create_feed_token(plain, "hash-plain");
+    feed_token other = plain;
+    other.organisation_id = b;
+    auto of_b = f.db->create_feed_token(other, "hash-b");
+
+    auto found = f.db->find_feed_token_by_hash("hash-a");
+    BOOST_REQUIRE(found);
+    BOOST_TEST(found->id == c.id);
+    BOOST_TEST(found->name == "Mina möten");
+    BOOST_TEST(*found->organisation_id == a);
+    BOOST_TEST(found->types == (std::vector<std::string>{"fro", "samrad"}), boost::test_tools::per_element());
+    BOOST_TEST(found->network_ids == (std::vector<db_id>{n1, n2}), boost::test_tools::per_element());
+    BOOST_TEST(found->organisation_ids == (std::vector<db_id>{a, b}), boost::test_tools::per_element());
+    BOOST_TEST(found->created_at == c.created_at);
+    auto unfiltered = f.db->find_feed_token_by_hash("hash-plain");
+    BOOST_REQUIRE(unfiltered);
+    BOOST_TEST(!unfiltered->organisation_id);
+    BOOST_TEST(unfiltered->types.empty());
+    BOOST_TEST(unfiltered->network_ids.empty());
+    BOOST_TEST(unfiltered->organisation_ids.empty());
+    BOOST_TEST(!f.db->find_feed_token_by_hash("no-such-hash"));
+    BOOST_CHECK_THROW(f.db->create_feed_token(plain, "hash-a"), conflict);
+
+    BOOST_TEST(ids_of_all(f.db->list_feed_tokens(std::nullopt)) == (std::vector<db_id>{c.id, all.id, of_b.id}),
+               boost::test_tools::per_element());
+    BOOST_TEST(ids_of_all(f.db->list_feed_tokens(a)) == (std::vector<db_id>{c.id}), boost::test_tools::per_element());
+    BOOST_TEST(ids_of_all(f.db->list_feed_tokens(b)) == (std::vector<db_id>{of_b.id}),
+               boost::test_tools::per_element());
+
+    BOOST_TEST(f.db->change_counter() == counter);  // creating a token changes no feed
+    f.db->revoke_feed_token(c.id);
+    // Revoking does: every instance's cached copy of that private feed must stop answering.
+    BOOST_TEST(f.db->change_counter() == counter + 1);
+    BOOST_TEST(!f.db->find_feed_token_by_hash("hash-a"));
+    auto revoked = f.db->find_feed_token(c.id);
+    BOOST_REQUIRE(revoked);
+    BOOST_TEST(revoked->revoked_at.has_value());
+    f.db->revoke_feed_token(c.id);  // again: keeps the first time
+    BOOST_TEST(*f.db->find_feed_token(c.id)->revoked_at == *revoked->revoked_at);
+    BOOST_TEST(f.db->list_feed_tokens(a).size() == 1u);  // listed with its revocation
+    BOOST_CHECK_THROW(f.db->revoke_feed_token(of_b.id + 100), not_found);
+    BOOST_TEST(!f.db->find_feed_token(of_b.id + 100));
+    BOOST_TEST(f.db->change_counter() == counter + 1);  // the second revocation changed nothing
+
+    // An organisation's feeds go with it.
+    f.db->delete_organisation(b);
+    BOOST_TEST(!f.db->find_feed_token(of_b.id));
+    BOOST_TEST(f.db->list_feed_tokens(b).empty());
+}
+
+BOOST_AUTO_TEST_CASE(rotating_a_feed_token_retires_the_old_hash_and_keeps_the_filter) {
+    fresh_store f;
+    auto o = f.org();
+    feed_token t;
+    t.name = "Samråd";
+    t.organisation_id = o;
+    t.types = {"samrad"};
+    auto c = f.db->create_feed_token(t, "hash-old");
+    auto r = f.db->rotate_feed_token(c.id, "hash-new");
+    BOOST_TEST(r.id == c.id);
+    BOOST_TEST(r.rotated_at >= c.created_at);
+    BOOST_TEST(r.rotated_at > 0);
+    BOOST_TEST(!f.db->find_feed_token_by_hash("hash-old"));
+    auto found = f.db->find_feed_token_by_hash("hash-new");
+    BOOST_REQUIRE(found);
+    BOOST_TEST(found->id == c.id);
+    BOOST_TEST(found->types == (std::vector<std::string>{"samrad"}), boost::test_tools::per_element());
+    BOOST_TEST(found->rotated_at == r.rotated_at);
+    BOOST_TEST(found->created_at == c.created_at);
+
+    // A hash in use, a missing token and a revoked one are refused; nothing changes.
+    auto other = f.db->create_feed_token(t, "hash-other");
+    BOOST_CHECK_THROW(f.db->rotate_feed_token(c.id, "hash-other"), conflict);
+    BOOST_TEST(f.db->find_feed_token_by_hash("hash-new")->id == c.id);
+    BOOST_CHECK_THROW(f.db->rotate_feed_token(other.id + 100, "hash-x"), not_found);
+    f.db->revoke_feed_token(other.id);
+    BOOST_CHECK_THROW(f.db->rotate_feed_token(other.id, "hash-revived"), not_found);
+    BOOST_TEST(!f.db->find_feed_token_by_hash("hash-revived"));
+}
+
+BOOST_AUTO_TEST_CASE(feed_tokens_refuse_unknown_references_and_types_naming_the_field) {
+    fresh_store f;
+    auto o = f.org();
+    auto n = f.net();
+    auto field_of = [&](feed_token t) -> std::string {
+        try {
+            f.db->create_feed_token(t, "hash");
+        } catch (const invalid_reference& e) {
+            return e.field;
+        }
+        return "(accepted)";
+    };
+    feed_token t;
+    t.name = "Fel";
+    t.network_ids = {n, n + 100};
+    BOOST_TEST(field_of(t) == "network_ids");
+    t = {};
+    t.organisation_ids = {o, o + 100};
+    BOOST_TEST(field_of(t) == "organisation_ids");
+    t = {};
+    t.organisation_id = o + 100;
+    BOOST_TEST(field_of(t) == "organisation_id");
+    t = {};
+    t.types = {"fro", "party"};
+    BOOST_CHECK_THROW(f.db->create_feed_token(t, "hash"), std::invalid_argument);
+    BOOST_TEST(count_rows(f.url, "feed_tokens") == 0);
 }
 
 // ----- change counter and failed writes --------------------------------------------------------

@@ -142,4 +142,17 @@ struct api_token {
     std::int64_t last_used_at = 0;
 };
 
+// A personal feed: a saved filter behind a secret link (/feeds/private/{token}.ics).
+struct feed_token {
+    id_t id = 0;
+    std::string name;
+    std::optional<id_t> organisation_id;  // the organisation whose organiser made it
+    std::vector<std::string> types;       // meeting types; empty = all
+    std::vector<id_t> network_ids;        // any of; empty = all
+    std::vector<id_t> organisation_ids;   // any of; empty = all
+    std::int64_t created_at = 0;
+    std::int64_t rotated_at = 0;
+    std::optional<std::int64_t> revoked_at;
+};
+
 }  // namespace kal::db

@@ -58,6 +58,33 @@ struct name_filter {
     std::optional<cursor> after;  // ordered by id (sort_key = id)
 };
 
+// What a calendar feed shows, read in one transaction (a consistent snapshot) with a constant
+// number of queries however many meetings match.
+struct feed_filter {
+    std::int64_t from_utc = 0;  // meetings ending after this instant
+    std::int64_t to_utc = 0;    // meetings starting before this instant
+    std::vector<std::string> types;       // any of; empty = all
+    std::vector<id_t> network_ids;        // any of; empty = all
+    std::vector<id_t> organisation_ids;   // any of; empty = all
+    std::vector<id_t> venue_ids;          // any of; empty = all
+    std::vector<id_t> meeting_ids;        // any of; empty = all
+    // Published meetings always; cancelled ones only while they end after this instant.
+    std::int64_t keep_cancelled_until_utc = 0;
+};
+
+struct feed_snapshot {
+    std::int64_t change_counter = 0;         // read in the same transaction
+    std::vector<meeting> meetings;           // published and kept cancelled, ordered by (start_utc, id)
+    // Qualified: a member named like its type may not use the unqualified name (GCC rejects it).
+    std::vector<db::series> series;          // every series some meeting of `meetings` belongs to
+    std::vector<venue> venues;               // every venue those meetings use
+    std::vector<organisation> organisations; // every organising organisation of those meetings
+    std::vector<network> networks;           // every network those meetings are linked to
+    // For every series in `series`: its occurrences that are cancelled or overridden, whenever
+    // they are (also outside the window), so that a master's EXDATEs and overrides are complete.
+    std::vector<meeting> series_exceptions;
+};
+
 // How to treat an overlap of a venue booking with another meeting at the same venue.
 enum class venue_overlap { refuse, allow };
 
@@ -126,8 +153,24 @@ public:
     page<series> list_series(const name_filter& f);
 
     // Feed invalidation: raised by every write of meetings, series, venues, organisations and
-    // networks, in the same transaction.
+    // networks, and by rotating or revoking a feed token, in the same transaction.
     std::int64_t change_counter();
+
+    feed_snapshot load_feed(const feed_filter& f);
+
+    // Creates (id 0) or updates (id set) several meetings in ONE transaction: all or nothing.
+    // Same rules as create_meeting/update_meeting each; the first failure throws and nothing
+    // is written. Returns the stored meetings in the given order.
+    std::vector<meeting> save_meetings(const std::vector<meeting>& meetings, venue_overlap overlap);
+
+    // Private feeds. Only hashes are stored; the caller hashes. Unknown references throw
+    // invalid_reference naming the field (network_ids, organisation_ids).
+    feed_token create_feed_token(feed_token t, const std::string& token_hash);
+    std::optional<feed_token> find_feed_token_by_hash(const std::string& token_hash);  // not revoked
+    std::optional<feed_token> find_feed_token(id_t id);  // revoked ones too
+    feed_token rotate_feed_token(id_t id, const std::string& new_token_hash);  // not_found if revoked
+    void revoke_feed_token(id_t id);                                          // not_found if none
+    std::vector<feed_token> list_feed_tokens(std::optional<id_t> organisation_id);  // all when nullopt
 
     // API tokens. Only hashes are stored; the caller hashes.
     api_token create_token(api_token t, const std::string& token_hash);
