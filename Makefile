@@ -27,6 +27,7 @@ run: deps
 
 test:
 	@deploy/install-deps.sh test
+	@[ -d tests/e2e/js/node_modules/ical.js ] || npm ci --prefix tests/e2e/js --no-audit --no-fund --loglevel=error
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 	@tests/with-postgres.sh ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 900

@@ -11,13 +11,17 @@ build_packages=(
   libical-dev libsoci-dev libsqlite3-dev libpq-dev libsodium-dev libspdlog-dev libtomlplusplus-dev
   libcurl4-openssl-dev
 )
-# PostgreSQL 15 for the throwaway test cluster; curl and Python for end-to-end checks.
-test_packages=(postgresql-15 curl python3)
+# PostgreSQL 15 for the throwaway test cluster; calendar parsers nobody here wrote to read the
+# feeds back (Python's from Debian; ical.js comes from npm, so Node.js and npm are needed).
+test_packages=(postgresql-15 curl python3 python3-icalendar python3-vobject python3-recurring-ical-events)
+node_packages=(nodejs npm)
 bench_packages=(postgresql-15 postgresql-contrib wrk nginx curl python3)
 
 case "$profile" in
   build) wanted=("${build_packages[@]}") ;;
-  test) wanted=("${build_packages[@]}" "${test_packages[@]}") ;;
+  test) wanted=("${build_packages[@]}" "${test_packages[@]}")
+        # A Node.js that did not come from Debian (as on some images) is used as it is.
+        command -v node >/dev/null && command -v npm >/dev/null || wanted+=("${node_packages[@]}") ;;
   bench) wanted=("${build_packages[@]}" "${bench_packages[@]}") ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac

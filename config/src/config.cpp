@@ -120,6 +120,14 @@ const std::vector<key_spec>& key_table() {
         make_key("calendar.series_horizon_days", &settings::calendar, &calendar_settings::series_horizon_days),
         make_key("calendar.series_max_occurrences", &settings::calendar,
                  &calendar_settings::series_max_occurrences),
+        make_key("feeds.refresh_interval", &settings::feeds, &feed_settings::refresh_interval),
+        make_key("feeds.window_past_days", &settings::feeds, &feed_settings::window_past_days),
+        make_key("feeds.window_future_days", &settings::feeds, &feed_settings::window_future_days),
+        make_key("feeds.cancelled_retention", &settings::feeds, &feed_settings::cancelled_retention),
+        make_key("feeds.change_poll_interval", &settings::feeds, &feed_settings::change_poll_interval),
+        make_key("feeds.cache_entries", &settings::feeds, &feed_settings::cache_entries),
+        make_key("feeds.size_warning", &settings::feeds, &feed_settings::size_warning),
+        make_key("feeds.calendar_name", &settings::feeds, &feed_settings::calendar_name),
         make_key("log.level", &settings::log, &log_settings::level),
         make_key("log.format", &settings::log, &log_settings::format),
     };
@@ -160,6 +168,16 @@ void validate(const settings& s) {
     if (s.calendar.default_time_zone.empty()) fail("calendar.default_time_zone", "must not be empty");
     positive("calendar.series_horizon_days", s.calendar.series_horizon_days);
     positive("calendar.series_max_occurrences", s.calendar.series_max_occurrences);
+    if (s.feeds.refresh_interval < std::chrono::minutes(1)) fail("feeds.refresh_interval", "at least 1m");
+    if (s.feeds.window_past_days < 0 || s.feeds.window_past_days > 3650)
+        fail("feeds.window_past_days", "must be from 0 to 3650");
+    if (s.feeds.window_future_days < 1 || s.feeds.window_future_days > 3650)
+        fail("feeds.window_future_days", "must be from 1 to 3650");
+    if (s.feeds.cancelled_retention.count() < 0) fail("feeds.cancelled_retention", "must not be negative");
+    if (s.feeds.change_poll_interval.count() < 0) fail("feeds.change_poll_interval", "must not be negative");
+    positive("feeds.cache_entries", s.feeds.cache_entries);
+    if (s.feeds.calendar_name.empty() || s.feeds.calendar_name.size() > 200)
+        fail("feeds.calendar_name", "must be 1 to 200 characters");
     static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(levels.begin(), levels.end(), s.log.level) == levels.end())
         fail("log.level", "must be one of trace, debug, info, warn, error, off");

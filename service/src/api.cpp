@@ -22,6 +22,7 @@ void register_routes(router& routes, app_context& ctx) {
     detail::register_operation_routes(routes, ctx);
     detail::register_directory_routes(routes, ctx);
     detail::register_meeting_routes(routes, ctx);
+    detail::register_feed_routes(routes, ctx);
 }
 
 response error_response(std::exception_ptr error) {

@@ -26,9 +26,13 @@ bool match_pattern(const std::vector<std::string>& pattern, const std::vector<st
     if (pattern.size() != path.size()) return false;
     for (std::size_t i = 0; i < pattern.size(); ++i) {
         const auto& p = pattern[i];
-        if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
-            if (path[i].empty()) return false;
-            if (params) (*params)[p.substr(1, p.size() - 2)] = path[i];
+        // A parameter is a whole segment "{id}" or a segment with a fixed suffix "{slug}.ics".
+        auto close = p.find('}');
+        if (p.size() > 2 && p.front() == '{' && close != std::string::npos) {
+            auto suffix = std::string_view(p).substr(close + 1);
+            const auto& segment = path[i];
+            if (segment.size() <= suffix.size() || !std::string_view(segment).ends_with(suffix)) return false;
+            if (params) (*params)[p.substr(1, close - 1)] = segment.substr(0, segment.size() - suffix.size());
         } else if (p != path[i]) {
             return false;
         }
@@ -39,7 +43,22 @@ bool match_pattern(const std::vector<std::string>& pattern, const std::vector<st
 }  // namespace
 
 void router::add(std::string method, std::string pattern, handler fn, runs_on where) {
-    routes_.push_back({std::move(method), std::move(pattern), std::move(fn), where});
+    routes_.push_back({std::move(method), std::move(pattern), std::move(fn), where, {}});
+}
+
+void router::add_cached(std::string method, std::string pattern, fast_handler fast, handler fn) {
+    routes_.push_back({std::move(method), std::move(pattern), std::move(fn), runs_on::database_pool, std::move(fast)});
+}
+
+void router::after_successful_writes(std::function<void()> after) {
+    for (auto& r : routes_) {
+        if (r.method == "GET") continue;
+        r.fn = [inner = std::move(r.fn), after](request& req) {
+            auto res = inner(req);
+            if (res.status < 400) after();
+            return res;
+        };
+    }
 }
 
 match_result router::match(request& req) const {

@@ -7,4 +7,5 @@ namespace kal::service::detail {
 void register_directory_routes(router& routes, app_context& ctx);  // organisations, networks, venues
 void register_meeting_routes(router& routes, app_context& ctx);    // meetings, series
 void register_operation_routes(router& routes, app_context& ctx);  // health, metrics, openapi
+void register_feed_routes(router& routes, app_context& ctx);       // feeds, feed tokens, import
 }  // namespace kal::service::detail

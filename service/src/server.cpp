@@ -78,6 +78,14 @@ struct server::impl {
         }
     }
 
+    std::optional<response> invoke_fast(const route& r, request& req) {
+        try {
+            return r.fast(req);
+        } catch (...) {
+            return error_response(std::current_exception());
+        }
+    }
+
     asio::awaitable<response> dispatch(request& req) {
         auto started = std::chrono::steady_clock::now();
         auto found = routes.match(req);
@@ -88,6 +96,8 @@ struct server::impl {
                                                     : problems::method_not_allowed(found.allowed));
         } else if (found.found->where == runs_on::io_thread) {
             res = invoke(*found.found, req);
+        } else if (auto cached = found.found->fast ? invoke_fast(*found.found, req) : std::nullopt) {
+            res = std::move(*cached);
         } else {
             // SOCI blocks: run on the database pool. A request that waited there longer than a
             // lease may wait is answered 503 rather than left to pile up.

@@ -22,3 +22,11 @@ set_tests_properties(e2e.lifecycle PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
 # Stops and starts the shared PostgreSQL cluster: nothing else may run meanwhile.
 add_test(NAME e2e.postgresql_outage COMMAND e2e_lifecycle_tests --run_test=postgresql_outage)
 set_tests_properties(e2e.postgresql_outage PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql" RUN_SERIAL TRUE)
+
+kal_boost_test(e2e_feed_tests ${CMAKE_CURRENT_LIST_DIR}/feed_tests.cpp)
+target_link_libraries(e2e_feed_tests PRIVATE kal_e2e_support)
+target_compile_definitions(e2e_feed_tests PRIVATE KAL_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_test(NAME e2e.feeds.sqlite COMMAND e2e_feed_tests)
+set_tests_properties(e2e.feeds.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+add_test(NAME e2e.feeds.postgresql COMMAND e2e_feed_tests)
+set_tests_properties(e2e.feeds.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <exception>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -457,15 +458,29 @@ BOOST_AUTO_TEST_CASE(documented_list_parameters_are_read_by_the_handlers) {
     service_routes service;
     int checked = 0;
     for (const auto& d : documented_operations()) {
-        if (d.method != "GET" || !d.path.starts_with("/api/v1/") || d.path.find('{') != std::string::npos) continue;
+        if (d.method != "GET" || d.path.find('{') != std::string::npos) continue;
+        // The selection of /feeds/custom.ics is read like the filters of the lists, except that a
+        // slug naming nothing is 400 there: a subscription should not be silently empty.
+        const bool feed = d.path.starts_with("/feeds/");
+        if (!feed && !d.path.starts_with("/api/v1/")) continue;
         const auto& r = service.route(d.method, d.path);
-        for (const auto& name : query_parameter_names(*d.op)) {
+        const auto names = query_parameter_names(*d.op);
+        for (const auto& name : names) {
             auto bad = bad_value_of(name);
+            const bool matches_nothing = bad.empty() && !feed;
             auto req = service_routes::request_for(r);
             req.query.emplace(name, bad.empty() ? "no-such-slug" : bad);
+            if (bad.empty()) bad = "no-such-slug";
             auto res = service_routes::call(r, req);
             ++checked;
-            if (bad.empty()) {
+            if (feed) {
+                // A value that names something (an id is taken as it is) is accepted.
+                auto good = service_routes::request_for(r);
+                good.query.emplace(name, name == "type" ? "fro" : "1");
+                auto ok = service_routes::call(r, good);
+                BOOST_TEST(ok.status == 200, d.path << "?" << name << " answered " << ok.status << ": " << ok.body);
+            }
+            if (matches_nothing) {
                 BOOST_TEST(res.status == 200, d.path << "?" << name << "=no-such-slug answered " << res.status);
                 BOOST_TEST(res.body.find("\"items\":[]") != std::string::npos, d.path << ": " << res.body);
             } else {
@@ -474,15 +489,91 @@ BOOST_AUTO_TEST_CASE(documented_list_parameters_are_read_by_the_handlers) {
                            d.path << " did not name " << name << ": " << res.body);
             }
         }
+        // A feed that takes a selection refuses what it does not document.
+        if (feed && !names.empty()) {
+            auto req = service_routes::request_for(r);
+            req.query.emplace("no_such_parameter", "1");
+            auto res = service_routes::call(r, req);
+            BOOST_TEST(res.status == 400, d.path << "?no_such_parameter=1 answered " << res.status);
+            BOOST_TEST(res.body.find("\"field\":\"no_such_parameter\"") != std::string::npos, d.path << ": " << res.body);
+        }
     }
     BOOST_TEST(checked > 20);
 }
 
+namespace {
+
+// The rules of a write whose body is an iCalendar file (the import): its media type, its query
+// parameters (each documented one read, the required ones required) and its 422.
+void check_calendar_write(service_with_admin& service, const documented_operation& d, const std::string& org_id) {
+    const auto name = d.method + " " + d.path;
+    const auto& content = d.op->at("requestBody").at("content").as_object();
+    BOOST_TEST(content.size() == 1u, name << " documents more body types than text/calendar");
+    const std::string calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//openapi test//SV\r\nEND:VCALENDAR\r\n";
+    const std::vector<std::pair<std::string, std::string>> organisation = {{"organisation", org_id}};
+    BOOST_TEST(service.send(d.method, d.path, calendar, "text/plain", organisation).status == 415, name);
+    BOOST_TEST(service.send(d.method, d.path, "{}", "application/json", organisation).status == 415, name);
+    BOOST_TEST(service.send(d.method, d.path, calendar, "text/calendar", {{"organisation", org_id}, {"dry_run", "true"}})
+                       .status == 200,
+               name);
+
+    for (const auto& p : d.op->at("parameters").as_array()) {
+        const auto& param = follow(p).as_object();
+        if (param.at("in").as_string() != "query") continue;
+        const std::string q(param.at("name").as_string());
+        std::vector<std::pair<std::string, std::string>> query;
+        if (q != "organisation") query.emplace_back("organisation", org_id);
+        // The organisation of an import must exist: an unknown slug is 400 here.
+        query.emplace_back(q, q == "organisation" ? "no-such-organisation" : q == "dry_run" ? "maybe" : bad_value_of(q));
+        auto res = service.send(d.method, d.path, calendar, "text/calendar", query);
+        BOOST_TEST(res.status == 400, name << "?" << q << "=" << query.back().second << " answered " << res.status);
+        BOOST_TEST(res.body.find("\"field\":\"" + q + "\"") != std::string::npos, name << ": " << res.body);
+        if (auto required = param.if_contains("required"); required && required->as_bool()) {
+            query.pop_back();
+            auto missing = service.send(d.method, d.path, calendar, "text/calendar", query);
+            BOOST_TEST(missing.status == 400, name << " without " << q << " answered " << missing.status);
+            BOOST_TEST(missing.body.find("\"field\":\"" + q + "\"") != std::string::npos, name << ": " << missing.body);
+        }
+    }
+
+    // Anything wrong is one 422 naming the lines, and nothing is written.
+    auto bad = service.send(d.method, d.path,
+                            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:openapi-1@example.se\r\n"
+                            "DTSTART:not-a-time\r\nSUMMARY:Möte\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+                            "text/calendar", organisation);
+    BOOST_TEST(bad.status == 422, name << " answered " << bad.status << ": " << bad.body);
+    BOOST_TEST(bad.body.find("\"field\":\"line ") != std::string::npos, name << ": " << bad.body);
+    auto recurring = service.send(d.method, d.path,
+                                  "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:openapi-2@example.se\r\n"
+                                  "DTSTART;TZID=Europe/Stockholm:20300305T180000\r\n"
+                                  "DTEND;TZID=Europe/Stockholm:20300305T200000\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
+                                  "SUMMARY:Möte\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+                                  "text/calendar", organisation);
+    BOOST_TEST(recurring.status == 422, name << " imported a recurring event: " << recurring.body);
+    const auto& meetings = service.route("GET", "/api/v1/meetings");
+    auto req = service_routes::request_for(meetings);
+    req.headers["authorization"] = "Bearer " + service.token;
+    BOOST_TEST(service_routes::call(meetings, req).body.find("\"items\":[]") != std::string::npos,
+               name << " wrote although it answered 422");
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(documented_body_errors_are_what_the_write_handlers_answer) {
     service_with_admin service;
+    auto org = service.send("POST", "/api/v1/organisations", R"({"name":"Importföreningen"})");
+    BOOST_TEST_REQUIRE(org.status == 201, org.body);
+    const auto org_id = std::to_string(json::parse(org.body).at("id").as_int64());
+    int calendar_writes = 0;
     for (const auto& d : documented_operations()) {
         if (d.method == "GET") continue;
         const auto name = d.method + " " + d.path;
+        // Every body is JSON, except the import's iCalendar file.
+        if (auto body = d.op->if_contains("requestBody"); body && body->at("content").as_object().contains("text/calendar")) {
+            check_calendar_write(service, d, org_id);
+            ++calendar_writes;
+            continue;
+        }
         // The only query parameter of a write; a value other than true/false is 400.
         for (const auto& q : query_parameter_names(*d.op)) {
             BOOST_TEST(q == "allow_venue_conflict", name << " documents the query parameter " << q);
@@ -511,6 +602,7 @@ BOOST_AUTO_TEST_CASE(documented_body_errors_are_what_the_write_handlers_answer) 
             BOOST_TEST(res.body.find(R"({"field":")" + property + R"(","message":"is required"})") != std::string::npos,
                        name << " does not require the documented required " << property << ": " << res.body);
     }
+    BOOST_TEST(calendar_writes == 1);
 }
 
 BOOST_AUTO_TEST_CASE(responses_carry_exactly_the_documented_fields) {
@@ -520,9 +612,10 @@ BOOST_AUTO_TEST_CASE(responses_carry_exactly_the_documented_fields) {
                                    "contact_phone":"033-35 70 00"})",
                                201);
     auto org_id = std::to_string(org.at("id").as_int64());
-    service.checked("POST", "/api/v1/networks",
-                    R"({"name":"Integrationsnätverket","kind":"interest_network","organisation_ids":[)" + org_id + "]}",
-                    201);
+    auto network = service.checked(
+        "POST", "/api/v1/networks",
+        R"({"name":"Integrationsnätverket","kind":"interest_network","organisation_ids":[)" + org_id + "]}", 201);
+    auto network_id = std::to_string(network.at("id").as_int64());
     auto venue = service.checked("POST", "/api/v1/venues",
                                  R"({"name":"Stadsbiblioteket","address":"Österlånggatan 1\n503 31 Borås","capacity":80,
                                      "accessibility":{"step_free":true,"notes":"Hiss"},"latitude":57.72,"longitude":12.94,
@@ -552,8 +645,8 @@ BOOST_AUTO_TEST_CASE(responses_carry_exactly_the_documented_fields) {
                     201);
 
     // The lists and single reads as an anonymous caller and as the admin sees them.
-    for (const char* path :
-         {"/api/v1/organisations", "/api/v1/networks", "/api/v1/venues", "/api/v1/meetings", "/api/v1/series"}) {
+    for (const char* path : {"/api/v1/organisations", "/api/v1/networks", "/api/v1/venues", "/api/v1/meetings",
+                             "/api/v1/series", "/api/v1/feeds"}) {
         for (bool with_token : {false, true}) {
             const auto& r = service.route("GET", path);
             auto req = service_routes::request_for(r);
@@ -578,4 +671,156 @@ BOOST_AUTO_TEST_CASE(responses_carry_exactly_the_documented_fields) {
     shape_errors(json::parse(res.body), response_schema("POST", "/api/v1/meetings/{id}/cancel", "200"), "cancel",
                  errors);
     BOOST_TEST(errors.empty(), "the response differs from the document:" << joined(errors));
+
+    // Private feeds: created and rotated with their link, listed without it.
+    auto feed_token = service.checked("POST", "/api/v1/feed-tokens",
+                                      R"({"name":"Mina möten","types":["fro","stormote"],"network_ids":[)" + network_id +
+                                          R"(],"organisation_ids":[)" + org_id + "]}",
+                                      201);
+    BOOST_TEST(json::value_to<std::string>(feed_token.at("webcal_url")).starts_with("webcal://"));
+    auto feed_token_id = std::to_string(feed_token.at("id").as_int64());
+    const auto& rotate = service.route("POST", "/api/v1/feed-tokens/{id}/rotate");
+    req = service_routes::request_for(rotate);
+    req.params["id"] = feed_token_id;
+    req.headers["authorization"] = "Bearer " + service.token;
+    res = service_routes::call(rotate, req);
+    BOOST_TEST_REQUIRE(res.status == 200, res.body);
+    auto rotated = json::parse(res.body);
+    BOOST_TEST(rotated.at("url") != feed_token.at("url"));
+    errors.clear();
+    shape_errors(rotated, response_schema("POST", "/api/v1/feed-tokens/{id}/rotate", "200"), "rotate", errors);
+    BOOST_TEST(errors.empty(), "the response differs from the document:" << joined(errors));
+    const auto& feed_tokens = service.route("GET", "/api/v1/feed-tokens");
+    req = service_routes::request_for(feed_tokens);
+    req.headers["authorization"] = "Bearer " + service.token;
+    res = service_routes::call(feed_tokens, req);
+    BOOST_TEST_REQUIRE(res.status == 200, res.body);
+    auto listed = json::parse(res.body);
+    BOOST_TEST(listed.at("items").as_array().size() == 1u);
+    errors.clear();
+    shape_errors(listed, response_schema("GET", "/api/v1/feed-tokens", "200"), "GET /api/v1/feed-tokens", errors);
+    BOOST_TEST(errors.empty(), "the response differs from the document:" << joined(errors));
+
+    // The import, as a dry run (200) and for real (201).
+    const std::string calendar =
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//openapi test//SV\r\nBEGIN:VEVENT\r\n"
+        "UID:openapi-import@example.se\r\nDTSTAMP:20300101T120000Z\r\n"
+        "DTSTART;TZID=Europe/Stockholm:20300305T180000\r\nDTEND;TZID=Europe/Stockholm:20300305T200000\r\n"
+        "SUMMARY:Importerat möte\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    for (bool dry_run : {true, false}) {
+        auto imported = service.send("POST", "/api/v1/import", calendar, "text/calendar",
+                                     {{"organisation", org_id}, {"dry_run", dry_run ? "true" : "false"}});
+        const int status = dry_run ? 200 : 201;
+        BOOST_TEST_REQUIRE(imported.status == status, "import answered " << imported.status << ": " << imported.body);
+        auto value = json::parse(imported.body);
+        BOOST_TEST(value.at("items").as_array().size() == 1u);
+        BOOST_TEST(value.at("items").at(0).at("id").is_null() == dry_run);
+        errors.clear();
+        shape_errors(value, response_schema("POST", "/api/v1/import", std::to_string(status)), "import", errors);
+        BOOST_TEST(errors.empty(), "the response differs from the document:" << joined(errors));
+    }
+}
+
+namespace {
+
+// The request for a route with the given path parameters filled in.
+svc::request request_with(const svc::route& r, const std::map<std::string, std::string>& values) {
+    svc::request req;
+    req.method = r.method;
+    std::string path = r.pattern;
+    for (auto open = path.find('{'); open != std::string::npos; open = path.find('{')) {
+        auto close = path.find('}', open);
+        const auto& value = values.at(path.substr(open + 1, close - open - 1));
+        req.params[path.substr(open + 1, close - open - 1)] = value;
+        path.replace(open, close - open + 1, value);
+    }
+    req.path = path;
+    req.target = path;
+    return req;
+}
+
+std::set<std::string> header_parameter_names(const json::object& op) {
+    std::set<std::string> names;
+    if (auto params = op.if_contains("parameters"))
+        for (const auto& p : params->as_array()) {
+            const auto& param = follow(p).as_object();
+            if (param.at("in").as_string() == "header") names.emplace(param.at("name").as_string());
+        }
+    return names;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(feeds_answer_as_documented_with_their_headers_and_304) {
+    service_with_admin service;
+    auto created = [&](const std::string& path, const std::string& body) {
+        auto res = service.send("POST", path, body);
+        BOOST_TEST_REQUIRE(res.status == 201, path << " answered " << res.status << ": " << res.body);
+        return json::parse(res.body);
+    };
+    auto org_id = std::to_string(created("/api/v1/organisations", R"({"name":"Flödet","slug":"openapi"})").at("id").as_int64());
+    created("/api/v1/networks", R"({"name":"Flödet","slug":"openapi","organisation_ids":[)" + org_id + "]}");
+    created("/api/v1/venues", R"({"name":"Flödet","slug":"openapi","organisation_id":)" + org_id + "}");
+    auto meeting = created("/api/v1/meetings", R"({"type":"fro","title":"Flödesmöte","start":"2030-03-05T18:00",
+                                                    "end":"2030-03-05T20:00","status":"published","organisation_id":)" +
+                                                   org_id + "}");
+    auto link = json::value_to<std::string>(created("/api/v1/feed-tokens", R"({"name":"Privat"})").at("url"));
+    auto secret = link.substr(link.find("/feeds/private/") + 15);
+    secret = secret.substr(0, secret.size() - 4);  // ".ics"
+    const std::map<std::string, std::string> values = {
+        {"type", "fro"}, {"slug", "openapi"}, {"id", std::to_string(meeting.at("id").as_int64())}, {"token", secret}};
+    const std::map<std::string, std::string> nothing = {
+        {"type", "no_such_type"}, {"slug", "no-such-slug"}, {"id", "999999"}, {"token", "kalf_no-such-token"}};
+
+    int feeds = 0;
+    for (const auto& d : documented_operations()) {
+        if (!d.path.starts_with("/feeds/")) continue;
+        ++feeds;
+        const auto name = d.method + " " + d.path;
+        auto conditional = header_parameter_names(*d.op);
+        BOOST_TEST(conditional.contains("If-None-Match"), name << " does not document If-None-Match");
+        BOOST_TEST(conditional.contains("If-Modified-Since"), name << " does not document If-Modified-Since");
+        BOOST_TEST(lists_response(*d.op, "304"), name << " does not document 304");
+
+        const auto& r = service.route(d.method, d.path);
+        auto req = request_with(r, values);
+        auto res = service_routes::call(r, req);
+        BOOST_TEST_REQUIRE(res.status == 200, name << " answered " << res.status << ": " << res.body);
+        const auto& ok = d.op->at("responses").at("200").as_object();
+        const auto& content = ok.at("content").as_object();
+        BOOST_TEST_REQUIRE(content.size() == 1u);
+        BOOST_TEST(res.header("Content-Type").value_or("") == std::string(content.begin()->key()), name);
+        for (const auto& [header, _] : ok.at("headers").as_object())
+            BOOST_TEST(res.header(header).has_value(), name << " 200 without the documented " << header);
+        BOOST_TEST(res.body.starts_with("BEGIN:VCALENDAR\r\n"), name);
+        BOOST_TEST(res.body.find("ATTENDEE") == std::string::npos, name);
+        BOOST_TEST(res.header("Cache-Control").value_or("").starts_with(d.path.starts_with("/feeds/private/") ? "private"
+                                                                                                               : "public"),
+                   name);
+
+        // The validators it sent make 304, without a body and with the documented headers.
+        const auto& not_modified = d.op->at("responses").at("304").as_object();
+        for (auto [header, value] : {std::pair{"if-none-match", res.header("ETag").value_or("")},
+                                     std::pair{"if-modified-since", res.header("Last-Modified").value_or("")}}) {
+            auto again = request_with(r, values);
+            again.headers[header] = value;
+            auto cached = service_routes::call(r, again);
+            BOOST_TEST(cached.status == 304, name << " with " << header << " answered " << cached.status);
+            BOOST_TEST(cached.body.empty(), name);
+            for (const auto& [h, _] : not_modified.at("headers").as_object())
+                BOOST_TEST(cached.header(h).has_value(), name << " 304 without the documented " << h);
+        }
+        auto other = request_with(r, values);
+        other.headers["if-none-match"] = "\"another\"";
+        BOOST_TEST(service_routes::call(r, other).status == 200, name);
+
+        // A scope that names nothing is the documented 404.
+        if (d.path.find('{') != std::string::npos) {
+            auto missing = request_with(r, nothing);
+            auto res404 = service_routes::call(r, missing);
+            BOOST_TEST(res404.status == 404, name << " for nothing answered " << res404.status);
+            BOOST_TEST(lists_response(*d.op, "404"), name);
+        }
+    }
+    BOOST_TEST(feeds == 8);
 }

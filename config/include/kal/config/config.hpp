@@ -39,6 +39,20 @@ struct calendar_settings {
     int series_max_occurrences = 500;
 };
 
+struct feed_settings {
+    std::chrono::milliseconds refresh_interval{3600 * 1000};  // REFRESH-INTERVAL, X-PUBLISHED-TTL, max-age
+    int window_past_days = 90;
+    int window_future_days = 548;  // 18 months
+    // Cancelled meetings stay in feeds (STATUS:CANCELLED) until they have ended plus this long.
+    std::chrono::milliseconds cancelled_retention{0};
+    // How stale an instance's view of the database's change counter may be before a feed
+    // request checks it again (one query); writes through this instance are seen at once.
+    std::chrono::milliseconds change_poll_interval{1000};
+    int cache_entries = 1000;
+    std::size_t size_warning = 1024 * 1024;
+    std::string calendar_name = "Överenskommelsen i Borås";
+};
+
 struct log_settings {
     std::string level = "info";   // trace, debug, info, warn, error, off
     std::string format = "json";  // json or text
@@ -48,6 +62,7 @@ struct settings {
     server_settings server;
     database_settings database;
     calendar_settings calendar;
+    feed_settings feeds;
     log_settings log;
 };
 

@@ -3,6 +3,7 @@
 // A path that exists with other methods gets 405 with Allow; HEAD is served by GET routes.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,9 @@
 namespace kal::service {
 
 using handler = std::function<response(request&)>;
+// Answers from memory on the I/O thread when it can (a cached feed), else nullopt: then the
+// route's handler runs on the database pool. Must not block.
+using fast_handler = std::function<std::optional<response>(request&)>;
 
 // Where a handler runs: database work blocks, so it goes to the database thread pool.
 enum class runs_on { io_thread, database_pool };
@@ -20,6 +24,7 @@ struct route {
     std::string pattern;
     handler fn;
     runs_on where = runs_on::database_pool;
+    fast_handler fast;  // optional
 };
 
 struct match_result {
@@ -30,9 +35,14 @@ struct match_result {
 class router {
 public:
     void add(std::string method, std::string pattern, handler fn, runs_on where = runs_on::database_pool);
+    // A database route with a fast path tried first on the I/O thread.
+    void add_cached(std::string method, std::string pattern, fast_handler fast, handler fn);
     // Fills req.params on a match.
     match_result match(request& req) const;
     const std::vector<route>& routes() const { return routes_; }
+    // Calls `after` with the response of every successful non-GET request of the routes added
+    // so far (feeds use it to see this instance's writes at once).
+    void after_successful_writes(std::function<void()> after);
 
 private:
     std::vector<route> routes_;
