@@ -11,6 +11,12 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <pthread.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+
+#include <csignal>
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -40,6 +46,32 @@ struct connection {
 
 std::string json_string(std::string_view s) { return boost::json::serialize(boost::json::value(s)); }
 
+// SIGTERM and SIGINT, for the thread masks that keep them on the main thread.
+namespace shutdown_signals {
+sigset_t set() {
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGTERM);
+    sigaddset(&s, SIGINT);
+    return s;
+}
+void block_in_this_thread() {
+    auto s = set();
+    pthread_sigmask(SIG_BLOCK, &s, nullptr);
+}
+// Threads inherit the mask of the thread that creates them.
+struct blocked_while_starting_threads {
+    sigset_t previous;
+    blocked_while_starting_threads() {
+        auto s = set();
+        pthread_sigmask(SIG_BLOCK, &s, &previous);
+    }
+    ~blocked_while_starting_threads() { pthread_sigmask(SIG_SETMASK, &previous, nullptr); }
+    blocked_while_starting_threads(const blocked_while_starting_threads&) = delete;
+    blocked_while_starting_threads& operator=(const blocked_while_starting_threads&) = delete;
+};
+}  // namespace shutdown_signals
+
 }  // namespace
 
 struct server::impl {
@@ -59,6 +91,7 @@ struct server::impl {
     std::mutex mutex;
     std::set<std::shared_ptr<connection>> connections;
     std::atomic<bool> draining{false};
+    bool handling_signals = false;
 
     impl(const config::settings& s, const router& r, metrics& m, db::store& st)
         : settings(s),
@@ -115,9 +148,10 @@ struct server::impl {
         auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         counters.observe(route_name, req.method, res.status, seconds);
         // No query strings, ids, addresses or bodies: routes are patterns, so no personal data.
-        spdlog::info(R"("event":"request","method":{},"route":{},"status":{},"duration_ms":{:.3f},"bytes":{})",
-                     json_string(req.method), json_string(route_name), res.status, seconds * 1000.0,
-                     res.body.size());
+        if (spdlog::should_log(spdlog::level::info))
+            spdlog::info(R"("event":"request","method":{},"route":{},"status":{},"duration_ms":{:.3f},"bytes":{})",
+                         json_string(req.method), json_string(route_name), res.status, seconds * 1000.0,
+                         res.shared_body ? res.shared_body->size() : res.body.size());
         co_return res;
     }
 
@@ -141,13 +175,18 @@ struct server::impl {
         return req;
     }
 
-    http::response<http::string_body> to_message(response&& res, unsigned version, bool keep_alive, bool head) {
-        http::response<http::string_body> msg{static_cast<http::status>(res.status), version};
+    template <class Message>
+    static void set_headers(Message& msg, const response& res, bool keep_alive) {
         msg.set(http::field::server, "Kalendarium");
         msg.set("X-Content-Type-Options", "nosniff");
-        for (auto& [name, value] : res.headers) msg.set(name, value);
-        msg.body() = std::move(res.body);
+        for (const auto& [name, value] : res.headers) msg.set(name, value);
         msg.keep_alive(keep_alive);
+    }
+
+    http::response<http::string_body> to_message(response&& res, unsigned version, bool keep_alive, bool head) {
+        http::response<http::string_body> msg{static_cast<http::status>(res.status), version};
+        set_headers(msg, res, keep_alive);
+        msg.body() = std::move(res.body);
         msg.prepare_payload();
         if (head) msg.body().clear();  // Content-Length stays that of the GET response
         return msg;
@@ -157,6 +196,26 @@ struct server::impl {
         auto msg = to_message(to_response(p), 11, false, false);
         stream.expires_after(settings.server.write_timeout);
         co_await http::async_write(stream, msg, nothrow);
+    }
+
+    // Waits between requests. True when a request has begun to arrive; false when the peer
+    // closed, the idle timeout passed, or shutdown closed the idle connection. Whatever woke
+    // the wait, a request that has already arrived is served.
+    asio::awaitable<bool> wait_for_request(tcp::socket& socket) {
+        for (;;) {
+            if (draining) co_return false;
+            asio::steady_timer idle_timer(co_await asio::this_coro::executor, settings.server.idle_timeout);
+            auto woke = co_await (socket.async_wait(tcp::socket::wait_read, nothrow) || idle_timer.async_wait(nothrow));
+            beast::error_code ec;
+            if (socket.available(ec) > 0 && !ec) co_return true;
+            if (ec || woke.index() == 1 || std::get<0>(std::get<0>(woke))) co_return false;
+            // Readable with nothing to read: either the peer closed (recv gives 0), or the wake
+            // was spurious (EAGAIN), and then the connection is still wanted.
+            char byte;
+            auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+            if (n > 0) co_return true;
+            if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) co_return false;
+        }
     }
 
     asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<connection> conn) {
@@ -169,14 +228,7 @@ struct server::impl {
             // itself after idle_timeout.
             if (buffer.size() == 0) {
                 conn->idle = true;
-                if (draining) break;
-                asio::steady_timer idle_timer(co_await asio::this_coro::executor, cfg.idle_timeout);
-                co_await (stream.socket().async_wait(tcp::socket::wait_read, nothrow) ||
-                          idle_timer.async_wait(nothrow));
-                // Whatever woke us (data, idle timeout, shutdown), a request that has already
-                // arrived is served; only a connection with nothing to read is closed.
-                beast::error_code ec_avail;
-                if (stream.socket().available(ec_avail) == 0 || ec_avail) break;
+                if (!co_await wait_for_request(stream.socket())) break;
             }
             conn->idle = false;
 
@@ -219,9 +271,22 @@ struct server::impl {
                 res = to_response(problems::bad_request("The request target is not a valid URL"));
             }
             const bool keep_alive = msg.keep_alive() && !draining;
-            auto out = to_message(std::move(res), msg.version(), keep_alive, head);
+            beast::error_code ec_write;
             stream.expires_after(cfg.write_timeout);
-            auto [ec_write, n_write] = co_await http::async_write(stream, out, nothrow);
+            if (res.shared_body) {
+                // Written straight from the shared buffer, which this frame keeps alive.
+                auto keep = std::move(res.shared_body);
+                http::response<http::span_body<const char>> out{static_cast<http::status>(res.status),
+                                                                 msg.version()};
+                set_headers(out, res, keep_alive);
+                out.body() = {keep->data(), keep->size()};
+                out.prepare_payload();
+                if (head) out.body() = {keep->data(), 0};
+                std::tie(ec_write, std::ignore) = co_await http::async_write(stream, out, nothrow);
+            } else {
+                auto out = to_message(std::move(res), msg.version(), keep_alive, head);
+                std::tie(ec_write, std::ignore) = co_await http::async_write(stream, out, nothrow);
+            }
             if (ec_write || !keep_alive) break;
         }
         beast::error_code ignored;
@@ -269,7 +334,12 @@ struct server::impl {
                     connections.erase(conn);
                     last = connections.empty();
                 }
-                if (last && draining) asio::post(ioc, [this] { grace_timer.cancel(); });
+                if (last && draining)
+                    asio::post(ioc, [this] {
+                        grace_timer.cancel();
+                        beast::error_code ignored;
+                        signals.cancel(ignored);
+                    });
             });
         }
     }
@@ -280,6 +350,14 @@ struct server::impl {
         beast::error_code ignored;
         acceptor.close(ignored);
         signals.cancel(ignored);
+        if (handling_signals) {
+            // A second SIGTERM or SIGINT while draining means: stop now.
+            signals.async_wait([this](beast::error_code ec, int) {
+                if (ec) return;
+                spdlog::warn(R"("event":"shutdown","phase":"forced")");
+                ioc.stop();
+            });
+        }
         std::vector<std::shared_ptr<connection>> open;
         {
             std::lock_guard lock(mutex);
@@ -292,7 +370,10 @@ struct server::impl {
                 if (conn->idle && conn->socket) conn->socket->cancel(e);
             });
         }
-        if (open.empty()) return;
+        if (open.empty()) {
+            signals.cancel(ignored);
+            return;
+        }
         grace_timer.expires_after(settings.server.shutdown_grace);
         grace_timer.async_wait([this](beast::error_code ec) {
             if (ec) return;  // every connection finished in time
@@ -302,8 +383,11 @@ struct server::impl {
     }
 };
 
-server::server(const config::settings& settings, const router& routes, metrics& counters, db::store& store)
-    : impl_(std::make_unique<impl>(settings, routes, counters, store)) {}
+server::server(const config::settings& settings, const router& routes, metrics& counters, db::store& store) {
+    // The database threads start here; they never take SIGTERM or SIGINT (see wait()).
+    shutdown_signals::blocked_while_starting_threads blocked;
+    impl_ = std::make_unique<impl>(settings, routes, counters, store);
+}
 
 server::~server() {
     if (!impl_->threads.empty()) {
@@ -332,12 +416,15 @@ std::uint16_t server::start(bool handle_signals) {
         }
     });
     if (handle_signals) {
+        s.handling_signals = true;
         s.signals.add(SIGTERM);
         s.signals.add(SIGINT);
         s.signals.async_wait([this](beast::error_code ec, int) {
             if (!ec) impl_->begin_shutdown();
         });
     }
+    // Signals reach only the thread that called start(), where Asio's handler takes them.
+    shutdown_signals::blocked_while_starting_threads blocked;
     for (int i = 0; i < s.settings.server.io_threads; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
     return s.bound_port;
 }
@@ -350,6 +437,11 @@ void server::wait() {
     for (auto& t : impl_->threads)
         if (t.joinable()) t.join();
     impl_->threads.clear();
+    // Serving is over. Destroying the signal_set restores the default action of SIGTERM, so a
+    // late signal would kill the process while it tears down and replace its exit status 0.
+    // Every other thread already blocks these signals; blocking them here too leaves a late
+    // one pending, never delivered.
+    if (impl_->handling_signals) shutdown_signals::block_in_this_thread();
 }
 
 std::uint16_t server::port() const { return impl_->bound_port; }
