@@ -176,9 +176,10 @@ void register_feed_routes(router& routes, app_context& ctx) {
             feed.filename = scope.filename;
             feed.is_private = scope.is_private;
             feed.last_modified = now_utc();
-            feed.body = calendar::render_feed(build_feed(snapshot, scope.name, settings));
-            if (feed.body.size() > settings.feeds.size_warning)
-                spdlog::warn(R"("event":"large_feed","bytes":{},"meetings":{})", feed.body.size(),
+            feed.body = std::make_shared<const std::string>(
+                calendar::render_feed(build_feed(snapshot, scope.name, settings)));
+            if (feed.body->size() > settings.feeds.size_warning)
+                spdlog::warn(R"("event":"large_feed","bytes":{},"meetings":{})", feed.body->size(),
                              snapshot.meetings.size());
             auto stored = cache->store(key, std::move(feed));
             return feed_response(*stored, req, settings);

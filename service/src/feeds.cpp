@@ -191,7 +191,7 @@ response feed_response(const rendered_feed& feed, const request& req, const conf
     response r;
     auto max_age = std::chrono::duration_cast<std::chrono::seconds>(settings.feeds.refresh_interval).count();
     r.set_header("ETag", feed.etag);
-    r.set_header("Last-Modified", format_http_date(feed.last_modified));
+    r.set_header("Last-Modified", feed.last_modified_text);
     r.set_header("Cache-Control", std::string(feed.is_private ? "private" : "public") +
                                       ", max-age=" + std::to_string(max_age));
     bool not_modified = false;
@@ -207,7 +207,7 @@ response feed_response(const rendered_feed& feed, const request& req, const conf
     r.status = 200;
     r.set_header("Content-Type", "text/calendar; charset=utf-8");
     r.set_header("Content-Disposition", "inline; filename=\"" + feed.filename + "\"");
-    r.body = feed.body;
+    r.shared_body = feed.body;
     return r;
 }
 
@@ -241,8 +241,8 @@ std::shared_ptr<const rendered_feed> feed_cache::at(const std::string& key, std:
 
 std::shared_ptr<const rendered_feed> feed_cache::store(const std::string& key, rendered_feed feed) {
     unsigned char digest[16];
-    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(feed.body.data()),
-                       feed.body.size(), nullptr, 0);
+    crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(feed.body->data()),
+                       feed.body->size(), nullptr, 0);
     char hex[sizeof digest * 2 + 1];
     sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
     feed.etag = std::string("\"") + hex + "\"";
@@ -250,6 +250,7 @@ std::shared_ptr<const rendered_feed> feed_cache::store(const std::string& key, r
     auto it = entries_.find(key);
     // The same bytes keep the time they were first served, so If-Modified-Since stays honest.
     if (it != entries_.end() && it->second->etag == feed.etag) feed.last_modified = it->second->last_modified;
+    feed.last_modified_text = format_http_date(feed.last_modified);
     auto entry = std::make_shared<const rendered_feed>(std::move(feed));
     if (it != entries_.end()) {
         it->second = entry;

@@ -43,11 +43,14 @@ bool match_pattern(const std::vector<std::string>& pattern, const std::vector<st
 }  // namespace
 
 void router::add(std::string method, std::string pattern, handler fn, runs_on where) {
-    routes_.push_back({std::move(method), std::move(pattern), std::move(fn), where, {}});
+    auto segments = split_path(pattern);
+    routes_.push_back({std::move(method), std::move(pattern), std::move(fn), where, {}, std::move(segments)});
 }
 
 void router::add_cached(std::string method, std::string pattern, fast_handler fast, handler fn) {
-    routes_.push_back({std::move(method), std::move(pattern), std::move(fn), runs_on::database_pool, std::move(fast)});
+    auto segments = split_path(pattern);
+    routes_.push_back({std::move(method), std::move(pattern), std::move(fn), runs_on::database_pool, std::move(fast),
+                       std::move(segments)});
 }
 
 void router::after_successful_writes(std::function<void()> after) {
@@ -67,11 +70,10 @@ match_result router::match(request& req) const {
     // HEAD is answered by the GET route, without the body (server.cpp drops it).
     const std::string method = req.method == "HEAD" ? "GET" : req.method;
     for (const auto& r : routes_) {
-        auto pattern = split_path(r.pattern);
-        if (!match_pattern(pattern, segments, nullptr)) continue;
+        if (!match_pattern(r.segments, segments, nullptr)) continue;
         if (r.method == method) {
             req.params.clear();
-            match_pattern(pattern, segments, &req.params);
+            match_pattern(r.segments, segments, &req.params);
             result.found = &r;
             return result;
         }

@@ -162,6 +162,13 @@ int server_process::terminate() {
     int status = 0;
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
+    if (WIFSIGNALED(status)) {
+        std::ifstream in(stderr_path_);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        throw std::runtime_error("kalendarium was killed by signal " + std::to_string(WTERMSIG(status)) +
+                                 "; stderr: " + ss.str().substr(0, 2000));
+    }
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

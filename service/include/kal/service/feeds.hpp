@@ -34,9 +34,10 @@ std::optional<std::int64_t> parse_http_date(const std::string& text);
 struct rendered_feed {
     std::int64_t change_counter = 0;
     std::string day;  // the local date it was rendered for: windows move daily
-    std::string body;
+    std::shared_ptr<const std::string> body;  // shared with every response that sends it
     std::string etag;  // strong, quoted
     std::int64_t last_modified = 0;  // when this instance first rendered these exact bytes
+    std::string last_modified_text;  // the same as an HTTP date, formatted once
     std::string filename;
     bool is_private = false;
 };

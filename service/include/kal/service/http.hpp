@@ -2,6 +2,7 @@
 // HTTP as the handlers see it: plain value types, no Beast. Only server.cpp speaks Beast.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -29,6 +30,8 @@ struct response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    // When set, sent instead of `body` without a copy (a cached feed shared by many requests).
+    std::shared_ptr<const std::string> shared_body;
 
     void set_header(std::string name, std::string value);
     std::optional<std::string> header(std::string_view name) const;

@@ -25,6 +25,7 @@ struct route {
     handler fn;
     runs_on where = runs_on::database_pool;
     fast_handler fast;  // optional
+    std::vector<std::string> segments = {};  // the pattern split once, when added
 };
 
 struct match_result {
