@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Everything else is for developers.
-.PHONY: all deps build run test bench clean help
+.PHONY: all deps build run test bench fuzz clean help
 
 PRESET ?= dev
 BUILD_DIR := build
@@ -11,6 +11,7 @@ help:
 	@echo "make run    install what is missing, build, serve demo data on http://127.0.0.1:8080"
 	@echo "make test   install what is missing, build, run every test beside a throwaway PostgreSQL"
 	@echo "make bench  benchmarks (see docs/benchmarks.md)"
+	@echo "make fuzz   fuzz the iCalendar import parser for ten minutes"
 
 deps:
 	@deploy/install-deps.sh build
@@ -38,5 +39,9 @@ bench:
 	@cmake --build build-release -j $(JOBS)
 	@tests/with-postgres.sh bench/run.sh build-release
 
+# libFuzzer on the iCalendar import parser, ten minutes by default (FUZZ_SECONDS=60 for less).
+fuzz:
+	@tests/fuzz/run.sh $(or $(FUZZ_SECONDS),600)
+
 clean:
-	rm -rf build build-release build-asan
+	rm -rf build build-release build-asan build-fuzz

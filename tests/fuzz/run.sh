@@ -9,6 +9,10 @@
 set -eu
 
 arg="${1:-600}"
+case "$arg" in
+    merge) ;;
+    ''|*[!0-9]*) echo "usage: $0 [SECONDS|merge]" >&2; exit 2 ;;
+esac
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="$root/build-fuzz"
 corpus="$root/tests/fuzz/corpus"
@@ -40,25 +44,23 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
 if [ "$arg" = "merge" ]; then
-    # The hand-written seeds and regression inputs (*.ics) are always kept; to them are added
-    # the fewest other inputs (from earlier merges and from build-fuzz/corpus) that cover every
-    # edge they add. Edges rather than hit counts (-use_counters=0) keep the corpus small.
+    # The hand-written seeds and regression inputs (*.ics) are always kept; to them are added a
+    # small set of other inputs (from earlier merges and from build-fuzz/corpus) that covers
+    # every edge they add: greedy set cover over edges, not hit counts (-use_counters=0), and
+    # only inputs over 150 bytes, since thousands of tiny inputs each add a single error path
+    # and would push the corpus past 200 files.
     merged="$build/corpus-merged"
-    previous="$build/corpus-previous"
-    rm -rf "$merged" "$previous"
-    mkdir -p "$merged" "$previous"
+    candidates="$build/corpus-candidates"
+    rm -rf "$merged" "$candidates"
+    mkdir -p "$merged" "$candidates"
     cp "$corpus"/*.ics "$merged"/
-    find "$corpus" -maxdepth 1 -type f ! -name '*.ics' -exec cp {} "$previous"/ \;
-    "$fuzzer" -merge=1 -use_counters=0 -max_len=65536 "$merged" "$previous" "$build/corpus"
+    find "$corpus" "$build/corpus" -maxdepth 1 -type f ! -name '*.ics' -size +150c -exec cp {} "$candidates"/ \;
+    "$fuzzer" -set_cover_merge=1 -use_counters=0 -max_len=65536 "$merged" "$candidates"
     find "$corpus" -maxdepth 1 -type f ! -name '*.ics' -delete
     find "$merged" -maxdepth 1 -type f ! -name '*.ics' -exec cp {} "$corpus"/ \;
-    echo "corpus: $(find "$corpus" -type f | wc -l) files, $(du -sh "$corpus" | cut -f1)"
+    echo "corpus: $(find "$corpus" -type f | wc -l) files, $(du -sb "$corpus" | cut -f1) bytes"
     exit 0
 fi
-
-case "$arg" in
-    ''|*[!0-9]*) echo "usage: $0 [SECONDS|merge]" >&2; exit 2 ;;
-esac
 
 # The first directory receives new inputs; the checked-in corpus is only read.
 exec "$fuzzer" "$build/corpus" "$corpus" \
