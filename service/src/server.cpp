@@ -39,7 +39,7 @@ namespace {
 // What shutdown needs to reach a connection: its strand and socket, and whether it is between
 // requests (idle connections are closed at once, busy ones finish their request first).
 struct connection {
-    asio::any_io_executor executor;  // the session's strand; socket and idle are used only on it
+    asio::any_io_executor executor;  // the session's single-threaded context; socket and idle live there
     tcp::socket* socket = nullptr;
     bool idle = true;
 };
@@ -80,7 +80,13 @@ struct server::impl {
     metrics& counters;
     db::store& store;
 
-    asio::io_context ioc;
+    // One io_context per I/O thread, each run by exactly that thread: a connection stays on one
+    // thread for its life, so its session needs no strand and no request hands work between
+    // threads. The first context also runs the listener, signals and the shutdown timer.
+    std::vector<std::unique_ptr<asio::io_context>> contexts;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+    std::atomic<std::size_t> next_context{0};
+    asio::io_context& ioc;
     asio::thread_pool db_pool;
     tcp::acceptor acceptor{ioc};
     asio::signal_set signals{ioc};
@@ -98,8 +104,27 @@ struct server::impl {
           routes(r),
           counters(m),
           store(st),
-          ioc(s.server.io_threads),
-          db_pool(static_cast<std::size_t>(s.database.pool_size)) {}
+          contexts(make_contexts(s.server.io_threads)),
+          ioc(*contexts.front()),
+          db_pool(static_cast<std::size_t>(s.database.pool_size)) {
+        for (auto& c : contexts) keep_running.push_back(asio::make_work_guard(*c));
+    }
+
+    static std::vector<std::unique_ptr<asio::io_context>> make_contexts(int n) {
+        std::vector<std::unique_ptr<asio::io_context>> out;
+        // Hint 1: one thread runs each context (the database pool still posts to it safely).
+        for (int i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
+        return out;
+    }
+
+    void stop_all() {
+        for (auto& c : contexts) c->stop();
+    }
+
+    // Lets every context's run() return once its remaining work is done.
+    void release_contexts() {
+        for (auto& g : keep_running) g.reset();
+    }
 
     // ---- dispatch -------------------------------------------------------------------------
 
@@ -206,6 +231,8 @@ struct server::impl {
             if (draining) co_return false;
             asio::steady_timer idle_timer(co_await asio::this_coro::executor, settings.server.idle_timeout);
             auto woke = co_await (socket.async_wait(tcp::socket::wait_read, nothrow) || idle_timer.async_wait(nothrow));
+            // Readable: read the request (a spurious wake then just waits, under read_timeout).
+            if (woke.index() == 0 && !std::get<0>(std::get<0>(woke)) && !draining) co_return true;
             beast::error_code ec;
             if (socket.available(ec) > 0 && !ec) co_return true;
             if (ec || woke.index() == 1 || std::get<0>(std::get<0>(woke))) co_return false;
@@ -297,7 +324,8 @@ struct server::impl {
 
     asio::awaitable<void> listen() {
         for (;;) {
-            auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), nothrow);
+            auto& context = *contexts[next_context++ % contexts.size()];
+            auto [ec, socket] = co_await acceptor.async_accept(context.get_executor(), nothrow);
             if (ec) {
                 if (!acceptor.is_open()) co_return;
                 // Out of file descriptors and the like: pause instead of spinning.
@@ -336,6 +364,7 @@ struct server::impl {
                 }
                 if (last && draining)
                     asio::post(ioc, [this] {
+                        release_contexts();
                         grace_timer.cancel();
                         beast::error_code ignored;
                         signals.cancel(ignored);
@@ -355,7 +384,7 @@ struct server::impl {
             signals.async_wait([this](beast::error_code ec, int) {
                 if (ec) return;
                 spdlog::warn(R"("event":"shutdown","phase":"forced")");
-                ioc.stop();
+                stop_all();
             });
         }
         std::vector<std::shared_ptr<connection>> open;
@@ -372,13 +401,14 @@ struct server::impl {
         }
         if (open.empty()) {
             signals.cancel(ignored);
+            release_contexts();
             return;
         }
         grace_timer.expires_after(settings.server.shutdown_grace);
         grace_timer.async_wait([this](beast::error_code ec) {
             if (ec) return;  // every connection finished in time
             spdlog::warn(R"("event":"shutdown","phase":"grace_expired")");
-            ioc.stop();
+            stop_all();
         });
     }
 };
@@ -425,7 +455,7 @@ std::uint16_t server::start(bool handle_signals) {
     }
     // Signals reach only the thread that called start(), where Asio's handler takes them.
     shutdown_signals::blocked_while_starting_threads blocked;
-    for (int i = 0; i < s.settings.server.io_threads; ++i) s.threads.emplace_back([&s] { s.ioc.run(); });
+    for (auto& context : s.contexts) s.threads.emplace_back([c = context.get()] { c->run(); });
     return s.bound_port;
 }
 
