@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "text_util.hpp"
 #include "kal/calendar/ical.hpp"
 #include "kal/calendar/time.hpp"
 
@@ -407,16 +408,7 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> out;
-    std::size_t start = 0;
-    for (;;) {
-        const std::size_t end = text.find(separator, start);
-        out.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-        if (end == std::string_view::npos) return out;
-        start = end + 1;
-    }
-}
+using detail::split;
 
 // ---------------------------------------------------------------------------------------------
 // Time zones.

@@ -1,3 +1,4 @@
+#include "text_util.hpp"
 #include "kal/calendar/time.hpp"
 
 #include "time_internal.hpp"
@@ -335,16 +336,7 @@ std::string upper(std::string_view s) {
     return out;
 }
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-    std::vector<std::string_view> out;
-    std::size_t start = 0;
-    for (;;) {
-        const std::size_t end = text.find(separator, start);
-        out.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-        if (end == std::string_view::npos) return out;
-        start = end + 1;
-    }
-}
+using detail::split;
 
 // Optional sign then 1..max_digits ASCII digits.
 std::optional<int> parse_integer(std::string_view text, bool allow_sign, std::size_t max_digits) {
