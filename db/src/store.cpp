@@ -30,6 +30,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "sqlite_lower.hpp"
 #include "kal/db/store.hpp"
 #include "kal/db/testing.hpp"
 #include "migrations.hpp"
@@ -572,6 +573,8 @@ struct store::impl {
         s << "PRAGMA journal_mode=WAL", soci::into(mode);
         s << "PRAGMA foreign_keys=ON";
         s << "PRAGMA synchronous=NORMAL";
+        // Searches fold "Ö" to "ö" as PostgreSQL does (its LOWER follows the cluster's locale).
+        detail::register_unicode_lower(static_cast<soci::sqlite3_session_backend*>(s.get_backend())->conn_);
     }
 
     // ----- leasing -------------------------------------------------------------------------
@@ -1596,7 +1599,7 @@ page<meeting> store::list_meetings(const meeting_filter& f) {
                 c.add("m.status <> 'draft'");
         }
         if (!f.q.empty()) {
-            // Note: SQLite's LOWER folds ASCII only, so there "Ö" does not match "ö".
+            // lower() folds Å, Ä, Ö on SQLite too (sqlite_lower.hpp).
             auto pattern = like_pattern(f.q);
             c.add(
                 "(LOWER(m.title) LIKE LOWER(?) ESCAPE '\\' OR LOWER(m.description) LIKE LOWER(?) ESCAPE '\\' "

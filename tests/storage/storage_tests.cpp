@@ -1736,3 +1736,27 @@ BOOST_AUTO_TEST_CASE(an_unreachable_postgresql_server_is_unavailable) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(search_folds_swedish_capitals_on_both_databases) {
+    fresh_store f;
+    auto o = f.org();
+    auto m = at(o, t0, t0 + hour);
+    m.title = "Överenskommelsen: ÅRSMÖTE i Borås";
+    m.status = "published";
+    auto id = f.db->create_meeting(m, venue_overlap::refuse).id;
+    f.db->create_meeting(at(o, t0 + 2 * hour, t0 + 3 * hour), venue_overlap::refuse);
+    for (const char* q : {"överenskommelsen", "ÖVERENSKOMMELSEN", "årsmöte", "Årsmöte", "borås"}) {
+        meeting_filter filter;
+        filter.q = q;
+        filter.include_all_drafts = true;
+        auto found = f.db->list_meetings(filter).items;
+        BOOST_TEST_REQUIRE(found.size() == 1u, q);
+        BOOST_TEST(found.front().id == id, q);
+    }
+    organisation org;
+    org.name = "Föreningen Ängsbacken";
+    f.db->create_organisation(org);
+    name_filter by_name;
+    by_name.q = "ängsbacken";
+    BOOST_TEST(f.db->list_organisations(by_name).items.size() == 1u);
+}
