@@ -2,6 +2,7 @@
 #define BOOST_TEST_MODULE e2e_api
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -520,4 +521,47 @@ BOOST_AUTO_TEST_CASE(operations_endpoints_answer) {
     BOOST_TEST(head.status == 200);
     BOOST_TEST(head.body.empty());
     BOOST_TEST(std::stoul(head.header("content-length")) > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(two_instances_on_one_database_keep_slugs_unique_and_a_venue_booked_once) {
+    running_service s(kal::test::current_test_name());
+    kal::test::server_process second(s.url);
+    const std::uint16_t ports[] = {s.server.port(), second.port()};
+    auto org = id_of(s.create("organisations", json::object{{"name", "Samrådet"}}, s.admin()));
+    auto venue = id_of(s.create("venues", json::object{{"name", "Stadshuset"}, {"organisation_id", org}}, s.admin()));
+
+    // 100 creates of the same name, alternating between the instances.
+    constexpr int creates = 100;
+    std::vector<int> statuses(creates);
+    std::vector<std::string> slugs(creates);
+    std::atomic<int> next{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 10; ++t)
+        threads.emplace_back([&, t] {
+            kal::test::http_client client(ports[t % 2]);
+            for (int i; (i = next++) < creates;) {
+                auto r = client.request("POST", "/api/v1/organisations", R"({"name": "Två instanser"})", s.admin());
+                statuses[i] = r.status;
+                if (r.status == 201) slugs[i] = std::string(json::parse(r.body).at("slug").as_string());
+            }
+        });
+    for (auto& t : threads) t.join();
+    for (int i = 0; i < creates; ++i) BOOST_TEST(statuses[i] == 201, "create " << i);
+    BOOST_TEST(std::set<std::string>(slugs.begin(), slugs.end()).size() == std::size_t{creates});
+
+    // 20 bookings of one venue at one time, at once, spread over both: exactly one wins.
+    constexpr int bookings = 20;
+    std::vector<int> booked(bookings);
+    threads.clear();
+    for (int i = 0; i < bookings; ++i)
+        threads.emplace_back([&, i] {
+            kal::test::http_client client(ports[i % 2]);
+            auto body = meeting_body(org, "Bokning " + std::to_string(i), "2026-12-01T18:00", "2026-12-01T20:00");
+            body["venue_id"] = venue;
+            booked[i] = client.request("POST", "/api/v1/meetings", json::serialize(body), s.admin()).status;
+        });
+    for (auto& t : threads) t.join();
+    BOOST_TEST(std::count(booked.begin(), booked.end(), 201) == 1);
+    BOOST_TEST(std::count(booked.begin(), booked.end(), 409) == bookings - 1);
+    BOOST_TEST(kal::test::count_rows(s.url, "meetings") == 1);
 }
