@@ -474,6 +474,11 @@ struct token_row {
     }
 };
 
+// More seats than before, or no limit any more: the waitlist may move.
+bool capacity_raised(std::optional<int> before, std::optional<int> after) {
+    return before && (!after || *after > *before);
+}
+
 // The fields whose change raises the sequence (RFC 5546: time, place, status).
 bool time_place_or_status_changed(const meeting_fields& a, const meeting_fields& b) {
     return a.all_day != b.all_day || a.start_local != b.start_local || a.end_local != b.end_local ||
@@ -504,6 +509,61 @@ struct write_options {
 struct write_context {
     bool changed = true;
 };
+
+// Sign-ups. The waitlist position is derived, never stored: the count of waitlisted sign-ups
+// of the same meeting up to this one in id (sign-up) order, so positions are 1..N whatever the
+// rest of the query filters.
+const char* const rsvp_select =
+    "SELECT r.id, r.meeting_id, r.name, r.email, r.organisation_id, r.organisation_name, r.party_size, "
+    "r.needs, r.language, r.status, r.created_at, r.updated_at, r.cancelled_at, r.anonymised_at, "
+    "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM rsvps w WHERE w.meeting_id = r.meeting_id "
+    "AND w.status = 'waitlisted' AND w.id <= r.id) END FROM rsvps r";
+
+struct rsvp_row {
+    long long id = 0, meeting_id = 0;
+    std::string name, email;
+    nullable<long long> organisation_id;
+    std::string organisation_name;
+    int party_size = 1;
+    std::string needs, language, status;
+    long long created_at = 0, updated_at = 0;
+    nullable<long long> cancelled_at, anonymised_at, waitlist_position;
+    void into(stmt& s) {
+        s.into(id).into(meeting_id).into(name).into(email).into(organisation_id).into(organisation_name);
+        s.into(party_size).into(needs).into(language).into(status).into(created_at).into(updated_at);
+        s.into(cancelled_at).into(anonymised_at).into(waitlist_position);
+    }
+    rsvp to_model() const {
+        rsvp r;
+        r.id = id;
+        r.meeting_id = meeting_id;
+        r.name = name;
+        r.email = email;
+        r.organisation_id = organisation_id.get();
+        r.organisation_name = organisation_name;
+        r.party_size = party_size;
+        r.needs = needs;
+        r.language = language;
+        r.status = status;
+        if (auto p = waitlist_position.get()) r.waitlist_position = static_cast<int>(*p);
+        r.created_at = created_at;
+        r.updated_at = updated_at;
+        r.cancelled_at = cancelled_at.get();
+        r.anonymised_at = anonymised_at.get();
+        return r;
+    }
+};
+
+// What the sign-up rules need to know of a meeting, read under its lock.
+struct meeting_gate {
+    std::string status;
+    std::int64_t start_utc = 0;
+    std::optional<int> capacity;
+    std::optional<std::int64_t> registration_deadline_utc;
+};
+
+// RSVP writes are not feed content: change_counter stays.
+constexpr write_options rsvp_write{.retry_unique = false, .feed_visible = false};
 
 }  // namespace
 
@@ -1042,6 +1102,9 @@ struct store::impl {
         if (old->series_id && any_field_changed(*old, m)) r.overridden = true;
         r.updated_at = now_unix();
         update_meeting_row(s, r);
+        // More seats: the waitlist moves in this transaction. Fewer seats evict nobody. The
+        // UPDATE above holds the meeting's row lock, as every RSVP write takes it first.
+        if (capacity_raised(old->capacity, r.capacity)) promote_in(s, r.id, r.capacity);
         return r;
     }
 
@@ -1149,6 +1212,98 @@ struct store::impl {
         network n = row.to_model();
         load_owners(s, {&n});
         return n;
+    }
+
+    // ----- sign-ups ----------------------------------------------------------------------------
+
+    // Every RSVP write starts here: the meeting's row is locked to the end of the transaction
+    // (FOR UPDATE on PostgreSQL; on SQLite BEGIN IMMEDIATE has serialised all writers already),
+    // so seat counts and waitlist order read after it cannot change until commit.
+    meeting_gate lock_meeting_for_rsvps(soci::session& s, id_t meeting_id) {
+        std::string q = "SELECT status, start_utc, capacity, registration_deadline_utc FROM meetings WHERE id = :id";
+        if (dialect_ == dialect::postgresql) q += " FOR UPDATE";
+        std::string status;
+        long long start_utc = 0;
+        nullable<int> capacity;
+        nullable<long long> deadline;
+        stmt st(s, q);
+        st.use(static_cast<long long>(meeting_id)).into(status).into(start_utc).into(capacity).into(deadline);
+        if (!st.one())
+            throw not_found("no meeting with id " + std::to_string(meeting_id));
+        return meeting_gate{status, start_utc, capacity.get(), deadline.get()};
+    }
+
+    std::optional<rsvp> rsvp_where(soci::session& s, const std::string& where, long long id, const std::string* text) {
+        stmt st(s, std::string(rsvp_select) + " WHERE " + where);
+        if (text)
+            st.use(*text);
+        else
+            st.use(id);
+        rsvp_row row;
+        row.into(st);
+        if (!st.one()) return std::nullopt;
+        return row.to_model();
+    }
+
+    // The sign-up and its meeting locked, for a write; the sign-up is read again after the lock
+    // so that its status is the one in force.
+    std::pair<rsvp, meeting_gate> lock_rsvp(soci::session& s, id_t id) {
+        long long meeting_id = 0;
+        if (!stmt(s, "SELECT meeting_id FROM rsvps WHERE id = :id")
+                 .use(static_cast<long long>(id))
+                 .into(meeting_id)
+                 .one())
+            throw not_found("no sign-up with id " + std::to_string(id));
+        auto gate = lock_meeting_for_rsvps(s, meeting_id);
+        auto r = rsvp_where(s, "r.id = :id", id, nullptr);
+        if (!r) throw not_found("no sign-up with id " + std::to_string(id));
+        return {*r, gate};
+    }
+
+    long long confirmed_seats(soci::session& s, id_t meeting_id) {
+        long long n = 0;
+        stmt(s, "SELECT COALESCE(SUM(party_size), 0) FROM rsvps WHERE meeting_id = :m AND status = 'confirmed'")
+            .use(static_cast<long long>(meeting_id))
+            .into(n)
+            .one();
+        return n;
+    }
+
+    void set_rsvp_status(soci::session& s, id_t id, const std::string& status, std::int64_t now) {
+        stmt(s, "UPDATE rsvps SET status = :s, updated_at = :u WHERE id = :id")
+            .use(status)
+            .use(static_cast<long long>(now))
+            .use(static_cast<long long>(id))
+            .run();
+    }
+
+    // The waitlist rule of rsvp.hpp, under the meeting's lock: confirm the head while its whole
+    // party fits in the free seats; the first that does not fit stops everyone behind it.
+    std::vector<id_t> promote_in(soci::session& s, id_t meeting_id, std::optional<int> capacity) {
+        struct waiting {
+            id_t id;
+            int party_size;
+        };
+        std::vector<waiting> queue;
+        {
+            stmt st(s, "SELECT id, party_size FROM rsvps WHERE meeting_id = :m AND status = 'waitlisted' ORDER BY id");
+            st.use(static_cast<long long>(meeting_id));
+            long long id = 0;
+            int party_size = 0;
+            st.into(id).into(party_size);
+            while (st.next()) queue.push_back(waiting{id, party_size});
+        }
+        std::vector<id_t> promoted;
+        if (queue.empty()) return promoted;
+        long long free = capacity ? *capacity - confirmed_seats(s, meeting_id) : 0;
+        auto now = now_unix();
+        for (const auto& w : queue) {
+            if (capacity && w.party_size > free) break;
+            set_rsvp_status(s, w.id, "confirmed", now);
+            free -= w.party_size;
+            promoted.push_back(w.id);
+        }
+        return promoted;
     }
 
     int current_version(soci::session& s) {
@@ -1840,6 +1995,8 @@ series store::update_series(const series& sr, const std::vector<occurrence>& occ
                 m.id = it->second.id;
                 m.sequence = std::max(r.sequence, it->second.sequence + (changed ? 1 : 0));
                 im.update_meeting_row(s, m);
+                // As update_meeting: more seats move the occurrence's waitlist now.
+                if (capacity_raised(old->fields.capacity, m.capacity)) im.promote_in(s, m.id, m.capacity);
             }
         }
         return r;
@@ -2094,6 +2251,254 @@ std::vector<feed_token> store::list_feed_tokens(std::optional<id_t> organisation
         while (st.next()) out.push_back(row.to_model());
         return out;
     });
+}
+
+// ----- sign-ups (RSVPs) ------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view rsvp_languages[] = {"sv", "en"};
+
+void validate_rsvp_party(int party_size) {
+    if (party_size < 1) throw std::invalid_argument("kal::db: party_size must be at least 1");
+}
+
+}  // namespace
+
+sign_up_result store::sign_up(rsvp r, const std::string& manage_token_hash, std::int64_t now) {
+    validate_rsvp_party(r.party_size);
+    require_one_of("language", r.language, rsvp_languages);
+    if (r.email.empty()) throw std::invalid_argument("kal::db: a sign-up needs an e-mail address");
+    auto& im = *impl_;
+    const std::string key = detail::unicode_lower(r.email);
+    return im.write(
+        [&](soci::session& s, write_context&) -> sign_up_result {
+            auto gate = im.lock_meeting_for_rsvps(s, r.meeting_id);
+            // A repeated sign-up (double click, retried request) gets the one it made, whatever
+            // has happened to the meeting since.
+            long long existing = 0;
+            if (stmt(s, "SELECT id FROM rsvps WHERE meeting_id = :m AND email_key = :k AND status <> 'cancelled'")
+                    .use(static_cast<long long>(r.meeting_id))
+                    .use(key)
+                    .into(existing)
+                    .one())
+                return {*im.rsvp_where(s, "r.id = :id", existing, nullptr), false};
+            if (gate.status == "draft") throw sign_up_refused(sign_up_refusal::draft, "the meeting is not published");
+            if (gate.status == "cancelled")
+                throw sign_up_refused(sign_up_refusal::cancelled, "the meeting is cancelled");
+            if (gate.start_utc <= now) throw sign_up_refused(sign_up_refusal::started, "the meeting has started");
+            if (gate.registration_deadline_utc && *gate.registration_deadline_utc < now)
+                throw sign_up_refused(sign_up_refusal::deadline_passed, "the registration deadline has passed");
+            if (r.organisation_id) {
+                if (!im.exists(s, "organisations", *r.organisation_id))
+                    throw invalid_reference("organisation",
+                                            "no organisation with id " + std::to_string(*r.organisation_id));
+                nullable<int> quota;
+                stmt(s, "SELECT per_organisation FROM meeting_quotas WHERE meeting_id = :m")
+                    .use(static_cast<long long>(r.meeting_id))
+                    .into(quota)
+                    .one();
+                if (auto q = quota.get()) {
+                    long long used = 0;
+                    stmt(s, "SELECT COALESCE(SUM(party_size), 0) FROM rsvps WHERE meeting_id = :m "
+                            "AND organisation_id = :o AND status IN ('confirmed', 'waitlisted')")
+                        .use(static_cast<long long>(r.meeting_id))
+                        .use(static_cast<long long>(*r.organisation_id))
+                        .into(used)
+                        .one();
+                    if (used + r.party_size > *q)
+                        throw sign_up_refused(sign_up_refusal::quota_full,
+                                              "the organisation's places at this meeting are taken");
+                }
+            }
+            long long same_hash = 0;
+            stmt(s, "SELECT COUNT(*) FROM rsvps WHERE token_hash = :h").use(manage_token_hash).into(same_hash).one();
+            if (same_hash) throw conflict("token_hash", "a sign-up with this token hash exists");
+
+            long long waiting = 0;
+            stmt(s, "SELECT COUNT(*) FROM rsvps WHERE meeting_id = :m AND status = 'waitlisted'")
+                .use(static_cast<long long>(r.meeting_id))
+                .into(waiting)
+                .one();
+            bool fits = !gate.capacity || im.confirmed_seats(s, r.meeting_id) + r.party_size <= *gate.capacity;
+            // Nobody overtakes the waitlist, not even a party small enough for the free seats.
+            std::string status = waiting == 0 && fits ? "confirmed" : "waitlisted";
+            auto t = now_unix();
+            stmt st(s,
+                    "INSERT INTO rsvps (meeting_id, name, email, email_key, organisation_id, organisation_name, "
+                    "party_size, needs, language, status, token_hash, created_at, updated_at) "
+                    "VALUES (:m, :n, :e, :k, :o, :on, :p, :nd, :l, :s, :h, :c, :u) RETURNING id");
+            st.use(static_cast<long long>(r.meeting_id)).use(r.name).use(r.email).use(key).use(r.organisation_id);
+            st.use(r.organisation_name).use(r.party_size).use(r.needs).use(r.language).use(status);
+            st.use(manage_token_hash).use(static_cast<long long>(t)).use(static_cast<long long>(t));
+            long long id = 0;
+            st.into(id).one();
+            return {*im.rsvp_where(s, "r.id = :id", id, nullptr), true};
+        },
+        rsvp_write);
+}
+
+std::optional<rsvp> store::find_rsvp(id_t id) {
+    return impl_->read([&](soci::session& s) { return impl_->rsvp_where(s, "r.id = :id", id, nullptr); });
+}
+
+std::optional<rsvp> store::find_rsvp_by_token_hash(const std::string& manage_token_hash) {
+    return impl_->read(
+        [&](soci::session& s) { return impl_->rsvp_where(s, "r.token_hash = :h", 0, &manage_token_hash); });
+}
+
+rsvp store::update_rsvp(id_t id, int party_size, const std::string& needs) {
+    validate_rsvp_party(party_size);
+    auto& im = *impl_;
+    return im.write(
+        [&](soci::session& s, write_context&) {
+            auto [r, gate] = im.lock_rsvp(s, id);
+            if (r.status == "cancelled") throw conflict("status", "the sign-up is cancelled");
+            if (r.status == "confirmed" && party_size > r.party_size) {
+                const auto& capacity = gate.capacity;
+                if (capacity && im.confirmed_seats(s, r.meeting_id) - r.party_size + party_size > *capacity)
+                    throw conflict("party_size", "not enough free seats for a party of " + std::to_string(party_size));
+            }
+            stmt(s, "UPDATE rsvps SET party_size = :p, needs = :n, updated_at = :u WHERE id = :id")
+                .use(party_size)
+                .use(needs)
+                .use(static_cast<long long>(now_unix()))
+                .use(static_cast<long long>(id))
+                .run();
+            // A smaller party frees seats; a waitlisted party of another size may now fit.
+            im.promote_in(s, r.meeting_id, gate.capacity);
+            return *im.rsvp_where(s, "r.id = :id", id, nullptr);
+        },
+        rsvp_write);
+}
+
+std::pair<rsvp, std::vector<id_t>> store::cancel_rsvp(id_t id) {
+    auto& im = *impl_;
+    return im.write(
+        [&](soci::session& s, write_context&) -> std::pair<rsvp, std::vector<id_t>> {
+            auto [r, gate] = im.lock_rsvp(s, id);
+            if (r.status == "cancelled") return {r, {}};
+            auto t = now_unix();
+            stmt(s, "UPDATE rsvps SET status = 'cancelled', cancelled_at = :c, updated_at = :u WHERE id = :id")
+                .use(static_cast<long long>(t))
+                .use(static_cast<long long>(t))
+                .use(static_cast<long long>(id))
+                .run();
+            auto promoted = im.promote_in(s, r.meeting_id, gate.capacity);
+            return {*im.rsvp_where(s, "r.id = :id", id, nullptr), promoted};
+        },
+        rsvp_write);
+}
+
+rsvp store::confirm_from_waitlist(id_t id) {
+    auto& im = *impl_;
+    return im.write(
+        [&](soci::session& s, write_context&) {
+            auto r = im.lock_rsvp(s, id).first;
+            if (r.status == "cancelled") throw conflict("status", "the sign-up is cancelled");
+            if (r.status == "confirmed") return r;
+            im.set_rsvp_status(s, id, "confirmed", now_unix());
+            return *im.rsvp_where(s, "r.id = :id", id, nullptr);
+        },
+        rsvp_write);
+}
+
+std::vector<rsvp> store::list_rsvps(id_t meeting_id, const std::vector<std::string>& statuses,
+                                    std::optional<id_t> organisation_id) {
+    for (const auto& st : statuses) require_one_of("status", st, rsvp_statuses);
+    return impl_->read([&](soci::session& s) {
+        conditions where;
+        where.add("r.meeting_id = ?", {static_cast<long long>(meeting_id)});
+        where.add_in("r.status", statuses);
+        if (organisation_id) where.add("r.organisation_id = ?", {static_cast<long long>(*organisation_id)});
+        int n = 0;
+        stmt st(s, std::string(rsvp_select) + where.where(n) + " ORDER BY r.id");
+        where.bind(st);
+        rsvp_row row;
+        row.into(st);
+        std::vector<rsvp> out;
+        while (st.next()) out.push_back(row.to_model());
+        return out;
+    });
+}
+
+void store::set_meeting_quota(id_t meeting_id, std::optional<int> per_organisation) {
+    if (per_organisation && *per_organisation < 1)
+        throw std::invalid_argument("kal::db: a quota per organisation must be at least 1");
+    auto& im = *impl_;
+    im.write(
+        [&](soci::session& s, write_context&) {
+            im.lock_meeting_for_rsvps(s, meeting_id);
+            // A lower quota than already used turns nobody away; it applies to new sign-ups.
+            stmt(s, "DELETE FROM meeting_quotas WHERE meeting_id = :m").use(static_cast<long long>(meeting_id)).run();
+            if (per_organisation)
+                stmt(s, "INSERT INTO meeting_quotas (meeting_id, per_organisation) VALUES (:m, :q)")
+                    .use(static_cast<long long>(meeting_id))
+                    .use(*per_organisation)
+                    .run();
+        },
+        rsvp_write);
+}
+
+std::optional<int> store::meeting_quota(id_t meeting_id) {
+    return impl_->read([&](soci::session& s) {
+        nullable<int> quota;
+        stmt(s, "SELECT per_organisation FROM meeting_quotas WHERE meeting_id = :m")
+            .use(static_cast<long long>(meeting_id))
+            .into(quota)
+            .one();
+        return quota.get();
+    });
+}
+
+std::vector<id_t> store::promote_waitlist(id_t meeting_id) {
+    auto& im = *impl_;
+    return im.write(
+        [&](soci::session& s, write_context&) {
+            return im.promote_in(s, meeting_id, im.lock_meeting_for_rsvps(s, meeting_id).capacity);
+        },
+        rsvp_write);
+}
+
+int store::anonymise_rsvps_before(std::int64_t ended_before) {
+    return impl_->write(
+        [&](soci::session& s, write_context&) {
+            // The placeholders are unique per row, so the unique token hash and the index of
+            // active e-mails hold without a trace of the person.
+            return static_cast<int>(
+                stmt(s, "UPDATE rsvps SET name = '', email = '', email_key = 'anonymised-' || CAST(id AS TEXT), "
+                        "needs = '', token_hash = 'anonymised-' || CAST(id AS TEXT), anonymised_at = :t "
+                        "WHERE anonymised_at IS NULL AND meeting_id IN (SELECT id FROM meetings WHERE end_utc < :e)")
+                    .use(static_cast<long long>(now_unix()))
+                    .use(static_cast<long long>(ended_before))
+                    .run());
+        },
+        rsvp_write);
+}
+
+int store::erase_rsvps_of(const std::string& email) {
+    auto& im = *impl_;
+    const std::string key = detail::unicode_lower(email);
+    return im.write(
+        [&](soci::session& s, write_context&) {
+            // Active sign-ups hold seats: their meetings are locked (in id order, so two erasures
+            // cannot deadlock) and their waitlists move once the rows are gone.
+            std::vector<id_t> meetings;
+            {
+                stmt st(s, "SELECT DISTINCT meeting_id FROM rsvps WHERE email_key = :k AND status <> 'cancelled' "
+                           "ORDER BY meeting_id");
+                st.use(key);
+                long long m = 0;
+                st.into(m);
+                while (st.next()) meetings.push_back(m);
+            }
+            std::vector<std::optional<int>> capacities;
+            for (id_t m : meetings) capacities.push_back(im.lock_meeting_for_rsvps(s, m).capacity);
+            auto erased = stmt(s, "DELETE FROM rsvps WHERE email_key = :k").use(key).run();
+            for (std::size_t i = 0; i < meetings.size(); ++i) im.promote_in(s, meetings[i], capacities[i]);
+            return static_cast<int>(erased);
+        },
+        rsvp_write);
 }
 
 // ----- testing ---------------------------------------------------------------------------------

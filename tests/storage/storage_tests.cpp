@@ -32,7 +32,7 @@ namespace {
 
 constexpr std::int64_t t0 = 1767258000;  // 2026-01-01 09:00 UTC
 constexpr std::int64_t hour = 3600;
-constexpr int latest_schema = 2;  // the highest NNNN of db/migrations/*/
+constexpr int latest_schema = 3;  // the highest NNNN of db/migrations/*/
 
 std::string current_test_name() {
     return boost::unit_test::framework::current_test_case().p_name;
@@ -180,24 +180,26 @@ void run_sql(const std::string& url, const std::string& sql) {
 
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(a_version_1_database_migrates_to_2_keeping_its_data) {
+BOOST_AUTO_TEST_CASE(a_version_1_database_migrates_to_the_latest_keeping_its_data) {
     fresh_store f;
     auto o = f.org();
     auto m = f.db->create_meeting(at(o, t0, t0 + hour), venue_overlap::refuse);
     auto counter = f.db->change_counter();
     // Back to what a database made before 0002 looks like.
     f.db.reset();
+    run_sql(f.url, "DROP TABLE meeting_quotas");
+    run_sql(f.url, "DROP TABLE rsvps");
     run_sql(f.url, "DROP TABLE feed_tokens");
-    run_sql(f.url, "DELETE FROM schema_version WHERE version = 2");
+    run_sql(f.url, "DELETE FROM schema_version WHERE version >= 2");
     store_options so;
     so.url = f.url;
     store old(so);
     BOOST_TEST(old.schema_version() == 1);
     BOOST_CHECK_THROW(old.list_feed_tokens(std::nullopt), std::exception);
 
-    BOOST_TEST(old.migrate() == 2);
-    BOOST_TEST(old.schema_version() == 2);
-    BOOST_TEST(count_rows(f.url, "schema_version") == 2);
+    BOOST_TEST(old.migrate() == latest_schema);
+    BOOST_TEST(old.schema_version() == latest_schema);
+    BOOST_TEST(count_rows(f.url, "schema_version") == latest_schema);
     auto kept = old.find_meeting(m.id);
     BOOST_REQUIRE(kept);
     BOOST_TEST(kept->uid == m.uid);
@@ -207,7 +209,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_migrates_to_2_keeping_its_data) {
     t.name = "Efter uppgraderingen";
     t.organisation_id = o;
     BOOST_TEST(old.create_feed_token(t, "hash-after-upgrade").id > 0);
-    BOOST_TEST(old.migrate() == 2);
+    BOOST_TEST(old.migrate() == latest_schema);
     BOOST_TEST(count_rows(f.url, "feed_tokens") == 1);
 }
 
@@ -1733,6 +1735,447 @@ BOOST_AUTO_TEST_CASE(an_unreachable_postgresql_server_is_unavailable) {
     store_options o;
     o.url = "postgresql://kal@127.0.0.1:1/none?connect_timeout=2";
     BOOST_CHECK_THROW(store{o}, unavailable);
+}
+
+// ----- sign-ups (RSVPs) -------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::int64_t day = 24 * hour;
+constexpr std::int64_t before_start = t0 - day;  // "now" for sign-ups to meetings at t0
+
+std::atomic<int> token_counter{0};
+
+std::string fresh_token_hash() { return "rsvp-hash-" + std::to_string(++token_counter); }
+
+rsvp person(db_id meeting_id, const std::string& email, int party_size = 1,
+            std::optional<db_id> organisation_id = {}) {
+    rsvp r;
+    r.meeting_id = meeting_id;
+    r.name = "Namn " + email;
+    r.email = email;
+    r.party_size = party_size;
+    r.organisation_id = organisation_id;
+    return r;
+}
+
+sign_up_result sign(store& db, db_id meeting_id, const std::string& email, int party_size = 1,
+                    std::optional<db_id> organisation_id = {}) {
+    return db.sign_up(person(meeting_id, email, party_size, organisation_id), fresh_token_hash(), before_start);
+}
+
+db_id meeting_with_capacity(fresh_store& f, std::optional<int> capacity) {
+    auto m = at(f.org("Arrangör " + std::to_string(++token_counter)), t0, t0 + 2 * hour);
+    m.capacity = capacity;
+    return f.db->create_meeting(m, venue_overlap::refuse).id;
+}
+
+std::vector<rsvp> with_status(store& db, db_id meeting_id, const std::string& status) {
+    return db.list_rsvps(meeting_id, {status}, std::nullopt);
+}
+
+std::vector<db_id> ids_of(const std::vector<rsvp>& rs) {
+    std::vector<db_id> out;
+    for (const auto& r : rs) out.push_back(r.id);
+    return out;
+}
+
+int people(const std::vector<rsvp>& rs) {
+    int n = 0;
+    for (const auto& r : rs) n += r.party_size;
+    return n;
+}
+
+// Waitlist positions in list order; they must be 1..N.
+std::vector<int> positions(const std::vector<rsvp>& waitlisted) {
+    std::vector<int> out;
+    for (const auto& r : waitlisted) out.push_back(r.waitlist_position.value_or(-1));
+    return out;
+}
+
+std::vector<int> one_to(int n) {
+    std::vector<int> out;
+    for (int i = 1; i <= n; ++i) out.push_back(i);
+    return out;
+}
+
+template <class F>
+void expect_refusal(F&& call, sign_up_refusal reason) {
+    try {
+        call();
+        BOOST_ERROR("the sign-up was not refused");
+    } catch (const sign_up_refused& e) {
+        BOOST_TEST(static_cast<int>(e.reason) == static_cast<int>(reason));
+    }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(sign_ups_never_exceed_capacity_under_500_concurrent_requests) {
+    fresh_store f;
+    auto m = meeting_with_capacity(f, 50);
+    auto counter = f.db->change_counter();
+    std::atomic<int> failures{0};
+    run_concurrently(32, 500, [&](int i) {
+        try {
+            sign(*f.db, m, "person" + std::to_string(i) + "@example.se");
+        } catch (const std::exception& e) {
+            ++failures;
+            BOOST_TEST_MESSAGE(e.what());
+        }
+    });
+    BOOST_TEST(failures.load() == 0);
+    auto confirmed = with_status(*f.db, m, "confirmed");
+    auto waitlisted = with_status(*f.db, m, "waitlisted");
+    BOOST_TEST(confirmed.size() == 50u);
+    BOOST_TEST(people(confirmed) == 50);
+    BOOST_TEST(waitlisted.size() == 450u);
+    BOOST_TEST(positions(waitlisted) == one_to(450), boost::test_tools::per_element());
+    // Nobody waits who signed up before someone confirmed.
+    BOOST_TEST(confirmed.back().id < waitlisted.front().id);
+    BOOST_TEST(f.db->change_counter() == counter);  // sign-ups are not feed content
+}
+
+BOOST_AUTO_TEST_CASE(cancellations_racing_new_sign_ups_promote_the_head_of_the_waitlist) {
+    fresh_store f;
+    auto m = meeting_with_capacity(f, 50);
+    for (int i = 0; i < 150; ++i) sign(*f.db, m, "early" + std::to_string(i) + "@example.se");
+    auto confirmed_before = ids_of(with_status(*f.db, m, "confirmed"));
+    auto waitlisted_before = ids_of(with_status(*f.db, m, "waitlisted"));
+    BOOST_REQUIRE(confirmed_before.size() == 50u);
+    BOOST_REQUIRE(waitlisted_before.size() == 100u);
+
+    std::mutex mutex;
+    std::vector<db_id> promoted;
+    std::atomic<int> failures{0};
+    // 225 jobs: every ninth cancels one of the first 25 confirmed, the others sign up anew.
+    run_concurrently(32, 225, [&](int i) {
+        try {
+            if (i % 9 == 0) {
+                auto [cancelled, moved] = f.db->cancel_rsvp(confirmed_before[i / 9]);
+                BOOST_TEST(cancelled.status == "cancelled");
+                std::lock_guard lock(mutex);
+                promoted.insert(promoted.end(), moved.begin(), moved.end());
+            } else {
+                auto r = sign(*f.db, m, "late" + std::to_string(i) + "@example.se");
+                BOOST_TEST(r.stored.status == "waitlisted");  // the waitlist was never empty
+            }
+        } catch (const std::exception& e) {
+            ++failures;
+            BOOST_TEST_MESSAGE(e.what());
+        }
+    });
+    BOOST_TEST(failures.load() == 0);
+    std::sort(promoted.begin(), promoted.end());
+    std::vector<db_id> head(waitlisted_before.begin(), waitlisted_before.begin() + 25);
+    BOOST_TEST(promoted == head, boost::test_tools::per_element());
+
+    auto confirmed = with_status(*f.db, m, "confirmed");
+    BOOST_TEST(confirmed.size() == 50u);
+    std::vector<db_id> expected(confirmed_before.begin() + 25, confirmed_before.end());
+    expected.insert(expected.end(), head.begin(), head.end());
+    BOOST_TEST(ids_of(confirmed) == expected, boost::test_tools::per_element());
+    auto waitlisted = with_status(*f.db, m, "waitlisted");
+    BOOST_TEST(waitlisted.size() == 75u + 200u);
+    BOOST_TEST(positions(waitlisted) == one_to(275), boost::test_tools::per_element());
+    BOOST_TEST(waitlisted.front().id == waitlisted_before[25]);
+}
+
+BOOST_AUTO_TEST_CASE(the_same_email_twenty_times_at_once_makes_one_sign_up) {
+    fresh_store f;
+    auto m = meeting_with_capacity(f, 10);
+    std::barrier start(20);
+    std::atomic<int> created{0}, failures{0};
+    std::mutex mutex;
+    std::set<db_id> ids;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 20; ++i)
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            try {
+                auto r = sign(*f.db, m, i % 2 ? "Anna.Berg@Example.SE" : "anna.berg@example.se");
+                if (r.created) ++created;
+                std::lock_guard lock(mutex);
+                ids.insert(r.stored.id);
+            } catch (const std::exception& e) {
+                ++failures;
+                BOOST_TEST_MESSAGE(e.what());
+            }
+        });
+    for (auto& t : threads) t.join();
+    BOOST_TEST(failures.load() == 0);
+    BOOST_TEST(created.load() == 1);
+    BOOST_TEST(ids.size() == 1u);
+    BOOST_TEST(count_rows(f.url, "rsvps") == 1);
+    // Once cancelled, the address may sign up again: a new sign-up.
+    f.db->cancel_rsvp(*ids.begin());
+    auto again = sign(*f.db, m, "ANNA.berg@example.se");
+    BOOST_TEST(again.created);
+    BOOST_TEST(again.stored.id != *ids.begin());
+}
+
+BOOST_AUTO_TEST_CASE(sign_ups_are_refused_for_drafts_cancelled_started_late_and_full_quotas) {
+    fresh_store f;
+    auto o = f.org();
+    auto draft = f.db->create_meeting(at(o, t0, t0 + hour, {}, "draft"), venue_overlap::refuse).id;
+    expect_refusal([&] { sign(*f.db, draft, "a@example.se"); }, sign_up_refusal::draft);
+
+    auto cancelled = f.db->create_meeting(at(o, t0, t0 + hour), venue_overlap::refuse).id;
+    f.db->cancel_meeting(cancelled);
+    expect_refusal([&] { sign(*f.db, cancelled, "a@example.se"); }, sign_up_refusal::cancelled);
+
+    auto open = f.db->create_meeting(at(o, t0, t0 + hour), venue_overlap::refuse).id;
+    expect_refusal([&] { f.db->sign_up(person(open, "a@example.se"), fresh_token_hash(), t0); },
+                   sign_up_refusal::started);
+
+    auto late = at(o, t0, t0 + hour);
+    late.registration_deadline_utc = before_start - hour;
+    auto with_deadline = f.db->create_meeting(late, venue_overlap::refuse).id;
+    expect_refusal([&] { sign(*f.db, with_deadline, "a@example.se"); }, sign_up_refusal::deadline_passed);
+    BOOST_TEST(f.db->sign_up(person(with_deadline, "a@example.se"), fresh_token_hash(), before_start - hour).created);
+
+    // Two delegates per association, waitlisted ones counted too.
+    auto stormote = meeting_with_capacity(f, 2);
+    auto association = f.org("Föreningen Ängsbacken");
+    BOOST_TEST(!f.db->meeting_quota(stormote));
+    f.db->set_meeting_quota(stormote, 2);
+    BOOST_TEST(*f.db->meeting_quota(stormote) == 2);
+    sign(*f.db, stormote, "ordf@example.se", 1, association);
+    sign(*f.db, stormote, "other@example.se", 2);  // no organisation: no quota, fills the room
+    BOOST_TEST(sign(*f.db, stormote, "sekr@example.se", 1, association).stored.status == "waitlisted");
+    expect_refusal([&] { sign(*f.db, stormote, "kassor@example.se", 1, association); }, sign_up_refusal::quota_full);
+    BOOST_TEST(sign(*f.db, stormote, "free@example.se", 5).created);  // without organisation: ignores it
+    BOOST_TEST(f.db->list_rsvps(stormote, {}, association).size() == 2u);
+    f.db->set_meeting_quota(stormote, std::nullopt);
+    BOOST_TEST(!f.db->meeting_quota(stormote));
+    BOOST_TEST(sign(*f.db, stormote, "kassor@example.se", 1, association).created);
+
+    BOOST_CHECK_THROW(sign(*f.db, open + 1000, "a@example.se"), not_found);
+    try {
+        sign(*f.db, open, "a@example.se", 1, association + 1000);
+        BOOST_ERROR("an unknown organisation was accepted");
+    } catch (const invalid_reference& e) {
+        BOOST_TEST(e.field == "organisation");
+    }
+    BOOST_TEST(f.db->list_rsvps(open, {}, std::nullopt).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_party_at_the_head_of_the_waitlist_that_does_not_fit_blocks_those_behind_it) {
+    fresh_store f;
+    auto m = meeting_with_capacity(f, 5);
+    auto a = sign(*f.db, m, "a@example.se", 2).stored;
+    auto a2 = sign(*f.db, m, "a2@example.se", 1).stored;
+    auto b = sign(*f.db, m, "b@example.se", 3).stored;  // 2 free seats: waits
+    auto c = sign(*f.db, m, "c@example.se", 1).stored;  // would fit, but b waits first
+    BOOST_TEST(a.status == "confirmed");
+    BOOST_TEST(a2.status == "confirmed");
+    BOOST_TEST(b.status == "waitlisted");
+    BOOST_TEST(*b.waitlist_position == 1);
+    BOOST_TEST(c.status == "waitlisted");
+    BOOST_TEST(*c.waitlist_position == 2);
+    BOOST_TEST(f.db->promote_waitlist(m).empty());
+
+    // One more seat: b's party fits (3 of 3), then c is checked and does not.
+    auto [cancelled, promoted] = f.db->cancel_rsvp(a2.id);
+    BOOST_TEST(cancelled.cancelled_at.has_value());
+    BOOST_TEST(promoted == (std::vector<db_id>{b.id}), boost::test_tools::per_element());
+    BOOST_TEST(f.db->find_rsvp(b.id)->status == "confirmed");
+    BOOST_TEST(!f.db->find_rsvp(b.id)->waitlist_position);
+    BOOST_TEST(*f.db->find_rsvp(c.id)->waitlist_position == 1);
+    BOOST_TEST(f.db->cancel_rsvp(a2.id).second.empty());  // idempotent
+
+    auto [again, next] = f.db->cancel_rsvp(a.id);
+    BOOST_TEST(next == (std::vector<db_id>{c.id}), boost::test_tools::per_element());
+
+    // Enough seats for the head and the one behind it: both, in order.
+    auto n = meeting_with_capacity(f, 5);
+    auto x = sign(*f.db, n, "x@example.se", 2).stored;
+    sign(*f.db, n, "y@example.se", 1);
+    auto p = sign(*f.db, n, "p@example.se", 3).stored;
+    auto q = sign(*f.db, n, "q@example.se", 1).stored;
+    BOOST_TEST(f.db->cancel_rsvp(x.id).second == (std::vector<db_id>{p.id, q.id}), boost::test_tools::per_element());
+    BOOST_TEST(people(with_status(*f.db, n, "confirmed")) == 5);
+}
+
+BOOST_AUTO_TEST_CASE(capacity_changes_promote_in_the_same_call_and_never_evict) {
+    fresh_store f;
+    auto id = meeting_with_capacity(f, 3);
+    std::vector<db_id> all;
+    for (int i = 0; i < 6; ++i) all.push_back(sign(*f.db, id, "p" + std::to_string(i) + "@example.se").stored.id);
+    auto m = *f.db->find_meeting(id);
+
+    m.capacity = 1;  // below the three confirmed: nobody is moved
+    f.db->update_meeting(m, venue_overlap::refuse);
+    BOOST_TEST(ids_of(with_status(*f.db, id, "confirmed")) == (std::vector<db_id>{all[0], all[1], all[2]}),
+               boost::test_tools::per_element());
+    BOOST_TEST(with_status(*f.db, id, "waitlisted").size() == 3u);
+    BOOST_TEST(f.db->promote_waitlist(id).empty());
+
+    m.capacity = 5;
+    f.db->update_meeting(m, venue_overlap::refuse);
+    BOOST_TEST(ids_of(with_status(*f.db, id, "confirmed")) ==
+                   (std::vector<db_id>{all[0], all[1], all[2], all[3], all[4]}),
+               boost::test_tools::per_element());
+    auto rest = with_status(*f.db, id, "waitlisted");
+    BOOST_REQUIRE(rest.size() == 1u);
+    BOOST_TEST(*rest[0].waitlist_position == 1);
+
+    m.capacity = std::nullopt;  // unlimited: everyone
+    f.db->update_meeting(m, venue_overlap::refuse);
+    BOOST_TEST(with_status(*f.db, id, "confirmed").size() == 6u);
+    BOOST_TEST(with_status(*f.db, id, "waitlisted").empty());
+    BOOST_TEST(sign(*f.db, id, "late@example.se", 40).stored.status == "confirmed");
+}
+
+BOOST_AUTO_TEST_CASE(raising_a_series_capacity_promotes_the_waitlists_of_its_occurrences) {
+    fresh_store f;
+    auto sr = template_series(f.org(), std::nullopt);
+    sr.fields.capacity = 1;
+    sr = f.db->create_series(sr, weekly(2), venue_overlap::refuse);
+    meeting_filter all;
+    all.series_id = sr.id;
+    all.include_all_drafts = true;
+    auto first = f.db->list_meetings(all).items.at(0).id;
+    sign(*f.db, first, "a@example.se");
+    auto waiting = sign(*f.db, first, "b@example.se").stored;
+    BOOST_TEST(waiting.status == "waitlisted");
+    sr.fields.capacity = 2;
+    f.db->update_series(sr, weekly(2), venue_overlap::refuse);
+    BOOST_TEST(f.db->find_rsvp(waiting.id)->status == "confirmed");
+}
+
+BOOST_AUTO_TEST_CASE(a_party_grows_only_into_free_seats_shrinks_to_promote_and_organisers_may_overbook) {
+    fresh_store f;
+    auto m = meeting_with_capacity(f, 4);
+    auto a = sign(*f.db, m, "a@example.se", 2).stored;
+    sign(*f.db, m, "b@example.se", 2);
+    auto c = sign(*f.db, m, "c@example.se", 1).stored;
+    auto counter = f.db->change_counter();
+    try {
+        f.db->update_rsvp(a.id, 3, "rullstol");
+        BOOST_ERROR("a party grew beyond the free seats");
+    } catch (const conflict& e) {
+        BOOST_TEST(e.field == "party_size");
+    }
+    auto kept = *f.db->find_rsvp(a.id);
+    BOOST_TEST(kept.party_size == 2);
+    BOOST_TEST(kept.needs.empty());
+    BOOST_TEST(kept.status == "confirmed");
+
+    auto shrunk = f.db->update_rsvp(a.id, 1, "rullstol");
+    BOOST_TEST(shrunk.party_size == 1);
+    BOOST_TEST(shrunk.needs == "rullstol");
+    BOOST_TEST(f.db->find_rsvp(c.id)->status == "confirmed");
+    BOOST_TEST(people(with_status(*f.db, m, "confirmed")) == 4);
+
+    // A waitlisted party that changes size stays in its place until it fits.
+    auto d = sign(*f.db, m, "d@example.se", 3).stored;
+    auto e = sign(*f.db, m, "e@example.se", 1).stored;
+    BOOST_TEST(f.db->update_rsvp(d.id, 2, "").status == "waitlisted");
+    BOOST_TEST(*f.db->find_rsvp(d.id)->waitlist_position == 1);
+    f.db->cancel_rsvp(a.id);  // 1 free: d (2) still waits, so does e
+    BOOST_TEST(f.db->find_rsvp(e.id)->status == "waitlisted");
+    BOOST_TEST(f.db->update_rsvp(d.id, 1, "").status == "confirmed");  // now it fits
+
+    // The organiser overbooks by hand.
+    auto forced = f.db->confirm_from_waitlist(e.id);
+    BOOST_TEST(forced.status == "confirmed");
+    BOOST_TEST(!forced.waitlist_position);
+    BOOST_TEST(people(with_status(*f.db, m, "confirmed")) == 5);
+    BOOST_TEST(f.db->confirm_from_waitlist(e.id).status == "confirmed");  // idempotent
+    BOOST_CHECK_THROW(f.db->update_rsvp(a.id, 1, ""), conflict);          // cancelled
+    BOOST_CHECK_THROW(f.db->update_rsvp(a.id + 1000, 1, ""), not_found);
+    BOOST_TEST(f.db->change_counter() == counter);
+}
+
+BOOST_AUTO_TEST_CASE(anonymised_and_erased_sign_ups_leave_no_trace) {
+    fresh_store f;
+    auto past = meeting_with_capacity(f, 1);
+    auto future = f.db->create_meeting(at(f.org("Framtidsföreningen"), t0 + 30 * day, t0 + 30 * day + hour),
+                                       venue_overlap::refuse)
+                      .id;
+    const std::vector<std::string> names{"Astrid Lindqvist", "Bengt Örnberg", "Cecilia Åkesson"};
+    const std::vector<std::string> emails{"astrid.lindqvist@example.se", "bengt.ornberg@example.se",
+                                          "cecilia.akesson@example.se"};
+    auto association = f.org("Föreningen Ängsbacken");
+    std::vector<std::string> hashes;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        auto r = person(past, emails[i], 1, association);
+        r.name = names[i];
+        r.needs = "Hörslinga för " + names[i];
+        hashes.push_back("manage-hash-of-" + emails[i]);
+        f.db->sign_up(r, hashes.back(), before_start);
+    }
+    f.db->cancel_rsvp(f.db->list_rsvps(past, {"waitlisted"}, std::nullopt).back().id);
+    auto stays = person(future, "dagny.kvist@example.se");
+    stays.name = "Dagny Kvist";
+    f.db->sign_up(stays, fresh_token_hash(), before_start);
+    auto counts = [&](db_id m) {
+        std::vector<std::size_t> out;
+        for (auto st : rsvp_statuses) out.push_back(with_status(*f.db, m, std::string(st)).size());
+        return out;
+    };
+    auto before = counts(past);
+
+    BOOST_TEST(f.db->anonymise_rsvps_before(t0 + 3 * hour) == 3);
+    BOOST_TEST(f.db->anonymise_rsvps_before(t0 + 3 * hour) == 0);
+    auto text = kal::test::dump_all_text(f.url);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        BOOST_TEST(text.find(names[i]) == std::string::npos, names[i]);
+        BOOST_TEST(text.find(emails[i]) == std::string::npos, emails[i]);
+        BOOST_TEST(!f.db->find_rsvp_by_token_hash(hashes[i]));
+    }
+    BOOST_TEST(text.find("Hörslinga") == std::string::npos);
+    BOOST_TEST(text.find("Dagny Kvist") != std::string::npos);  // a meeting yet to come is kept
+    BOOST_TEST(counts(past) == before, boost::test_tools::per_element());
+    for (const auto& r : f.db->list_rsvps(past, {}, std::nullopt)) {
+        BOOST_TEST(r.anonymised_at.has_value());
+        BOOST_TEST(*r.organisation_id == association);
+        BOOST_TEST(r.party_size == 1);
+    }
+
+    // Erasure: every sign-up of the address, whatever its letter case, and the seat it held moves on.
+    auto other = meeting_with_capacity(f, 1);
+    auto held = sign(*f.db, other, "Karin.Svensson@Example.se").stored;
+    auto waiting = sign(*f.db, other, "next@example.se").stored;
+    auto cancelled = sign(*f.db, future, "karin.svensson@example.se").stored;
+    f.db->cancel_rsvp(cancelled.id);
+    sign(*f.db, future, "KARIN.SVENSSON@example.se");
+    BOOST_TEST(f.db->erase_rsvps_of("karin.Svensson@EXAMPLE.se") == 3);
+    BOOST_TEST(!f.db->find_rsvp(held.id));
+    BOOST_TEST(f.db->find_rsvp(waiting.id)->status == "confirmed");
+    auto lower = kal::test::dump_all_text(f.url);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    BOOST_TEST(lower.find("karin.svensson") == std::string::npos);
+    BOOST_TEST(f.db->erase_rsvps_of("karin.svensson@example.se") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_version_2_database_migrates_to_3_keeping_its_data) {
+    fresh_store f;
+    auto o = f.org();
+    auto m = f.db->create_meeting(at(o, t0, t0 + hour), venue_overlap::refuse);
+    feed_token t;
+    t.name = "Före uppgraderingen";
+    f.db->create_feed_token(t, "hash-before-upgrade");
+    // Back to what a database made before 0003 looks like.
+    f.db.reset();
+    run_sql(f.url, "DROP TABLE meeting_quotas");
+    run_sql(f.url, "DROP TABLE rsvps");
+    run_sql(f.url, "DELETE FROM schema_version WHERE version = 3");
+    store_options so;
+    so.url = f.url;
+    store old(so);
+    BOOST_TEST(old.schema_version() == 2);
+    BOOST_CHECK_THROW(old.list_rsvps(m.id, {}, std::nullopt), std::exception);
+
+    BOOST_TEST(old.migrate() == 3);
+    BOOST_TEST(old.schema_version() == 3);
+    BOOST_TEST(count_rows(f.url, "schema_version") == 3);
+    BOOST_TEST(old.find_meeting(m.id)->uid == m.uid);
+    BOOST_TEST(old.find_feed_token_by_hash("hash-before-upgrade").has_value());
+    BOOST_TEST(sign(old, m.id, "efter@example.se").created);
+    BOOST_TEST(old.migrate() == 3);
+    BOOST_TEST(count_rows(f.url, "rsvps") == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -11,6 +11,7 @@
 
 #include "kal/db/errors.hpp"
 #include "kal/db/model.hpp"
+#include "kal/db/rsvp.hpp"
 
 namespace kal::db {
 
@@ -171,6 +172,45 @@ public:
     feed_token rotate_feed_token(id_t id, const std::string& new_token_hash);  // not_found if revoked
     void revoke_feed_token(id_t id);                                          // not_found if none
     std::vector<feed_token> list_feed_tokens(std::optional<id_t> organisation_id);  // all when nullopt
+
+    // ---- sign-ups (RSVPs) ------------------------------------------------------------------
+    // All of these lock the meeting's row (PostgreSQL: SELECT ... FOR UPDATE; SQLite: BEGIN
+    // IMMEDIATE) so that the rules hold under any number of concurrent requests and instances:
+    // confirmed party sizes never sum above capacity; waitlist positions are 1..N, each once.
+    //
+    // Signs up for a meeting, or returns the existing active sign-up of the same e-mail
+    // (case-insensitive) for it. Refuses (sign_up_refused) draft, cancelled and started meetings
+    // (start_utc <= now), sign-ups after the registration deadline, and a sign-up on behalf of
+    // an organisation whose quota is full (meeting_quota). Unknown meeting: not_found. Unknown
+    // organisation_id: invalid_reference("organisation"). Confirmed when the party fits and
+    // nobody waits, else waitlisted. Only hashes of manage tokens are stored.
+    sign_up_result sign_up(rsvp r, const std::string& manage_token_hash, std::int64_t now);
+    std::optional<rsvp> find_rsvp(id_t id);
+    std::optional<rsvp> find_rsvp_by_token_hash(const std::string& manage_token_hash);  // active or not
+    // Changes party size and needs. A confirmed party that grows beyond the free seats throws
+    // conflict("party_size") and keeps its seat; shrinking frees seats and moves the waitlist.
+    rsvp update_rsvp(id_t id, int party_size, const std::string& needs);
+    // Cancels and frees the seat; the waitlist moves (rule in rsvp.hpp). Idempotent. Returns
+    // the cancelled sign-up and the ids of those promoted, in order.
+    std::pair<rsvp, std::vector<id_t>> cancel_rsvp(id_t id);
+    // The organiser moves a waitlisted sign-up to confirmed even when that overbooks.
+    rsvp confirm_from_waitlist(id_t id);
+    // Sign-ups of a meeting in sign-up order; statuses empty = all.
+    std::vector<rsvp> list_rsvps(id_t meeting_id, const std::vector<std::string>& statuses,
+                                 std::optional<id_t> organisation_id);
+    // Per-organisation quota for a meeting (nullopt = none), e.g. two delegates per
+    // association at the stormöte. Counts confirmed and waitlisted people (party sizes).
+    void set_meeting_quota(id_t meeting_id, std::optional<int> per_organisation);
+    std::optional<int> meeting_quota(id_t meeting_id);
+    // After a capacity change (update_meeting): promote from the waitlist while it fits.
+    // update_meeting calls this itself; exposed for tests. Returns the promoted ids in order.
+    std::vector<id_t> promote_waitlist(id_t meeting_id);
+    // Replaces name, e-mail, needs and the token hash of sign-ups of meetings that ended before
+    // `ended_before` with placeholders; counts, statuses and organisation stay for the reports.
+    // Returns how many were anonymised.
+    int anonymise_rsvps_before(std::int64_t ended_before);
+    // Deletes every sign-up of an e-mail address (case-insensitive); returns how many.
+    int erase_rsvps_of(const std::string& email);
 
     // API tokens. Only hashes are stored; the caller hashes.
     api_token create_token(api_token t, const std::string& token_hash);
