@@ -8,4 +8,5 @@ void register_directory_routes(router& routes, app_context& ctx);  // organisati
 void register_meeting_routes(router& routes, app_context& ctx);    // meetings, series
 void register_operation_routes(router& routes, app_context& ctx);  // health, metrics, openapi
 void register_feed_routes(router& routes, app_context& ctx);       // feeds, feed tokens, import
+void register_rsvp_routes(router& routes, app_context& ctx);       // sign-ups
 }  // namespace kal::service::detail

@@ -661,6 +661,104 @@ BOOST_AUTO_TEST_CASE(responses_carry_exactly_the_documented_fields) {
         }
     }
     auto meeting_id = std::to_string(meeting.at("id").as_int64());
+
+    // Sign-ups: the new one with its link, a repeat (status only), the holder's reads and writes
+    // through the token, and the organisers' list; a full meeting puts the next one on the waitlist.
+    auto sign_up = [&](const std::string& id, const std::string& body, int status) {
+        const auto& r = service.route("POST", "/api/v1/meetings/{id}/rsvps");
+        auto sreq = service_routes::request_for(r);
+        sreq.params["id"] = id;
+        sreq.headers["content-type"] = "application/json";
+        sreq.body = body;
+        auto sres = service_routes::call(r, sreq);
+        BOOST_TEST_REQUIRE(sres.status == status, "sign-up answered " << sres.status << ": " << sres.body);
+        auto value = json::parse(sres.body);
+        std::vector<std::string> shape;
+        shape_errors(value, response_schema("POST", "/api/v1/meetings/{id}/rsvps", std::to_string(status)), "sign-up",
+                     shape);
+        BOOST_TEST(shape.empty(), "the response differs from the document:" << joined(shape));
+        if (status == 201) BOOST_TEST(sres.header("Cache-Control").value_or("") == "no-store");
+        return value;
+    };
+    auto rsvp = sign_up(meeting_id,
+                        R"({"name":"Åsa Öberg","email":"asa@example.se","organisation":)" + org_id +
+                            R"(,"party_size":2,"needs":"Rullstol\nGlutenfritt","language":"en","consent":true})",
+                        201);
+    BOOST_TEST(json::value_to<std::string>(rsvp.at("status")) == "confirmed");
+    auto repeated = sign_up(meeting_id, R"({"name":"Åsa","email":"ASA@example.se","consent":true})", 200);
+    BOOST_TEST(repeated.at("already_signed_up").as_bool());
+    sign_up(meeting_id, R"({"name":"Bo","email":"bo@example.se","organisation":"Grannföreningen","consent":true})", 201);
+    auto small = service.checked("POST", "/api/v1/meetings",
+                                 R"({"type":"dialog","title":"Liten dialog","start":"2030-04-01T18:00","end":"2030-04-01T19:00",
+                                     "capacity":1,"status":"published","organisation_id":)" +
+                                     org_id + "}",
+                                 201);
+    auto small_id = std::to_string(small.at("id").as_int64());
+    sign_up(small_id, R"({"name":"Cia","email":"cia@example.se","consent":true})", 201);
+    auto waiting = sign_up(small_id, R"({"name":"Dan","email":"dan@example.se","consent":true})", 201);
+    BOOST_TEST(json::value_to<std::string>(waiting.at("status")) == "waitlisted");
+    BOOST_TEST(waiting.at("waitlist_position").as_int64() == 1);
+    auto waiting_again = sign_up(small_id, R"({"name":"Dan","email":"dan@example.se","consent":true})", 200);
+    BOOST_TEST(waiting_again.at("waitlist_position").as_int64() == 1);
+    auto draft_id = std::to_string(all_day.at("id").as_int64());
+    const auto& sign_up_route = service.route("POST", "/api/v1/meetings/{id}/rsvps");
+    auto draft_req = service_routes::request_for(sign_up_route);
+    draft_req.params["id"] = draft_id;
+    draft_req.headers["content-type"] = "application/json";
+    draft_req.body = R"({"name":"Eva","email":"eva@example.se","consent":true})";
+    auto refused = service_routes::call(sign_up_route, draft_req);
+    BOOST_TEST(refused.status == 409, refused.body);
+    BOOST_TEST(refused.body.find(R"("field":"meeting")") != std::string::npos, refused.body);
+
+    auto manage_url = json::value_to<std::string>(rsvp.at("manage_url"));
+    auto rsvp_token = manage_url.substr(manage_url.find("/api/v1/rsvp/") + 13);
+    auto holder = [&](const std::string& method, const std::string& pattern, const std::string& body) {
+        const auto& r = service.route(method, pattern);
+        auto hreq = service_routes::request_for(r);
+        hreq.params["token"] = rsvp_token;
+        if (!body.empty()) {
+            hreq.headers["content-type"] = "application/json";
+            hreq.body = body;
+        }
+        auto hres = service_routes::call(r, hreq);
+        BOOST_TEST_REQUIRE(hres.status == 200, method << " " << pattern << " answered " << hres.status << ": " << hres.body);
+        std::vector<std::string> shape;
+        shape_errors(json::parse(hres.body), response_schema(method, pattern, "200"), method + " " + pattern, shape);
+        BOOST_TEST(shape.empty(), "the response differs from the document:" << joined(shape));
+        return hres;
+    };
+    BOOST_TEST(holder("GET", "/api/v1/rsvp/{token}", "").header("Cache-Control").value_or("") == "no-store");
+    holder("PATCH", "/api/v1/rsvp/{token}", R"({"party_size":1,"needs":""})");
+    const auto& rsvps = service.route("GET", "/api/v1/meetings/{id}/rsvps");
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{{"", ""}, {"status", "confirmed"},
+                                                                                     {"organisation", org_id}}) {
+        auto lreq = service_routes::request_for(rsvps);
+        lreq.params["id"] = meeting_id;
+        lreq.headers["authorization"] = "Bearer " + service.token;
+        if (!name.empty()) lreq.query.emplace(name, value);
+        auto lres = service_routes::call(rsvps, lreq);
+        BOOST_TEST_REQUIRE(lres.status == 200, lres.body);
+        BOOST_TEST(lres.header("Cache-Control").value_or("") == "no-store");
+        auto listed_rsvps = json::parse(lres.body);
+        BOOST_TEST(!listed_rsvps.at("items").as_array().empty(), name);
+        std::vector<std::string> shape;
+        shape_errors(listed_rsvps, response_schema("GET", "/api/v1/meetings/{id}/rsvps", "200"), "rsvps", shape);
+        BOOST_TEST(shape.empty(), "the response differs from the document:" << joined(shape));
+    }
+    // Its documented list parameters are read: a bad value is 400 naming it.
+    for (const auto& name : query_parameter_names(documented_operation_at("GET", "/api/v1/meetings/{id}/rsvps"))) {
+        auto lreq = service_routes::request_for(rsvps);
+        lreq.params["id"] = meeting_id;
+        lreq.headers["authorization"] = "Bearer " + service.token;
+        lreq.query.emplace(name, name == "status" ? "no_such_value" : "abc");
+        auto lres = service_routes::call(rsvps, lreq);
+        BOOST_TEST(lres.status == 400, name << " answered " << lres.status);
+        BOOST_TEST(lres.body.find("\"field\":\"" + name + "\"") != std::string::npos, lres.body);
+    }
+    auto cancelled_rsvp = holder("POST", "/api/v1/rsvp/{token}/cancel", "");
+    BOOST_TEST(cancelled_rsvp.body.find(R"("status":"cancelled")") != std::string::npos, cancelled_rsvp.body);
+    holder("POST", "/api/v1/rsvp/{token}/cancel", "");  // idempotent
+
     const auto& cancel = service.route("POST", "/api/v1/meetings/{id}/cancel");
     auto req = service_routes::request_for(cancel);
     req.params["id"] = meeting_id;

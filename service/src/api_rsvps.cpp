@@ -1,0 +1,177 @@
+// Sign-ups (RSVPs): sign up, manage by token, the organiser's list.
+
+#include <boost/json.hpp>
+
+#include "api_common.hpp"
+#include "kal/service/scheduling.hpp"
+#include "routes.hpp"
+
+namespace kal::service::detail {
+namespace json = boost::json;
+
+namespace {
+
+constexpr int max_party_size = 10;
+
+std::string refusal_text(db::sign_up_refusal r) {
+    switch (r) {
+    case db::sign_up_refusal::draft: return "Mötet är inte publicerat / The meeting is not published";
+    case db::sign_up_refusal::cancelled: return "Mötet är inställt / The meeting is cancelled";
+    case db::sign_up_refusal::started: return "Mötet har redan börjat / The meeting has already started";
+    case db::sign_up_refusal::deadline_passed:
+        return "Sista anmälningsdag har passerat / The registration deadline has passed";
+    case db::sign_up_refusal::quota_full:
+        return "Organisationens platser är fyllda / The organisation's places are taken";
+    }
+    return "Anmälan är stängd / Sign-up is closed";
+}
+
+// What the holder of a sign-up sees (the token link is theirs alone).
+json::object rsvp_json(const db::rsvp& r) {
+    json::object j;
+    j["id"] = r.id;
+    j["meeting_id"] = r.meeting_id;
+    j["name"] = r.name;
+    j["email"] = r.email;
+    j["organisation_id"] = optional_json(r.organisation_id);
+    j["organisation_name"] = r.organisation_name;
+    j["party_size"] = r.party_size;
+    j["needs"] = r.needs;
+    j["language"] = r.language;
+    j["status"] = r.status;
+    j["waitlist_position"] = optional_json(r.waitlist_position);
+    j["created_at"] = utc_text(r.created_at);
+    j["updated_at"] = utc_text(r.updated_at);
+    return j;
+}
+
+// What anyone who repeats a sign-up with the same address learns: no personal data.
+json::object rsvp_summary_json(const db::rsvp& r) {
+    return json::object{{"meeting_id", r.meeting_id},
+                        {"status", r.status},
+                        {"waitlist_position", optional_json(r.waitlist_position)},
+                        {"already_signed_up", true}};
+}
+
+std::string new_manage_token() { return "kalr_" + new_token().substr(4); }
+
+// The manage token from the path, or the same 404 as for any unknown sign-up.
+db::rsvp rsvp_of_token(const request& req, db::store& store) {
+    const auto& token = req.params.at("token");
+    if (token.size() != 48 || !token.starts_with("kalr_")) throw problems::not_found("No such sign-up");
+    auto r = store.find_rsvp_by_token_hash(hash_token(token));
+    if (!r || r->anonymised_at) throw problems::not_found("No such sign-up");
+    return *r;
+}
+
+}  // namespace
+
+void register_rsvp_routes(router& routes, app_context& ctx) {
+    auto& store = ctx.store;
+    const auto& base = ctx.settings.server.public_base_url;
+
+    routes.add("POST", "/api/v1/meetings/{id}/rsvps", [&store, &base](request& req) {
+        auto meeting_id = path_id(req);
+        auto body = parse_json_object(req);
+        json_fields f(body);
+        f.only({"name", "email", "organisation", "party_size", "needs", "language", "consent"});
+        db::rsvp r;
+        r.meeting_id = meeting_id;
+        if (auto v = f.text("name", 200, true)) r.name = *v;
+        if (auto v = f.text("email", 254, true)) {
+            if (is_email(*v)) r.email = *v;
+            else f.error("email", "is not an e-mail address");
+        }
+        if (auto raw = f.raw("organisation"); raw && !raw->is_null()) {
+            if (raw->is_int64() && raw->get_int64() > 0) r.organisation_id = raw->get_int64();
+            else if (raw->is_string()) {
+                if (auto v = f.text("organisation", 200, false)) r.organisation_name = *v;
+            } else f.error("organisation", "must be an organisation id or a name");
+        }
+        if (auto v = f.integer("party_size", 1, max_party_size, false)) r.party_size = static_cast<int>(*v);
+        if (auto v = f.text("needs", 1000, false, text_kind::multi_line)) r.needs = *v;
+        if (auto v = f.text("language", 2, false)) {
+            if (*v == "sv" || *v == "en") r.language = *v;
+            else f.error("language", "must be sv or en");
+        }
+        auto consent = f.boolean("consent", true);
+        if (consent && !*consent) f.error("consent", "must be true: we store your name and e-mail for this meeting");
+        f.throw_if_errors();
+        auto token = new_manage_token();
+        db::sign_up_result result;
+        try {
+            result = store.sign_up(r, hash_token(token), now_utc());
+        } catch (const db::sign_up_refused& e) {
+            throw problems::conflict(refusal_text(e.reason), {{e.reason == db::sign_up_refusal::quota_full
+                                                                   ? "organisation"
+                                                                   : "meeting",
+                                                               e.what()}});
+        } catch (const db::not_found&) {
+            throw problems::not_found("No meeting " + std::to_string(meeting_id));
+        }
+        if (!result.created) return json_ok(200, rsvp_summary_json(result.stored));
+        auto j = rsvp_json(result.stored);
+        j["manage_url"] = base + "/api/v1/rsvp/" + token;
+        auto res = json_ok(201, j);
+        res.set_header("Cache-Control", "no-store");
+        return res;
+    });
+
+    routes.add("GET", "/api/v1/rsvp/{token}", [&store](request& req) {
+        auto res = json_ok(200, rsvp_json(rsvp_of_token(req, store)));
+        res.set_header("Cache-Control", "no-store");
+        return res;
+    });
+
+    routes.add("PATCH", "/api/v1/rsvp/{token}", [&store](request& req) {
+        auto r = rsvp_of_token(req, store);
+        auto body = parse_json_object(req);
+        json_fields f(body);
+        f.only({"party_size", "needs"});
+        int party_size = r.party_size;
+        std::string needs = r.needs;
+        if (auto v = f.integer("party_size", 1, max_party_size, false)) party_size = static_cast<int>(*v);
+        if (auto v = f.text("needs", 1000, false, text_kind::multi_line)) needs = *v;
+        f.throw_if_errors();
+        if (r.status == "cancelled") throw problems::conflict("The sign-up is cancelled");
+        auto res = json_ok(200, rsvp_json(store.update_rsvp(r.id, party_size, needs)));
+        res.set_header("Cache-Control", "no-store");
+        return res;
+    });
+
+    routes.add("POST", "/api/v1/rsvp/{token}/cancel", [&store](request& req) {
+        auto r = rsvp_of_token(req, store);
+        auto res = json_ok(200, rsvp_json(store.cancel_rsvp(r.id).first));
+        res.set_header("Cache-Control", "no-store");
+        return res;
+    });
+
+    routes.add("GET", "/api/v1/meetings/{id}/rsvps", [&store](request& req) {
+        auto meeting_id = path_id(req);
+        auto who = require_principal(req, store);
+        auto m = store.find_meeting(meeting_id);
+        // A draft of another organisation is as invisible here as a missing meeting.
+        if (!m || (m->status == "draft" && !who.may_write_for(m->organisation_id)))
+            throw problems::not_found("No meeting " + std::to_string(meeting_id));
+        require_write(who, m->organisation_id);
+        std::vector<std::string> statuses;
+        if (auto s = req.query_value("status")) {
+            if (!db::is_one_of(*s, db::rsvp_statuses))
+                throw bad_parameter("status", "must be confirmed, waitlisted or cancelled");
+            statuses.push_back(*s);
+        }
+        std::optional<db::id_t> organisation;
+        if (auto o = req.query_value("organisation")) {
+            if (o->empty() || o->size() > 18 || o->find_first_not_of("0123456789") != std::string::npos)
+                throw bad_parameter("organisation", "must be an organisation id");
+            organisation = std::stoll(*o);
+        }
+        json::array items;
+        for (const auto& r : store.list_rsvps(meeting_id, statuses, organisation)) items.push_back(rsvp_json(r));
+        auto res = json_ok(200, json::object{{"items", std::move(items)}});
+        res.set_header("Cache-Control", "no-store");
+        return res;
+    });
+}
+
+}  // namespace kal::service::detail
