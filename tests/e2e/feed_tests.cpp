@@ -174,6 +174,17 @@ struct feed_world {
         nasty_description = str(s.call("GET", "/api/v1/meetings/" + std::to_string(nasty), nullptr, {}).second,
                                 "description");
 
+        // Sign-ups with personal data that must never reach a feed.
+        for (int i = 0; i < 3; ++i) {
+            auto r = s.client.request(
+                "POST", "/api/v1/meetings/" + std::to_string(nasty) + "/rsvps",
+                json::serialize(json::object{{"name", "Hemlig Deltagare " + std::to_string(i)},
+                                             {"email", "hemlig.deltagare" + std::to_string(i) + "@example.org"},
+                                             {"needs", "Rullstolsplats"},
+                                             {"consent", true}}));
+            BOOST_TEST_REQUIRE(r.status == 201, r.body);
+        }
+
         cancelled = s.create("meetings", meeting(org, "Inställt möte", std::to_string(year) + "-06-01T18:00",
                                                  std::to_string(year) + "-06-01T19:00"),
                              s.admin())
@@ -266,6 +277,10 @@ BOOST_AUTO_TEST_CASE(every_feed_reads_back_in_every_parser_and_passes_the_lint) 
         auto body = w.fetch(p);
         BOOST_TEST(body.find("ATTENDEE") == std::string::npos, p);
         BOOST_TEST(body.find("hemlig.person@example.org") == std::string::npos, p);
+        // With sign-ups present: no attendee's name, address or needs in any feed.
+        BOOST_TEST(body.find("hemlig.deltagare") == std::string::npos, p);
+        BOOST_TEST(body.find("Hemlig Deltagare") == std::string::npos, p);
+        BOOST_TEST(body.find("Rullstolsplats") == std::string::npos, p);
     }
     std::string unfolded;
     for (std::size_t i = 0; i < all.size(); ++i) {
