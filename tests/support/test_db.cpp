@@ -125,6 +125,8 @@ std::string dump_all_text(const std::string& url) {
     open(s, url);
     std::string out;
     for (const auto& table : user_tables(s, url)) {
+        // A table name cannot be a bound value; it comes from the catalog and is checked.
+        require_identifier(table);
         soci::rowset<soci::row> rows = (s.prepare << "SELECT * FROM " + table);
         for (const auto& row : rows) {
             for (std::size_t i = 0; i < row.size(); ++i) {
