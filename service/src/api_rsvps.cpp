@@ -55,6 +55,56 @@ json::object rsvp_summary_json(const db::rsvp& r) {
 
 std::string new_manage_token() { return "kalr_" + new_token().substr(4); }
 
+// One CSV field (RFC 4180): quoted when it holds the separator, a quote or a line break. A
+// leading = + - @ gets an apostrophe so that a spreadsheet never runs it as a formula.
+std::string csv_field(std::string value, char separator) {
+    if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@'))
+        value.insert(0, "'");
+    if (value.find_first_of(std::string("\"\r\n") + separator) == std::string::npos) return value;
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+// Sign-ups as CSV with a header row. The ;-separated variant (Swedish spreadsheet programs)
+// starts with a UTF-8 byte order mark, which those programs need to read å, ä and ö.
+response rsvps_csv(const std::vector<db::rsvp>& list, char separator) {
+    std::string out = separator == ';' ? "\xEF\xBB\xBF" : "";
+    auto row = [&](const std::vector<std::string>& fields) {
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (i) out += separator;
+            out += csv_field(fields[i], separator);
+        }
+        out += "\r\n";
+    };
+    row({"id", "status", "waitlist_position", "name", "email", "organisation_id", "organisation_name",
+         "party_size", "needs", "language", "created_at"});
+    for (const auto& r : list)
+        row({std::to_string(r.id), r.status, r.waitlist_position ? std::to_string(*r.waitlist_position) : "", r.name,
+             r.email, r.organisation_id ? std::to_string(*r.organisation_id) : "", r.organisation_name,
+             std::to_string(r.party_size), r.needs, r.language, utc_text(r.created_at)});
+    response res;
+    res.body = std::move(out);
+    res.set_header("Content-Type", "text/csv; charset=utf-8");
+    res.set_header("Content-Disposition", "attachment; filename=\"anmalningar.csv\"");
+    res.set_header("Cache-Control", "no-store");
+    return res;
+}
+
+// The meeting for an organiser's request, or the same 404 as a missing meeting for a draft of
+// another organisation.
+db::meeting organisers_meeting(const request& req, db::store& store, const principal& who) {
+    auto meeting_id = path_id(req);
+    auto m = store.find_meeting(meeting_id);
+    if (!m || (m->status == "draft" && !who.may_write_for(m->organisation_id)))
+        throw problems::not_found("No meeting " + std::to_string(meeting_id));
+    require_write(who, m->organisation_id);
+    return *m;
+}
+
 // The manage token from the path, or the same 404 as for any unknown sign-up.
 db::rsvp rsvp_of_token(const request& req, db::store& store) {
     const auto& token = req.params.at("token");
@@ -147,13 +197,8 @@ void register_rsvp_routes(router& routes, app_context& ctx) {
     });
 
     routes.add("GET", "/api/v1/meetings/{id}/rsvps", [&store](request& req) {
-        auto meeting_id = path_id(req);
         auto who = require_principal(req, store);
-        auto m = store.find_meeting(meeting_id);
-        // A draft of another organisation is as invisible here as a missing meeting.
-        if (!m || (m->status == "draft" && !who.may_write_for(m->organisation_id)))
-            throw problems::not_found("No meeting " + std::to_string(meeting_id));
-        require_write(who, m->organisation_id);
+        auto meeting_id = organisers_meeting(req, store, who).id;
         std::vector<std::string> statuses;
         if (auto s = req.query_value("status")) {
             if (!db::is_one_of(*s, db::rsvp_statuses))
@@ -166,11 +211,55 @@ void register_rsvp_routes(router& routes, app_context& ctx) {
                 throw bad_parameter("organisation", "must be an organisation id");
             organisation = std::stoll(*o);
         }
+        char separator = ',';
+        if (auto sep = req.query_value("separator")) {
+            if (*sep == "semicolon") separator = ';';
+            else if (*sep != "comma") throw bad_parameter("separator", "must be comma or semicolon");
+        }
+        auto list = store.list_rsvps(meeting_id, statuses, organisation);
+        if (req.header("accept").value_or("").find("text/csv") != std::string::npos)
+            return rsvps_csv(list, separator);
         json::array items;
-        for (const auto& r : store.list_rsvps(meeting_id, statuses, organisation)) items.push_back(rsvp_json(r));
+        for (const auto& r : list) items.push_back(rsvp_json(r));
         auto res = json_ok(200, json::object{{"items", std::move(items)}});
         res.set_header("Cache-Control", "no-store");
         return res;
+    });
+
+    // The organiser moves someone from the waitlist by hand (this may overbook).
+    routes.add("POST", "/api/v1/meetings/{id}/rsvps/{rsvp}/confirm", [&store](request& req) {
+        auto who = require_principal(req, store);
+        auto meeting_id = organisers_meeting(req, store, who).id;
+        auto rsvp_id = path_id(req, "rsvp");
+        auto r = store.find_rsvp(rsvp_id);
+        if (!r || r->meeting_id != meeting_id) throw problems::not_found("No sign-up " + std::to_string(rsvp_id));
+        auto res = json_ok(200, rsvp_json(store.confirm_from_waitlist(rsvp_id)));
+        res.set_header("Cache-Control", "no-store");
+        return res;
+    });
+
+    // Places per organisation, e.g. two delegates per association at the stormöte.
+    routes.add("GET", "/api/v1/meetings/{id}/quota", [&store](request& req) {
+        auto meeting_id = path_id(req);
+        auto who = authenticate(req, store);
+        auto m = store.find_meeting(meeting_id);
+        if (!m || (m->status == "draft" && !(who && who->may_write_for(m->organisation_id))))
+            throw problems::not_found("No meeting " + std::to_string(meeting_id));
+        auto quota = store.meeting_quota(meeting_id);
+        return json_ok(200, json::object{{"meeting_id", meeting_id}, {"per_organisation", optional_json(quota)}});
+    });
+    routes.add("PUT", "/api/v1/meetings/{id}/quota", [&store](request& req) {
+        auto who = require_principal(req, store);
+        auto meeting_id = organisers_meeting(req, store, who).id;
+        auto body = parse_json_object(req);
+        json_fields f(body);
+        f.only({"per_organisation"});
+        if (!f.has("per_organisation")) f.error("per_organisation", "is required (a number, or null for none)");
+        std::optional<int> quota;
+        if (auto v = f.integer("per_organisation", 1, 1000, false)) quota = static_cast<int>(*v);
+        f.throw_if_errors();
+        store.set_meeting_quota(meeting_id, quota);
+        return json_ok(200, json::object{{"meeting_id", meeting_id}, {"per_organisation", optional_json(quota)}});
     });
 }
 

@@ -3,6 +3,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <atomic>
 #include <set>
 #include <thread>
@@ -270,4 +273,100 @@ BOOST_AUTO_TEST_CASE(bad_sign_ups_get_problem_json_and_write_nothing) {
     }
     BOOST_TEST(kal::test::dump_all_text(s.url) == before);
     BOOST_TEST(kal::test::count_rows(s.url, "rsvps") == 0);
+}
+
+namespace {
+// Reads CSV with Python's csv module, a reader nobody here wrote; rows as a JSON array.
+json::array read_csv(const std::string& bytes, char separator) {
+    auto path = std::filesystem::temp_directory_path() / ("kal-rsvps-" + std::to_string(::getpid()) + ".csv");
+    std::ofstream(path, std::ios::binary) << bytes;
+    std::string command = std::string("/usr/bin/python3 -c \"import csv, json, sys; ") +
+                          "print(json.dumps(list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8-sig'), "
+                          "delimiter=sys.argv[2]))))\" '" + path.string() + "' '" + separator + "'";
+    FILE* p = ::popen(command.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    BOOST_TEST_REQUIRE(::pclose(p) == 0);
+    return json::parse(out).as_array();
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(organisers_export_sign_ups_as_csv_that_a_spreadsheet_reads_safely) {
+    running_service s(kal::test::current_test_name());
+    auto org = s.create("organisations", json::object{{"name", "Samrådet"}}, s.admin()).at("id").as_int64();
+    auto meeting = meeting_with_capacity(s, org, 10);
+    auto to = "/api/v1/meetings/" + std::to_string(meeting) + "/rsvps";
+    const std::string tricky_name = "Åsa \"Kalla\" Öberg, ordförande";
+    const std::string formula = "=HYPERLINK(\"http://x\")";
+    BOOST_TEST_REQUIRE(s.client.request("POST", to, json::serialize(json::object{
+        {"name", tricky_name}, {"email", "asa@example.org"}, {"needs", "Rad ett\nRad två; med semikolon"},
+        {"consent", true}})).status == 201);
+    BOOST_TEST_REQUIRE(s.client.request("POST", to, json::serialize(json::object{
+        {"name", formula}, {"email", "formel@example.org"}, {"consent", true}})).status == 201);
+    for (char sep : {',', ';'}) {
+        auto h = s.admin();
+        h["Accept"] = "text/csv";
+        auto r = s.client.get(to + (sep == ';' ? "?separator=semicolon" : ""), h);
+        BOOST_TEST_REQUIRE(r.status == 200);
+        BOOST_TEST(r.header("content-type") == "text/csv; charset=utf-8");
+        BOOST_TEST(r.header("cache-control") == "no-store");
+        BOOST_TEST(r.body.starts_with("\xEF\xBB\xBF") == (sep == ';'));
+        auto rows = read_csv(r.body, sep);
+        BOOST_TEST_REQUIRE(rows.size() == 3u);
+        BOOST_TEST(rows[0].as_array()[3].as_string() == "name");
+        BOOST_TEST(rows[1].as_array()[3].as_string() == tricky_name);
+        BOOST_TEST(rows[1].as_array()[8].as_string() == "Rad ett\nRad två; med semikolon");
+        // A formula is neutralised, not run.
+        BOOST_TEST(rows[2].as_array()[3].as_string() == "'" + formula);
+    }
+    BOOST_TEST(s.client.get(to + "?separator=tab", s.admin()).status == 400);
+}
+
+BOOST_AUTO_TEST_CASE(a_quota_per_organisation_limits_its_delegates) {
+    running_service s(kal::test::current_test_name());
+    auto org = s.create("organisations", json::object{{"name", "Samrådet"}}, s.admin()).at("id").as_int64();
+    auto association = s.create("organisations", json::object{{"name", "Röda Korset Borås"}}, s.admin()).at("id").as_int64();
+    auto meeting = meeting_with_capacity(s, org, 100);
+    auto quota = "/api/v1/meetings/" + std::to_string(meeting) + "/quota";
+    BOOST_TEST(s.client.request("PUT", quota, R"({"per_organisation": 2})").status == 401);
+    BOOST_TEST(s.client.request("PUT", quota, R"({"per_organisation": 0})", s.admin()).status == 422);
+    BOOST_TEST(s.client.request("PUT", quota, R"({})", s.admin()).status == 422);
+    BOOST_TEST(s.client.request("PUT", quota, R"({"per_organisation": 2})", s.admin()).status == 200);
+    BOOST_TEST(json::parse(s.client.get(quota).body).at("per_organisation").as_int64() == 2);
+    auto to = "/api/v1/meetings/" + std::to_string(meeting) + "/rsvps";
+    auto delegate = [&](int i) {
+        return s.client.request("POST", to, json::serialize(json::object{
+            {"name", "Delegat " + std::to_string(i)}, {"email", "delegat" + std::to_string(i) + "@example.org"},
+            {"organisation", association}, {"consent", true}}));
+    };
+    BOOST_TEST(delegate(1).status == 201);
+    BOOST_TEST(delegate(2).status == 201);
+    auto third = delegate(3);
+    BOOST_TEST(third.status == 409);
+    BOOST_TEST(third.body.find("\"field\":\"organisation\"") != std::string::npos);
+    // Without an organisation the quota does not apply; removing it opens the door again.
+    BOOST_TEST(s.client.request("POST", to, sign_up_body(99)).status == 201);
+    BOOST_TEST(s.client.request("PUT", quota, R"({"per_organisation": null})", s.admin()).status == 200);
+    BOOST_TEST(delegate(3).status == 201);
+}
+
+BOOST_AUTO_TEST_CASE(an_organiser_moves_someone_from_the_waitlist_by_hand) {
+    running_service s(kal::test::current_test_name());
+    auto org = s.create("organisations", json::object{{"name", "Samrådet"}}, s.admin()).at("id").as_int64();
+    auto other = s.create("organisations", json::object{{"name", "Annan förening"}}, s.admin()).at("id").as_int64();
+    auto meeting = meeting_with_capacity(s, org, 1);
+    auto answers = sign_up_many(s.server.port(), meeting, 0, 2, 1);
+    BOOST_TEST_REQUIRE(answers[1].body.at("status").as_string() == "waitlisted");
+    auto confirm = "/api/v1/meetings/" + std::to_string(meeting) + "/rsvps/" +
+                   std::to_string(answers[1].body.at("id").as_int64()) + "/confirm";
+    auto outsider = kal::test::create_token(s.url, "organiser", "annan", std::to_string(other));
+    BOOST_TEST(s.client.request("POST", confirm, "", s.auth(outsider)).status == 403);
+    auto r = s.client.request("POST", confirm, "", s.admin());
+    BOOST_TEST(r.status == 200);
+    BOOST_TEST(json::parse(r.body).at("status").as_string() == "confirmed");
+    BOOST_TEST(list(s, meeting, "?status=confirmed").size() == 2u);  // overbooked on purpose
+    BOOST_TEST(s.client.request("POST", "/api/v1/meetings/" + std::to_string(meeting) + "/rsvps/999999/confirm", "",
+                                s.admin()).status == 404);
 }
