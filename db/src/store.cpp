@@ -988,6 +988,19 @@ struct store::impl {
         });
     }
 
+    // The one row of `select` WHERE `where` (one bound key), in its own read transaction.
+    template <class T, class Row, class Key>
+    std::optional<T> find_one(std::string_view select, const char* where, Key key) {
+        return read([&](soci::session& s) -> std::optional<T> {
+            stmt st(s, std::string(select) + " WHERE " + where);
+            st.use(key);
+            Row row;
+            row.into(st);
+            if (!st.one()) return std::nullopt;
+            return row.to_model();
+        });
+    }
+
     // Meetings matching `where` (over alias m) ordered by (start_utc, id), without their links.
     std::vector<meeting> select_meetings(soci::session& s, const conditions& where, std::optional<int> limit) {
         int n = 0;
@@ -1411,25 +1424,11 @@ organisation store::create_organisation(organisation o) {
 }
 
 std::optional<organisation> store::find_organisation(id_t id) {
-    return impl_->read([&](soci::session& s) -> std::optional<organisation> {
-        stmt st(s, std::string(organisation_select) + " WHERE id = :id");
-        st.use(static_cast<long long>(id));
-        organisation_row row;
-        row.into(st);
-        if (!st.one()) return std::nullopt;
-        return row.to_model();
-    });
+    return impl_->find_one<organisation, organisation_row>(organisation_select, "id = :id", static_cast<long long>(id));
 }
 
 std::optional<organisation> store::find_organisation_by_slug(const std::string& slug) {
-    return impl_->read([&](soci::session& s) -> std::optional<organisation> {
-        stmt st(s, std::string(organisation_select) + " WHERE slug = :s");
-        st.use(slug);
-        organisation_row row;
-        row.into(st);
-        if (!st.one()) return std::nullopt;
-        return row.to_model();
-    });
+    return impl_->find_one<organisation, organisation_row>(organisation_select, "slug = :s", slug);
 }
 
 organisation store::update_organisation(const organisation& o) {
@@ -1591,25 +1590,11 @@ venue store::create_venue(venue v) {
 }
 
 std::optional<venue> store::find_venue(id_t id) {
-    return impl_->read([&](soci::session& s) -> std::optional<venue> {
-        stmt st(s, std::string(venue_select) + " WHERE id = :id");
-        st.use(static_cast<long long>(id));
-        venue_row row;
-        row.into(st);
-        if (!st.one()) return std::nullopt;
-        return row.to_model();
-    });
+    return impl_->find_one<venue, venue_row>(venue_select, "id = :id", static_cast<long long>(id));
 }
 
 std::optional<venue> store::find_venue_by_slug(const std::string& slug) {
-    return impl_->read([&](soci::session& s) -> std::optional<venue> {
-        stmt st(s, std::string(venue_select) + " WHERE slug = :s");
-        st.use(slug);
-        venue_row row;
-        row.into(st);
-        if (!st.one()) return std::nullopt;
-        return row.to_model();
-    });
+    return impl_->find_one<venue, venue_row>(venue_select, "slug = :s", slug);
 }
 
 venue store::update_venue(const venue& v) {

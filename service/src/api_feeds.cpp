@@ -100,6 +100,20 @@ std::string cache_key(const request& req) {
     return key;
 }
 
+// The feed of one network, organisation or venue, found by its slug.
+template <class Find>
+scope_resolver slug_scope(const std::string& prefix, std::vector<db::id_t> db::feed_filter::*ids, Find find) {
+    return [&prefix, ids, find](const request& req, db::store& st) {
+        auto thing = find(st, req.params.at("slug"));
+        if (!thing) throw no_feed();
+        feed_scope s;
+        s.filter.*ids = {thing->id};
+        s.name = prefix + " – " + thing->name;
+        s.filename = "overenskommelsen-" + thing->slug + ".ics";
+        return s;
+    };
+}
+
 feed_scope private_scope(const request& req, db::store& store) {
     const auto& token = req.params.at("token");
     auto t = store.find_feed_token_by_hash(hash_token(token));
@@ -203,33 +217,15 @@ void register_feed_routes(router& routes, app_context& ctx) {
         s.filename = "overenskommelsen-" + type + ".ics";
         return s;
     });
-    serve("/feeds/networks/{slug}.ics", [&prefix](const request& req, db::store& st) {
-        auto n = st.find_network_by_slug(req.params.at("slug"));
-        if (!n) throw no_feed();
-        feed_scope s;
-        s.filter.network_ids = {n->id};
-        s.name = prefix + " – " + n->name;
-        s.filename = "overenskommelsen-" + n->slug + ".ics";
-        return s;
-    });
-    serve("/feeds/organisations/{slug}.ics", [&prefix](const request& req, db::store& st) {
-        auto o = st.find_organisation_by_slug(req.params.at("slug"));
-        if (!o) throw no_feed();
-        feed_scope s;
-        s.filter.organisation_ids = {o->id};
-        s.name = prefix + " – " + o->name;
-        s.filename = "overenskommelsen-" + o->slug + ".ics";
-        return s;
-    });
-    serve("/feeds/venues/{slug}.ics", [&prefix](const request& req, db::store& st) {
-        auto v = st.find_venue_by_slug(req.params.at("slug"));
-        if (!v) throw no_feed();
-        feed_scope s;
-        s.filter.venue_ids = {v->id};
-        s.name = prefix + " – " + v->name;
-        s.filename = "overenskommelsen-" + v->slug + ".ics";
-        return s;
-    });
+    serve("/feeds/networks/{slug}.ics",
+          slug_scope(prefix, &db::feed_filter::network_ids,
+                     [](db::store& st, const std::string& slug) { return st.find_network_by_slug(slug); }));
+    serve("/feeds/organisations/{slug}.ics",
+          slug_scope(prefix, &db::feed_filter::organisation_ids,
+                     [](db::store& st, const std::string& slug) { return st.find_organisation_by_slug(slug); }));
+    serve("/feeds/venues/{slug}.ics",
+          slug_scope(prefix, &db::feed_filter::venue_ids,
+                     [](db::store& st, const std::string& slug) { return st.find_venue_by_slug(slug); }));
     serve("/feeds/meetings/{id}.ics", [](const request& req, db::store& st) {
         auto id = path_id(req);
         auto m = st.find_meeting(id);
