@@ -128,6 +128,11 @@ const std::vector<key_spec>& key_table() {
         make_key("feeds.cache_entries", &settings::feeds, &feed_settings::cache_entries),
         make_key("feeds.size_warning", &settings::feeds, &feed_settings::size_warning),
         make_key("feeds.calendar_name", &settings::feeds, &feed_settings::calendar_name),
+        make_key("rsvps.anonymise_after_days", &settings::rsvps, &rsvp_settings::anonymise_after_days),
+        make_key("rsvps.anonymise_interval", &settings::rsvps, &rsvp_settings::anonymise_interval),
+        make_key("rsvps.rate_limit_per_minute", &settings::rsvps, &rsvp_settings::rate_limit_per_minute),
+        make_key("rsvps.trusted_proxies", &settings::rsvps, &rsvp_settings::trusted_proxies),
+        make_key("reports.targets", &settings::reports, &report_settings::targets),
         make_key("log.level", &settings::log, &log_settings::level),
         make_key("log.format", &settings::log, &log_settings::format),
     };
@@ -178,6 +183,13 @@ void validate(const settings& s) {
     positive("feeds.cache_entries", s.feeds.cache_entries);
     if (s.feeds.calendar_name.empty() || s.feeds.calendar_name.size() > 200)
         fail("feeds.calendar_name", "must be 1 to 200 characters");
+    if (s.rsvps.anonymise_after_days < 0 || s.rsvps.anonymise_after_days > 3650)
+        fail("rsvps.anonymise_after_days", "must be from 0 to 3650");
+    if (s.rsvps.anonymise_interval < std::chrono::seconds(1)) fail("rsvps.anonymise_interval", "at least 1s");
+    if (s.rsvps.rate_limit_per_minute < 0 || s.rsvps.rate_limit_per_minute > 1000000)
+        fail("rsvps.rate_limit_per_minute", "must be from 0 (unlimited) to 1000000");
+    trusted_proxies(s);
+    report_targets(s);
     static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(levels.begin(), levels.end(), s.log.level) == levels.end())
         fail("log.level", "must be one of trace, debug, info, warn, error, off");
@@ -198,7 +210,44 @@ void apply_table(settings& s, const toml::table& table, const std::string& prefi
     }
 }
 
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        auto comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        auto item = trim(text.substr(start, comma - start));
+        if (!item.empty()) out.push_back(item);
+        start = comma + 1;
+    }
+    return out;
+}
+
 }  // namespace
+
+std::map<std::string, int> report_targets(const settings& s) {
+    std::map<std::string, int> out;
+    for (const auto& item : split_list(s.reports.targets)) {
+        auto eq = item.find('=');
+        if (eq == std::string::npos) fail("reports.targets", "expected type=count, got \"" + item + "\"");
+        auto type = trim(item.substr(0, eq));
+        if (type.empty() || type.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos)
+            fail("reports.targets", "not a meeting type: \"" + type + "\"");
+        auto count = parse_integer("reports.targets", item.substr(eq + 1));
+        if (count < 0 || count > 1000) fail("reports.targets", "a target must be from 0 to 1000");
+        if (!out.emplace(type, static_cast<int>(count)).second)
+            fail("reports.targets", "type \"" + type + "\" given twice");
+    }
+    return out;
+}
+
+std::vector<std::string> trusted_proxies(const settings& s) {
+    auto out = split_list(s.rsvps.trusted_proxies);
+    for (const auto& a : out)
+        if (a.size() > 45 || a.find_first_not_of("0123456789abcdefABCDEF.:") != std::string::npos)
+            fail("rsvps.trusted_proxies", "not an IP address: \"" + a + "\"");
+    return out;
+}
 
 std::string environment_name(const std::string& key) {
     std::string name = "KALENDARIUM_";

@@ -519,6 +519,38 @@ const char* const rsvp_select =
     "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM rsvps w WHERE w.meeting_id = r.meeting_id "
     "AND w.status = 'waitlisted' AND w.id <= r.id) END FROM rsvps r";
 
+const char* const checkin_select =
+    "SELECT c.id, c.meeting_id, c.rsvp_id, c.name, c.organisation_id, c.organisation_name, c.people, "
+    "c.created_at, c.anonymised_at FROM checkins c";
+
+struct checkin_row {
+    long long id = 0, meeting_id = 0;
+    nullable<long long> rsvp_id;
+    std::string name;
+    nullable<long long> organisation_id;
+    std::string organisation_name;
+    int people = 1;
+    long long created_at = 0;
+    nullable<long long> anonymised_at;
+    void into(stmt& s) {
+        s.into(id).into(meeting_id).into(rsvp_id).into(name).into(organisation_id).into(organisation_name);
+        s.into(people).into(created_at).into(anonymised_at);
+    }
+    checkin to_model() const {
+        checkin c;
+        c.id = id;
+        c.meeting_id = meeting_id;
+        c.rsvp_id = rsvp_id.get();
+        c.name = name;
+        c.organisation_id = organisation_id.get();
+        c.organisation_name = organisation_name;
+        c.people = people;
+        c.created_at = created_at;
+        c.anonymised_at = anonymised_at.get();
+        return c;
+    }
+};
+
 struct rsvp_row {
     long long id = 0, meeting_id = 0;
     std::string name, email;
@@ -1280,6 +1312,58 @@ struct store::impl {
             .into(n)
             .one();
         return n;
+    }
+
+    // A known organisation whose name is `name`, compared case-insensitively by the database's
+    // own lower() on both sides (on SQLite the Unicode one of sqlite_lower.cpp).
+    std::optional<id_t> organisation_named(soci::session& s, const std::string& name) {
+        long long id = 0;
+        if (stmt(s, "SELECT id FROM organisations WHERE lower(name) = lower(:n) ORDER BY id LIMIT 1")
+                .use(name)
+                .into(id)
+                .one())
+            return id;
+        return std::nullopt;
+    }
+
+    // Under the meeting's lock: refuses `added` more people for the sign-up's organisation when
+    // that passes the meeting's quota. Known organisations count by id, free text by its name
+    // (case-insensitive); no organisation, no quota.
+    void check_quota(soci::session& s, const rsvp& r, int added) {
+        if (!r.organisation_id && r.organisation_name.empty()) return;
+        nullable<int> quota;
+        stmt(s, "SELECT per_organisation FROM meeting_quotas WHERE meeting_id = :m")
+            .use(static_cast<long long>(r.meeting_id))
+            .into(quota)
+            .one();
+        auto q = quota.get();
+        if (!q) return;
+        long long used = 0;
+        if (r.organisation_id)
+            stmt(s, "SELECT COALESCE(SUM(party_size), 0) FROM rsvps WHERE meeting_id = :m "
+                    "AND organisation_id = :o AND status IN ('confirmed', 'waitlisted')")
+                .use(static_cast<long long>(r.meeting_id))
+                .use(static_cast<long long>(*r.organisation_id))
+                .into(used)
+                .one();
+        else
+            stmt(s, "SELECT COALESCE(SUM(party_size), 0) FROM rsvps WHERE meeting_id = :m AND organisation_id IS NULL "
+                    "AND lower(organisation_name) = lower(:n) AND status IN ('confirmed', 'waitlisted')")
+                .use(static_cast<long long>(r.meeting_id))
+                .use(r.organisation_name)
+                .into(used)
+                .one();
+        if (used + added > *q)
+            throw sign_up_refused(sign_up_refusal::quota_full, "the organisation's places at this meeting are taken");
+    }
+
+    std::optional<checkin> checkin_where(soci::session& s, const std::string& where, long long a, long long b) {
+        stmt st(s, std::string(checkin_select) + " WHERE " + where);
+        st.use(a).use(b);
+        checkin_row row;
+        row.into(st);
+        if (!st.one()) return std::nullopt;
+        return row.to_model();
     }
 
     void set_rsvp_status(soci::session& s, id_t id, const std::string& status, std::int64_t now) {
@@ -2278,24 +2362,12 @@ sign_up_result store::sign_up(rsvp r, const std::string& manage_token_hash, std:
                 if (!im.exists(s, "organisations", *r.organisation_id))
                     throw invalid_reference("organisation",
                                             "no organisation with id " + std::to_string(*r.organisation_id));
-                nullable<int> quota;
-                stmt(s, "SELECT per_organisation FROM meeting_quotas WHERE meeting_id = :m")
-                    .use(static_cast<long long>(r.meeting_id))
-                    .into(quota)
-                    .one();
-                if (auto q = quota.get()) {
-                    long long used = 0;
-                    stmt(s, "SELECT COALESCE(SUM(party_size), 0) FROM rsvps WHERE meeting_id = :m "
-                            "AND organisation_id = :o AND status IN ('confirmed', 'waitlisted')")
-                        .use(static_cast<long long>(r.meeting_id))
-                        .use(static_cast<long long>(*r.organisation_id))
-                        .into(used)
-                        .one();
-                    if (used + r.party_size > *q)
-                        throw sign_up_refused(sign_up_refusal::quota_full,
-                                              "the organisation's places at this meeting are taken");
-                }
+                r.organisation_name.clear();
+            } else if (!r.organisation_name.empty()) {
+                r.organisation_id = im.organisation_named(s, r.organisation_name);
+                if (r.organisation_id) r.organisation_name.clear();
             }
+            im.check_quota(s, r, r.party_size);
             long long same_hash = 0;
             stmt(s, "SELECT COUNT(*) FROM rsvps WHERE token_hash = :h").use(manage_token_hash).into(same_hash).one();
             if (same_hash) throw conflict("token_hash", "a sign-up with this token hash exists");
@@ -2344,6 +2416,7 @@ rsvp store::update_rsvp(id_t id, int party_size, const std::string& needs) {
                 if (capacity && im.confirmed_seats(s, r.meeting_id) - r.party_size + party_size > *capacity)
                     throw conflict("party_size", "not enough free seats for a party of " + std::to_string(party_size));
             }
+            if (party_size > r.party_size) im.check_quota(s, r, party_size - r.party_size);
             stmt(s, "UPDATE rsvps SET party_size = :p, needs = :n, updated_at = :u WHERE id = :id")
                 .use(party_size)
                 .use(needs)
@@ -2450,6 +2523,11 @@ int store::anonymise_rsvps_before(std::int64_t ended_before) {
         [&](soci::session& s, write_context&) {
             // The placeholders are unique per row, so the unique token hash and the index of
             // active e-mails hold without a trace of the person.
+            stmt(s, "UPDATE checkins SET name = '', person_key = 'anonymised-' || CAST(id AS TEXT), anonymised_at = :t "
+                    "WHERE anonymised_at IS NULL AND meeting_id IN (SELECT id FROM meetings WHERE end_utc < :e)")
+                .use(static_cast<long long>(now_unix()))
+                .use(static_cast<long long>(ended_before))
+                .run();
             return static_cast<int>(
                 stmt(s, "UPDATE rsvps SET name = '', email = '', email_key = 'anonymised-' || CAST(id AS TEXT), "
                         "needs = '', token_hash = 'anonymised-' || CAST(id AS TEXT), anonymised_at = :t "
@@ -2479,11 +2557,239 @@ int store::erase_rsvps_of(const std::string& email) {
             }
             std::vector<std::optional<int>> capacities;
             for (id_t m : meetings) capacities.push_back(im.lock_meeting_for_rsvps(s, m).capacity);
+            stmt(s, "DELETE FROM checkins WHERE rsvp_id IN (SELECT id FROM rsvps WHERE email_key = :k)").use(key).run();
             auto erased = stmt(s, "DELETE FROM rsvps WHERE email_key = :k").use(key).run();
             for (std::size_t i = 0; i < meetings.size(); ++i) im.promote_in(s, meetings[i], capacities[i]);
             return static_cast<int>(erased);
         },
         rsvp_write);
+}
+
+void store::erase_rsvp(id_t id) {
+    auto& im = *impl_;
+    im.write(
+        [&](soci::session& s, write_context&) {
+            auto [r, gate] = im.lock_rsvp(s, id);
+            stmt(s, "DELETE FROM checkins WHERE rsvp_id = :id").use(static_cast<long long>(id)).run();
+            stmt(s, "DELETE FROM rsvps WHERE id = :id").use(static_cast<long long>(id)).run();
+            if (r.status == "confirmed") im.promote_in(s, r.meeting_id, gate.capacity);
+        },
+        rsvp_write);
+}
+
+personal_data store::personal_data_of(const std::string& email) {
+    const std::string key = detail::unicode_lower(email);
+    return impl_->read([&](soci::session& s) {
+        personal_data out;
+        {
+            stmt st(s, std::string(rsvp_select) + " WHERE r.email_key = :k ORDER BY r.id");
+            st.use(key);
+            rsvp_row row;
+            row.into(st);
+            while (st.next()) out.rsvps.push_back(row.to_model());
+        }
+        stmt st(s, std::string(checkin_select) +
+                       " WHERE c.rsvp_id IN (SELECT id FROM rsvps WHERE email_key = :k) ORDER BY c.id");
+        st.use(key);
+        checkin_row row;
+        row.into(st);
+        while (st.next()) out.checkins.push_back(row.to_model());
+        return out;
+    });
+}
+
+check_in_result store::check_in(checkin c) {
+    if (c.people < 0) throw std::invalid_argument("kal::db: people must not be negative");
+    if (!c.rsvp_id && c.name.empty()) throw std::invalid_argument("kal::db: a walk-in needs a name");
+    auto& im = *impl_;
+    return im.write(
+        [&](soci::session& s, write_context&) -> check_in_result {
+            // The meeting's lock serialises check-ins of one meeting, so the look-up below and
+            // the insert cannot race; the unique index on person_key holds it regardless.
+            auto gate = im.lock_meeting_for_rsvps(s, c.meeting_id);
+            if (gate.status != "published")
+                throw conflict("meeting", gate.status == "draft" ? "the meeting is not published"
+                                                                 : "the meeting is cancelled");
+            std::string person_key;
+            if (c.rsvp_id) {
+                auto r = im.rsvp_where(s, "r.id = :id", static_cast<long long>(*c.rsvp_id), nullptr);
+                if (!r || r->meeting_id != c.meeting_id || r->anonymised_at)
+                    throw invalid_reference("rsvp", "no sign-up " + std::to_string(*c.rsvp_id) + " for this meeting");
+                person_key = "rsvp:" + std::to_string(r->id);
+                c.name.clear();
+                c.organisation_id = r->organisation_id;
+                c.organisation_name = r->organisation_name;
+                if (c.people == 0) c.people = r->party_size;
+            } else {
+                if (c.organisation_id) {
+                    if (!im.exists(s, "organisations", *c.organisation_id))
+                        throw invalid_reference("organisation",
+                                                "no organisation with id " + std::to_string(*c.organisation_id));
+                    c.organisation_name.clear();
+                } else if (!c.organisation_name.empty()) {
+                    c.organisation_id = im.organisation_named(s, c.organisation_name);
+                    if (c.organisation_id) c.organisation_name.clear();
+                }
+                if (c.people == 0) c.people = 1;
+                person_key = "walkin:" + detail::unicode_lower(c.name) + "\x1f" +
+                             (c.organisation_id ? "#" + std::to_string(*c.organisation_id)
+                                                : detail::unicode_lower(c.organisation_name));
+            }
+            long long existing = 0;
+            if (stmt(s, "SELECT id FROM checkins WHERE meeting_id = :m AND person_key = :k")
+                    .use(static_cast<long long>(c.meeting_id))
+                    .use(person_key)
+                    .into(existing)
+                    .one())
+                return {*im.checkin_where(s, "c.id = :id AND c.meeting_id = :m", existing,
+                                          static_cast<long long>(c.meeting_id)),
+                        false};
+            stmt st(s,
+                    "INSERT INTO checkins (meeting_id, rsvp_id, name, person_key, organisation_id, organisation_name, "
+                    "people, created_at) VALUES (:m, :r, :n, :k, :o, :on, :p, :c) RETURNING id");
+            st.use(static_cast<long long>(c.meeting_id)).use(c.rsvp_id).use(c.name).use(person_key);
+            st.use(c.organisation_id).use(c.organisation_name).use(c.people).use(static_cast<long long>(now_unix()));
+            long long id = 0;
+            st.into(id).one();
+            return {*im.checkin_where(s, "c.id = :id AND c.meeting_id = :m", id, static_cast<long long>(c.meeting_id)),
+                    true};
+        },
+        rsvp_write);
+}
+
+void store::undo_check_in(id_t meeting_id, id_t checkin_id) {
+    auto& im = *impl_;
+    im.write(
+        [&](soci::session& s, write_context&) {
+            im.lock_meeting_for_rsvps(s, meeting_id);
+            auto n = stmt(s, "DELETE FROM checkins WHERE id = :id AND meeting_id = :m")
+                         .use(static_cast<long long>(checkin_id))
+                         .use(static_cast<long long>(meeting_id))
+                         .run();
+            if (n == 0) throw not_found("no check-in " + std::to_string(checkin_id) + " at this meeting");
+        },
+        rsvp_write);
+}
+
+std::vector<checkin> store::list_checkins(id_t meeting_id) {
+    return impl_->read([&](soci::session& s) {
+        stmt st(s, std::string(checkin_select) + " WHERE c.meeting_id = :m ORDER BY c.id");
+        st.use(static_cast<long long>(meeting_id));
+        checkin_row row;
+        row.into(st);
+        std::vector<checkin> out;
+        while (st.next()) out.push_back(row.to_model());
+        return out;
+    });
+}
+
+std::vector<attendance> store::attendance_of(const std::vector<id_t>& meeting_ids) {
+    auto& im = *impl_;
+    return im.read([&](soci::session& s) {
+        std::unordered_map<id_t, attendance> by_id;
+        // Organisations per meeting, keyed by id ("#12") or lower-cased free text.
+        std::unordered_map<id_t, std::map<std::string, organisation_presence>> orgs;
+        auto presence = [&](id_t m, std::optional<id_t> org, const std::string& free_text) -> organisation_presence* {
+            if (!org && free_text.empty()) return nullptr;
+            auto key = org ? "#" + std::to_string(*org) : detail::unicode_lower(free_text);
+            auto& p = orgs[m][key];
+            p.organisation_id = org;
+            if (!org) p.name = free_text;
+            return &p;
+        };
+        im.for_id_lists(meeting_ids, nullptr, [&](const std::string& in, auto&& bind) {
+            {
+                stmt st(s, "SELECT id, capacity FROM meetings WHERE id IN (" + in + ")");
+                bind(st);
+                long long id = 0;
+                nullable<int> capacity;
+                st.into(id).into(capacity);
+                while (st.next()) {
+                    auto& a = by_id[id];
+                    a.meeting_id = id;
+                    a.capacity = capacity.get();
+                }
+            }
+            {
+                // Each sign-up once, with whether it was checked in.
+                stmt st(s, "SELECT r.meeting_id, r.status, r.party_size, r.organisation_id, r.organisation_name, "
+                           "(SELECT COUNT(*) FROM checkins c WHERE c.rsvp_id = r.id) FROM rsvps r WHERE r.meeting_id IN (" +
+                               in + ") ORDER BY r.id");
+                bind(st);
+                long long m = 0, came = 0;
+                std::string status, org_name;
+                int party = 0;
+                nullable<long long> org;
+                st.into(m).into(status).into(party).into(org).into(org_name).into(came);
+                while (st.next()) {
+                    auto& a = by_id[m];
+                    auto& count = status == "confirmed" ? a.confirmed : status == "waitlisted" ? a.waitlisted : a.cancelled;
+                    ++count.entries;
+                    count.people += party;
+                    if (status == "confirmed" && came == 0) {
+                        ++a.no_shows.entries;
+                        a.no_shows.people += party;
+                    }
+                    if (status != "cancelled")
+                        if (auto* p = presence(m, org.get(), org_name)) {
+                            ++p->signed_up.entries;
+                            p->signed_up.people += party;
+                        }
+                }
+            }
+            stmt st(s, "SELECT meeting_id, rsvp_id, organisation_id, organisation_name, people FROM checkins "
+                       "WHERE meeting_id IN (" + in + ") ORDER BY id");
+            bind(st);
+            long long m = 0;
+            nullable<long long> rsvp_id, org;
+            std::string org_name;
+            int people = 0;
+            st.into(m).into(rsvp_id).into(org).into(org_name).into(people);
+            while (st.next()) {
+                auto& a = by_id[m];
+                ++a.checked_in.entries;
+                a.checked_in.people += people;
+                if (!rsvp_id.get()) {
+                    ++a.walk_ins.entries;
+                    a.walk_ins.people += people;
+                }
+                if (auto* p = presence(m, org.get(), org_name)) {
+                    ++p->attended.entries;
+                    p->attended.people += people;
+                }
+            }
+        });
+        // Names of the known organisations, in one query per chunk.
+        std::vector<id_t> org_ids;
+        for (auto& [m, list] : orgs)
+            for (auto& [k, p] : list)
+                if (p.organisation_id) org_ids.push_back(*p.organisation_id);
+        std::sort(org_ids.begin(), org_ids.end());
+        org_ids.erase(std::unique(org_ids.begin(), org_ids.end()), org_ids.end());
+        std::unordered_map<id_t, std::string> names;
+        im.for_id_lists(org_ids, nullptr, [&](const std::string& in, auto&& bind) {
+            stmt st(s, "SELECT id, name FROM organisations WHERE id IN (" + in + ")");
+            bind(st);
+            long long id = 0;
+            std::string name;
+            st.into(id).into(name);
+            while (st.next()) names[id] = name;
+        });
+        std::vector<attendance> out;
+        for (id_t id : meeting_ids) {
+            auto it = by_id.find(id);
+            if (it == by_id.end() || it->second.meeting_id == 0) continue;
+            auto a = it->second;
+            for (auto& [k, p] : orgs[id]) {
+                if (p.organisation_id) p.name = names.count(*p.organisation_id) ? names[*p.organisation_id] : "";
+                a.organisations.push_back(p);
+            }
+            std::sort(a.organisations.begin(), a.organisations.end(),
+                      [](const auto& x, const auto& y) { return x.name < y.name; });
+            out.push_back(std::move(a));
+        }
+        return out;
+    });
 }
 
 // ----- testing ---------------------------------------------------------------------------------

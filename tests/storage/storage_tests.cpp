@@ -32,7 +32,7 @@ namespace {
 
 constexpr std::int64_t t0 = 1767258000;  // 2026-01-01 09:00 UTC
 constexpr std::int64_t hour = 3600;
-constexpr int latest_schema = 3;  // the highest NNNN of db/migrations/*/
+constexpr int latest_schema = 4;  // the highest NNNN of db/migrations/*/
 
 std::string current_test_name() {
     return boost::unit_test::framework::current_test_case().p_name;
@@ -187,6 +187,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_migrates_to_the_latest_keeping_its_dat
     auto counter = f.db->change_counter();
     // Back to what a database made before 0002 looks like.
     f.db.reset();
+    run_sql(f.url, "DROP TABLE checkins");
     run_sql(f.url, "DROP TABLE meeting_quotas");
     run_sql(f.url, "DROP TABLE rsvps");
     run_sql(f.url, "DROP TABLE feed_tokens");
@@ -2150,7 +2151,212 @@ BOOST_AUTO_TEST_CASE(anonymised_and_erased_sign_ups_leave_no_trace) {
     BOOST_TEST(f.db->erase_rsvps_of("karin.svensson@example.se") == 0);
 }
 
-BOOST_AUTO_TEST_CASE(a_version_2_database_migrates_to_3_keeping_its_data) {
+BOOST_AUTO_TEST_CASE(quota_counts_free_text_organisations_and_growing_parties) {
+    fresh_store f;
+    auto known = f.org("Föreningen Ängsbacken");
+    auto m = meeting_with_capacity(f, 100);
+    f.db->set_meeting_quota(m, 2);
+    auto by_name = [&](const std::string& email, const std::string& org, int party = 1) {
+        auto r = person(m, email, party);
+        r.organisation_name = org;
+        return f.db->sign_up(r, fresh_token_hash(), before_start);
+    };
+    auto expect_quota_full = [](auto&& work) {
+        try {
+            work();
+            BOOST_ERROR("expected the quota to be full");
+        } catch (const sign_up_refused& e) {
+            BOOST_TEST((e.reason == sign_up_refusal::quota_full));
+        }
+    };
+    // The name of a known organisation, in any letter case, is that organisation.
+    auto a = by_name("a@example.se", "FÖRENINGEN ängsbacken").stored;
+    BOOST_TEST((a.organisation_id == std::optional<db_id>(known)));
+    BOOST_TEST(a.organisation_name.empty());
+    sign(*f.db, m, "b@example.se", 1, known);
+    expect_quota_full([&] { by_name("c@example.se", "Föreningen Ängsbacken"); });
+    expect_quota_full([&] { sign(*f.db, m, "c@example.se", 1, known); });
+    // Free text that is no known organisation counts under its own name, case-insensitively.
+    auto x = by_name("x@example.se", "Kvinnojouren i Sjuhärad").stored;
+    BOOST_TEST(!x.organisation_id.has_value());
+    BOOST_TEST(x.organisation_name == "Kvinnojouren i Sjuhärad");
+    by_name("y@example.se", "kvinnojouren i sjuhärad");
+    expect_quota_full([&] { by_name("z@example.se", "KVINNOJOUREN I SJUHÄRAD"); });
+    BOOST_TEST(by_name("w@example.se", "Ungdomens hus", 2).created);
+    // A party that grows is held to the quota too; shrinking is always allowed.
+    expect_quota_full([&] { f.db->update_rsvp(a.id, 2, ""); });
+    BOOST_TEST(f.db->find_rsvp(a.id)->party_size == 1);
+    auto solo = by_name("s@example.se", "Ensam förening").stored;
+    BOOST_TEST(f.db->update_rsvp(solo.id, 2, "").party_size == 2);
+    expect_quota_full([&] { f.db->update_rsvp(solo.id, 3, ""); });
+    // Without an organisation there is no quota.
+    for (int i = 0; i < 5; ++i) BOOST_TEST(sign(*f.db, m, "free" + std::to_string(i) + "@example.se").created);
+}
+
+BOOST_AUTO_TEST_CASE(check_ins_are_idempotent_and_counted_in_attendance) {
+    fresh_store f;
+    auto known = f.org("Föreningen Ängsbacken");
+    auto m = meeting_with_capacity(f, 3);
+    auto a = sign(*f.db, m, "a@example.se", 2, known).stored;  // confirmed, 2 people
+    auto b = sign(*f.db, m, "b@example.se", 1).stored;         // confirmed
+    auto c = sign(*f.db, m, "c@example.se", 1).stored;         // waitlisted
+    auto d = sign(*f.db, m, "d@example.se", 1).stored;         // waitlisted, then cancelled
+    f.db->cancel_rsvp(d.id);
+    BOOST_TEST(c.status == "waitlisted");
+
+    checkin by_rsvp;
+    by_rsvp.meeting_id = m;
+    by_rsvp.rsvp_id = a.id;
+    auto first = f.db->check_in(by_rsvp);
+    BOOST_TEST(first.created);
+    BOOST_TEST(first.stored.people == 2);  // the party size of the sign-up
+    BOOST_TEST((first.stored.organisation_id == std::optional<db_id>(known)));
+    auto again = f.db->check_in(by_rsvp);
+    BOOST_TEST(!again.created);
+    BOOST_TEST(again.stored.id == first.stored.id);
+
+    checkin walk_in;
+    walk_in.meeting_id = m;
+    walk_in.name = "Gösta Ek";
+    walk_in.organisation_name = "föreningen ängsbacken";  // a known organisation by name
+    auto w = f.db->check_in(walk_in);
+    BOOST_TEST(w.created);
+    BOOST_TEST((w.stored.organisation_id == std::optional<db_id>(known)));
+    BOOST_TEST(w.stored.people == 1);
+    walk_in.name = "GÖSTA EK";
+    BOOST_TEST(!f.db->check_in(walk_in).created);  // the same walk-in, whatever the case
+    checkin other;
+    other.meeting_id = m;
+    other.name = "Gösta Ek";
+    other.organisation_name = "Kvinnojouren";
+    other.people = 3;
+    auto o = f.db->check_in(other);
+    BOOST_TEST(o.created);  // the same name from another organisation is someone else
+    checkin waiting;
+    waiting.meeting_id = m;
+    waiting.rsvp_id = c.id;
+    BOOST_TEST(f.db->check_in(waiting).created);  // a waitlisted person who came anyway
+
+    // Errors: another meeting's sign-up, unknown meeting, unknown organisation, draft meeting.
+    auto elsewhere = meeting_with_capacity(f, std::nullopt);
+    checkin wrong = by_rsvp;
+    wrong.meeting_id = elsewhere;
+    BOOST_CHECK_THROW(f.db->check_in(wrong), invalid_reference);
+    wrong.meeting_id = m + 1000;
+    BOOST_CHECK_THROW(f.db->check_in(wrong), not_found);
+    checkin unknown_org;
+    unknown_org.meeting_id = m;
+    unknown_org.name = "X";
+    unknown_org.organisation_id = known + 1000;
+    BOOST_CHECK_THROW(f.db->check_in(unknown_org), invalid_reference);
+    auto draft = at(f.org("Utkast"), t0, t0 + hour);
+    draft.status = "draft";
+    checkin at_draft;
+    at_draft.meeting_id = f.db->create_meeting(draft, venue_overlap::refuse).id;
+    at_draft.name = "X";
+    BOOST_CHECK_THROW(f.db->check_in(at_draft), conflict);
+
+    auto list = f.db->attendance_of({m, m + 1000, elsewhere});
+    BOOST_TEST_REQUIRE(list.size() == 2u);
+    const auto& at_m = list[0];
+    BOOST_TEST(at_m.meeting_id == m);
+    BOOST_TEST((at_m.capacity == std::optional<int>(3)));
+    BOOST_TEST((at_m.confirmed == head_count{2, 3}));
+    BOOST_TEST((at_m.waitlisted == head_count{1, 1}));
+    BOOST_TEST((at_m.cancelled == head_count{1, 1}));
+    BOOST_TEST((at_m.checked_in == head_count{4, 2 + 1 + 3 + 1}));
+    BOOST_TEST((at_m.walk_ins == head_count{2, 4}));
+    BOOST_TEST((at_m.no_shows == head_count{1, 1}));  // b
+    BOOST_TEST_REQUIRE(at_m.organisations.size() == 2u);
+    BOOST_TEST(at_m.organisations[0].name == "Föreningen Ängsbacken");
+    BOOST_TEST((at_m.organisations[0].signed_up == head_count{1, 2}));
+    BOOST_TEST((at_m.organisations[0].attended == head_count{2, 3}));
+    BOOST_TEST(at_m.organisations[1].name == "Kvinnojouren");
+    BOOST_TEST(!at_m.organisations[1].organisation_id.has_value());
+    BOOST_TEST(list[1].meeting_id == elsewhere);
+    BOOST_TEST((list[1].checked_in == head_count{}));
+
+    // Undo.
+    f.db->undo_check_in(m, w.stored.id);
+    BOOST_CHECK_THROW(f.db->undo_check_in(m, w.stored.id), not_found);
+    BOOST_CHECK_THROW(f.db->undo_check_in(elsewhere, o.stored.id), not_found);
+    BOOST_TEST(f.db->list_checkins(m).size() == 3u);
+    BOOST_TEST(f.db->check_in(walk_in).created);  // checked in again after the undo
+}
+
+BOOST_AUTO_TEST_CASE(the_same_check_in_from_many_clients_at_once_is_one) {
+    fresh_store f;
+    auto m = meeting_with_capacity(f, std::nullopt);
+    auto a = sign(*f.db, m, "a@example.se").stored;
+    std::atomic<int> created{0};
+    run_concurrently(8, 40, [&](int i) {
+        checkin c;
+        c.meeting_id = m;
+        if (i % 2) c.rsvp_id = a.id;
+        else c.name = "Walk In";
+        if (f.db->check_in(c).created) ++created;
+    });
+    BOOST_TEST(created.load() == 2);
+    BOOST_TEST(f.db->list_checkins(m).size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_holder_erases_their_sign_up_and_an_admin_sees_all_of_an_address) {
+    fresh_store f;
+    auto m = meeting_with_capacity(f, 1);
+    auto held = sign(*f.db, m, "Karin@Example.se").stored;
+    auto next = sign(*f.db, m, "next@example.se").stored;
+    auto other = meeting_with_capacity(f, std::nullopt);
+    auto second = sign(*f.db, other, "karin@example.se").stored;
+    checkin c;
+    c.meeting_id = other;
+    c.rsvp_id = second.id;
+    f.db->check_in(c);
+    auto data = f.db->personal_data_of("KARIN@example.se");
+    BOOST_TEST(data.rsvps.size() == 2u);
+    BOOST_TEST(data.checkins.size() == 1u);
+    BOOST_TEST(data.rsvps[0].email == "Karin@Example.se");
+
+    f.db->erase_rsvp(held.id);
+    BOOST_TEST(!f.db->find_rsvp(held.id));
+    BOOST_TEST(f.db->find_rsvp(next.id)->status == "confirmed");  // the seat moved on
+    BOOST_CHECK_THROW(f.db->erase_rsvp(held.id), not_found);
+    BOOST_TEST(f.db->erase_rsvps_of("karin@example.se") == 1);
+    BOOST_TEST(f.db->list_checkins(other).empty());
+    auto lower = kal::test::dump_all_text(f.url);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    BOOST_TEST(lower.find("karin@") == std::string::npos);
+    BOOST_TEST(f.db->personal_data_of("karin@example.se").rsvps.empty());
+}
+
+BOOST_AUTO_TEST_CASE(anonymisation_blanks_walk_ins_and_keeps_their_counts) {
+    fresh_store f;
+    auto association = f.org("Föreningen Ängsbacken");
+    auto m = meeting_with_capacity(f, std::nullopt);
+    auto r = sign(*f.db, m, "signe.berg@example.se", 2, association).stored;
+    checkin by_rsvp;
+    by_rsvp.meeting_id = m;
+    by_rsvp.rsvp_id = r.id;
+    f.db->check_in(by_rsvp);
+    checkin walk_in;
+    walk_in.meeting_id = m;
+    walk_in.name = "Yngve Grönkvist";
+    walk_in.organisation_id = association;
+    f.db->check_in(walk_in);
+    auto before = f.db->attendance_of({m}).at(0);
+    BOOST_TEST(f.db->anonymise_rsvps_before(t0 + 3 * hour) == 1);
+    auto text = kal::test::dump_all_text(f.url);
+    BOOST_TEST(text.find("Yngve") == std::string::npos);
+    BOOST_TEST(text.find("yngve") == std::string::npos);
+    BOOST_TEST(text.find("signe.berg") == std::string::npos);
+    auto after = f.db->attendance_of({m}).at(0);
+    BOOST_TEST((after.checked_in == before.checked_in));
+    BOOST_TEST((after.walk_ins == before.walk_ins));
+    BOOST_TEST(after.organisations.size() == 1u);
+    BOOST_TEST((after.organisations[0].attended == head_count{2, 3}));
+    for (const auto& c : f.db->list_checkins(m)) BOOST_TEST(c.anonymised_at.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_version_2_database_migrates_to_the_latest_keeping_its_data) {
     fresh_store f;
     auto o = f.org();
     auto m = f.db->create_meeting(at(o, t0, t0 + hour), venue_overlap::refuse);
@@ -2159,22 +2365,23 @@ BOOST_AUTO_TEST_CASE(a_version_2_database_migrates_to_3_keeping_its_data) {
     f.db->create_feed_token(t, "hash-before-upgrade");
     // Back to what a database made before 0003 looks like.
     f.db.reset();
+    run_sql(f.url, "DROP TABLE checkins");
     run_sql(f.url, "DROP TABLE meeting_quotas");
     run_sql(f.url, "DROP TABLE rsvps");
-    run_sql(f.url, "DELETE FROM schema_version WHERE version = 3");
+    run_sql(f.url, "DELETE FROM schema_version WHERE version >= 3");
     store_options so;
     so.url = f.url;
     store old(so);
     BOOST_TEST(old.schema_version() == 2);
     BOOST_CHECK_THROW(old.list_rsvps(m.id, {}, std::nullopt), std::exception);
 
-    BOOST_TEST(old.migrate() == 3);
-    BOOST_TEST(old.schema_version() == 3);
-    BOOST_TEST(count_rows(f.url, "schema_version") == 3);
+    BOOST_TEST(old.migrate() == latest_schema);
+    BOOST_TEST(old.schema_version() == latest_schema);
+    BOOST_TEST(count_rows(f.url, "schema_version") == latest_schema);
     BOOST_TEST(old.find_meeting(m.id)->uid == m.uid);
     BOOST_TEST(old.find_feed_token_by_hash("hash-before-upgrade").has_value());
     BOOST_TEST(sign(old, m.id, "efter@example.se").created);
-    BOOST_TEST(old.migrate() == 3);
+    BOOST_TEST(old.migrate() == latest_schema);
     BOOST_TEST(count_rows(f.url, "rsvps") == 1);
 }
 

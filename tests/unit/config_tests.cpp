@@ -66,6 +66,31 @@ BOOST_AUTO_TEST_CASE(example_file_documents_every_key_with_its_default) {
     BOOST_TEST(from_file.database.lease_timeout.count() == defaults.database.lease_timeout.count());
     BOOST_TEST(from_file.database.url == defaults.database.url);
     BOOST_TEST(from_file.log.format == defaults.log.format);
+    BOOST_TEST(from_file.rsvps.anonymise_after_days == defaults.rsvps.anonymise_after_days);
+    BOOST_TEST(from_file.rsvps.rate_limit_per_minute == defaults.rsvps.rate_limit_per_minute);
+    BOOST_TEST(from_file.rsvps.trusted_proxies == defaults.rsvps.trusted_proxies);
+    BOOST_TEST(from_file.reports.targets == defaults.reports.targets);
+}
+
+BOOST_AUTO_TEST_CASE(report_targets_and_trusted_proxies_are_lists) {
+    auto s = cfg::load({.flags = {{"reports.targets", " fro = 4, stormote=1 ,network=0"},
+                                  {"rsvps.trusted_proxies", "10.0.0.1, ::1"}}});
+    auto targets = cfg::report_targets(s);
+    BOOST_TEST(targets.size() == 3u);
+    BOOST_TEST(targets.at("fro") == 4);
+    BOOST_TEST(targets.at("stormote") == 1);
+    BOOST_TEST(targets.at("network") == 0);
+    auto proxies = cfg::trusted_proxies(s);
+    BOOST_TEST(proxies.size() == 2u);
+    BOOST_TEST(proxies.at(1) == "::1");
+    BOOST_TEST(cfg::report_targets(cfg::load({})).at("fro") == 4);
+    BOOST_TEST(key_of_error({.flags = {{"reports.targets", "fro"}}}) == "reports.targets");
+    BOOST_TEST(key_of_error({.flags = {{"reports.targets", "fro=-1"}}}) == "reports.targets");
+    BOOST_TEST(key_of_error({.flags = {{"reports.targets", "fro=1,fro=2"}}}) == "reports.targets");
+    BOOST_TEST(key_of_error({.flags = {{"reports.targets", "FRO=1"}}}) == "reports.targets");
+    BOOST_TEST(key_of_error({.flags = {{"rsvps.trusted_proxies", "proxy.example"}}}) == "rsvps.trusted_proxies");
+    BOOST_TEST(key_of_error({.flags = {{"rsvps.rate_limit_per_minute", "-1"}}}) == "rsvps.rate_limit_per_minute");
+    BOOST_TEST(key_of_error({.flags = {{"rsvps.anonymise_after_days", "99999"}}}) == "rsvps.anonymise_after_days");
 }
 
 BOOST_AUTO_TEST_CASE(file_then_environment_then_flags_take_precedence) {

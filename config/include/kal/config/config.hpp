@@ -53,6 +53,22 @@ struct feed_settings {
     std::string calendar_name = "Överenskommelsen i Borås";
 };
 
+struct rsvp_settings {
+    // Personal data of sign-ups and walk-ins (names, e-mail addresses, needs) is anonymised this
+    // many days after the meeting ended; counts and organisations stay for the reports.
+    int anonymise_after_days = 180;
+    std::chrono::milliseconds anonymise_interval{3600 * 1000};  // how often the job looks
+    // Sign-ups per client address and minute (a token bucket of this size); 0 = unlimited.
+    int rate_limit_per_minute = 20;
+    // Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated, exact).
+    std::string trusted_proxies;
+};
+
+struct report_settings {
+    // Meetings a year per type that the compact aims at, "type=count" comma-separated.
+    std::string targets = "fro=4,stormote=1";
+};
+
 struct log_settings {
     std::string level = "info";   // trace, debug, info, warn, error, off
     std::string format = "json";  // json or text
@@ -63,6 +79,8 @@ struct settings {
     database_settings database;
     calendar_settings calendar;
     feed_settings feeds;
+    rsvp_settings rsvps;
+    report_settings reports;
     log_settings log;
 };
 
@@ -78,6 +96,12 @@ struct sources {
     std::map<std::string, std::string> environment;        // the process environment
     std::map<std::string, std::string> flags;              // dotted key -> value, from the command line
 };
+
+// reports.targets as a map from meeting type to meetings a year (validated by load).
+std::map<std::string, int> report_targets(const settings& s);
+
+// rsvps.trusted_proxies as a list of addresses.
+std::vector<std::string> trusted_proxies(const settings& s);
 
 // Loads and validates. Throws config_error naming the key of the first problem.
 settings load(const sources& from);

@@ -181,14 +181,17 @@ public:
     // Signs up for a meeting, or returns the existing active sign-up of the same e-mail
     // (case-insensitive) for it. Refuses (sign_up_refused) draft, cancelled and started meetings
     // (start_utc <= now), sign-ups after the registration deadline, and a sign-up on behalf of
-    // an organisation whose quota is full (meeting_quota). Unknown meeting: not_found. Unknown
+    // an organisation whose quota is full (meeting_quota). A free-text organisation that is the
+    // name of a known organisation (case-insensitive) is stored as that organisation; other free
+    // text counts against the quota under its own name (case-insensitive). Unknown meeting: not_found. Unknown
     // organisation_id: invalid_reference("organisation"). Confirmed when the party fits and
     // nobody waits, else waitlisted. Only hashes of manage tokens are stored.
     sign_up_result sign_up(rsvp r, const std::string& manage_token_hash, std::int64_t now);
     std::optional<rsvp> find_rsvp(id_t id);
     std::optional<rsvp> find_rsvp_by_token_hash(const std::string& manage_token_hash);  // active or not
     // Changes party size and needs. A confirmed party that grows beyond the free seats throws
-    // conflict("party_size") and keeps its seat; shrinking frees seats and moves the waitlist.
+    // conflict("party_size") and keeps its seat; one that grows beyond its organisation's quota
+    // throws sign_up_refused(quota_full); shrinking frees seats and moves the waitlist.
     rsvp update_rsvp(id_t id, int party_size, const std::string& needs);
     // Cancels and frees the seat; the waitlist moves (rule in rsvp.hpp). Idempotent. Returns
     // the cancelled sign-up and the ids of those promoted, in order.
@@ -206,11 +209,32 @@ public:
     // update_meeting calls this itself; exposed for tests. Returns the promoted ids in order.
     std::vector<id_t> promote_waitlist(id_t meeting_id);
     // Replaces name, e-mail, needs and the token hash of sign-ups of meetings that ended before
-    // `ended_before` with placeholders; counts, statuses and organisation stay for the reports.
-    // Returns how many were anonymised.
+    // `ended_before` with placeholders, and the names of walk-ins; counts, statuses and
+    // organisations stay for the reports. Returns how many sign-ups were anonymised.
     int anonymise_rsvps_before(std::int64_t ended_before);
-    // Deletes every sign-up of an e-mail address (case-insensitive); returns how many.
+    // Deletes every sign-up of an e-mail address (case-insensitive) and their check-ins; the
+    // seats they held move the waitlists. Returns how many sign-ups.
     int erase_rsvps_of(const std::string& email);
+    // Deletes one sign-up (its holder's wish) and its check-in; the waitlist moves. not_found.
+    void erase_rsvp(id_t id);
+    // Everything held about an e-mail address (case-insensitive).
+    personal_data personal_data_of(const std::string& email);
+
+    // ---- attendance --------------------------------------------------------------------------
+    // Checks in a sign-up (c.rsvp_id; people 0 = its party size) or a walk-in (c.name,
+    // organisation). Idempotent under any concurrency: the same sign-up, or the same walk-in
+    // name and organisation (case-insensitive), at the same meeting is one check-in (the unique
+    // index on person_key decides), and the existing one is returned with created = false.
+    // not_found: unknown meeting. conflict("meeting"): a draft or cancelled meeting.
+    // invalid_reference("rsvp"): a sign-up of another meeting, or anonymised.
+    // invalid_reference("organisation"): an unknown organisation id.
+    check_in_result check_in(checkin c);
+    // Undoes a check-in. not_found when the meeting has no such check-in.
+    void undo_check_in(id_t meeting_id, id_t checkin_id);
+    std::vector<checkin> list_checkins(id_t meeting_id);  // in check-in order
+    // Attendance of many meetings with a constant number of queries, in the order asked;
+    // unknown ids are left out.
+    std::vector<attendance> attendance_of(const std::vector<id_t>& meeting_ids);
 
     // API tokens. Only hashes are stored; the caller hashes.
     api_token create_token(api_token t, const std::string& token_hash);
