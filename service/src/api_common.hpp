@@ -56,6 +56,13 @@ std::optional<db::id_t> id_or_slug(const request& req, const std::string& name, 
     return db::id_t{-1};
 }
 
+// A sign-up as its holder and the organisers see it (api_rsvps.cpp).
+boost::json::object rsvp_json(const db::rsvp& r);
+
+// The meeting for an organiser's request: 404 as for a missing meeting when it is a draft of
+// another organisation, 403 when the caller may not write for its organisation.
+db::meeting organisers_meeting(const request& req, db::store& store, const principal& who);
+
 // True when the query says a venue double booking is intended.
 bool allows_venue_conflict(const request& req);
 

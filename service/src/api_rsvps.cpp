@@ -4,6 +4,7 @@
 
 #include "api_common.hpp"
 #include "kal/service/scheduling.hpp"
+#include "rate_limit.hpp"
 #include "routes.hpp"
 
 namespace kal::service::detail {
@@ -26,6 +27,8 @@ std::string refusal_text(db::sign_up_refusal r) {
     return "Anmälan är stängd / Sign-up is closed";
 }
 
+}  // namespace
+
 // What the holder of a sign-up sees (the token link is theirs alone).
 json::object rsvp_json(const db::rsvp& r) {
     json::object j;
@@ -44,6 +47,8 @@ json::object rsvp_json(const db::rsvp& r) {
     j["updated_at"] = utc_text(r.updated_at);
     return j;
 }
+
+namespace {
 
 // What anyone who repeats a sign-up with the same address learns: no personal data.
 json::object rsvp_summary_json(const db::rsvp& r) {
@@ -94,17 +99,6 @@ response rsvps_csv(const std::vector<db::rsvp>& list, char separator) {
     return res;
 }
 
-// The meeting for an organiser's request, or the same 404 as a missing meeting for a draft of
-// another organisation.
-db::meeting organisers_meeting(const request& req, db::store& store, const principal& who) {
-    auto meeting_id = path_id(req);
-    auto m = store.find_meeting(meeting_id);
-    if (!m || (m->status == "draft" && !who.may_write_for(m->organisation_id)))
-        throw problems::not_found("No meeting " + std::to_string(meeting_id));
-    require_write(who, m->organisation_id);
-    return *m;
-}
-
 // The manage token from the path, or the same 404 as for any unknown sign-up.
 db::rsvp rsvp_of_token(const request& req, db::store& store) {
     const auto& token = req.params.at("token");
@@ -116,11 +110,24 @@ db::rsvp rsvp_of_token(const request& req, db::store& store) {
 
 }  // namespace
 
+db::meeting organisers_meeting(const request& req, db::store& store, const principal& who) {
+    auto meeting_id = path_id(req);
+    auto m = store.find_meeting(meeting_id);
+    if (!m || (m->status == "draft" && !who.may_write_for(m->organisation_id)))
+        throw problems::not_found("No meeting " + std::to_string(meeting_id));
+    require_write(who, m->organisation_id);
+    return *m;
+}
+
 void register_rsvp_routes(router& routes, app_context& ctx) {
     auto& store = ctx.store;
     const auto& base = ctx.settings.server.public_base_url;
+    auto limiter = std::make_shared<rate_limiter>(ctx.settings.rsvps.rate_limit_per_minute);
+    auto proxies = config::trusted_proxies(ctx.settings);
 
-    routes.add("POST", "/api/v1/meetings/{id}/rsvps", [&store, &base](request& req) {
+    routes.add("POST", "/api/v1/meetings/{id}/rsvps", [&store, &base, limiter, proxies](request& req) {
+        // Every attempt counts, also a refused one: the limit is against floods, not errors.
+        if (auto wait = limiter->take(client_address(req, proxies))) throw problems::too_many_requests(*wait);
         auto meeting_id = path_id(req);
         auto body = parse_json_object(req);
         json_fields f(body);
@@ -184,7 +191,13 @@ void register_rsvp_routes(router& routes, app_context& ctx) {
         if (auto v = f.text("needs", 1000, false, text_kind::multi_line)) needs = *v;
         f.throw_if_errors();
         if (r.status == "cancelled") throw problems::conflict("The sign-up is cancelled");
-        auto res = json_ok(200, rsvp_json(store.update_rsvp(r.id, party_size, needs)));
+        db::rsvp updated;
+        try {
+            updated = store.update_rsvp(r.id, party_size, needs);
+        } catch (const db::sign_up_refused& e) {
+            throw problems::conflict(refusal_text(e.reason), {{"party_size", e.what()}});
+        }
+        auto res = json_ok(200, rsvp_json(updated));
         res.set_header("Cache-Control", "no-store");
         return res;
     });
@@ -192,6 +205,16 @@ void register_rsvp_routes(router& routes, app_context& ctx) {
     routes.add("POST", "/api/v1/rsvp/{token}/cancel", [&store](request& req) {
         auto r = rsvp_of_token(req, store);
         auto res = json_ok(200, rsvp_json(store.cancel_rsvp(r.id).first));
+        res.set_header("Cache-Control", "no-store");
+        return res;
+    });
+
+    // The holder erases their sign-up: the row and its check-in are deleted, the seat moves on.
+    routes.add("DELETE", "/api/v1/rsvp/{token}", [&store](request& req) {
+        auto r = rsvp_of_token(req, store);
+        store.erase_rsvp(r.id);
+        response res;
+        res.status = 204;
         res.set_header("Cache-Control", "no-store");
         return res;
     });

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "kal/calendar/time.hpp"
+#include "kal/service/auth.hpp"
 #include "kal/service/scheduling.hpp"
 
 namespace kal::service {
@@ -28,6 +29,76 @@ db::network net(std::string kind, std::string name, std::string description, std
     n.description = std::move(description);
     n.organisation_ids = std::move(owners);
     return n;
+}
+
+// Sign-ups and, for meetings that have taken place, check-ins, so that attendance and the
+// yearly report have something to show. Deterministic (a fixed-seed generator per meeting);
+// every person is invented and every address is under example.se.
+void add_demo_attendance(db::store& store, const std::vector<db::id_t>& associations, std::int64_t year_start,
+                         std::int64_t year_end, db::id_t first_fro) {
+    static const char* const first_names[] = {"Anna", "Erik", "Fatima", "Johan", "Leila", "Maria", "Omar",
+                                              "Sara", "Karl", "Amina", "Lars", "Elin", "Ahmed", "Ingrid"};
+    static const char* const last_names[] = {"Andersson", "Berg", "Hassan", "Johansson", "Karlsson", "Lind",
+                                             "Nilsson", "Persson", "Ali", "Svensson", "Öberg", "Åkesson"};
+    static const char* const free_text[] = {"Studieförbundet Vuxenskolan", "PRO Borås", "Borås Schackklubb"};
+    const auto now = now_utc();
+    db::meeting_filter f;
+    f.from_utc = year_start;
+    f.to_utc = year_end;
+    f.statuses = {"published"};
+    f.limit = 200;
+    int person = 0;
+    for (;;) {
+        auto page = store.list_meetings(f);
+        for (const auto& m : page.items) {
+            if (m.start_utc < year_start) continue;
+            std::uint32_t state = static_cast<std::uint32_t>(m.id) * 2654435761u + 12345u;
+            auto next = [&state] {
+                state = state * 1664525u + 1013904223u;
+                return state >> 8;
+            };
+            int wanted = 6 + static_cast<int>(next() % 15);
+            if (m.id == first_fro && m.capacity) wanted = *m.capacity + 3;  // full, with a waitlist
+            const std::int64_t signed_at = std::min(now, m.start_utc - 7 * 86400);
+            for (int i = 0; i < wanted; ++i, ++person) {
+                db::rsvp r;
+                r.meeting_id = m.id;
+                r.name = std::string(first_names[person % 14]) + " " + last_names[(person / 14 + person) % 12];
+                r.email = "deltagare" + std::to_string(person) + "@example.se";
+                r.party_size = next() % 5 == 0 ? 2 : 1;
+                r.language = next() % 4 == 0 ? "en" : "sv";
+                switch (next() % 4) {
+                case 0: r.organisation_name = free_text[next() % 3]; break;
+                case 1: break;  // on their own
+                default: r.organisation_id = associations[next() % associations.size()];
+                }
+                try {
+                    store.sign_up(r, hash_token(new_token()), signed_at);
+                } catch (const db::sign_up_refused&) {
+                    // A quota or deadline: a demo sign-up that a real one would not get either.
+                }
+            }
+            if (m.end_utc > now) continue;
+            // The meeting has taken place: most who were confirmed came, and a few walked in.
+            for (const auto& r : store.list_rsvps(m.id, {"confirmed"}, std::nullopt)) {
+                if (next() % 4 == 0) continue;
+                db::checkin c;
+                c.meeting_id = m.id;
+                c.rsvp_id = r.id;
+                store.check_in(c);
+            }
+            int walk_ins = static_cast<int>(next() % 4);
+            for (int i = 0; i < walk_ins; ++i) {
+                db::checkin c;
+                c.meeting_id = m.id;
+                c.name = "Gäst " + std::to_string(m.id) + "-" + std::to_string(i + 1);
+                if (next() % 2) c.organisation_name = free_text[next() % 3];
+                store.check_in(c);
+            }
+        }
+        if (!page.next) break;
+        f.after = page.next;
+    }
 }
 
 }  // namespace
@@ -129,7 +200,7 @@ demo_summary load_demo_data(db::store& store, const config::settings& settings) 
         return store.create_meeting(m, db::venue_overlap::allow);
     };
 
-    meeting("fro", "FRÖ-möte: FRIA – integration för nyanlända och idéburna",
+    auto first_fro = meeting("fro", "FRÖ-möte: FRIA – integration för nyanlända och idéburna",
             "FRIA – integration för nyanlända och idéburna", y("03-12T18:00:00"), y("03-12T20:00:00"), kulturhuset.id,
             city.id, {fro.id, integration.id}, 60);
     meeting("fro", "FRÖ-möte: Kraftens Hus", "Kraftens Hus", y("05-07T18:00:00"), y("05-07T20:00:00"),
@@ -178,6 +249,10 @@ demo_summary load_demo_data(db::store& store, const config::settings& settings) 
     s.exdates = {y("07-07T18:00:00")};  // summer break
     set_instants(s.fields);
     store.create_series(s, occurrences_of(s, settings), db::venue_overlap::allow);
+
+    add_demo_attendance(store, {foreningsradet.id, kraftens_hus.id, roda_korset.id, hyresgast.id},
+                        calendar::to_utc(y("01-01T00:00:00"), tz),
+                        calendar::to_utc(std::to_string(year + 1) + "-01-01T00:00:00", tz), first_fro.id);
     return summary;
 }
 

@@ -100,6 +100,12 @@ problem unavailable(std::string detail, int retry_after_seconds) {
     p.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
     return p;
 }
+problem too_many_requests(int retry_after_seconds) {
+    problem p{429, type_uri("too-many-requests"), "För många förfrågningar / Too many requests",
+              "Too many sign-ups from this address; try again in " + std::to_string(retry_after_seconds) + " s"};
+    p.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
+    return p;
+}
 }  // namespace problems
 
 response to_response(const problem& p) {

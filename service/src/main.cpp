@@ -16,6 +16,7 @@
 #include "kal/service/api.hpp"
 #include "kal/service/auth.hpp"
 #include "kal/service/demo_data.hpp"
+#include "kal/service/housekeeping.hpp"
 #include "kal/service/server.hpp"
 
 namespace {
@@ -163,6 +164,7 @@ int serve(const arguments& a) {
     svc::register_routes(routes, ctx);
     svc::server server(settings, routes, metrics, store);
     auto port = server.start(true);
+    svc::housekeeping housekeeping(settings, store);
     spdlog::info(R"("event":"listening","address":"{}","port":{})", settings.server.listen_address, port);
 
     std::string base = "http://" + settings.server.listen_address + ":" + std::to_string(port);

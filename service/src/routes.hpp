@@ -9,4 +9,6 @@ void register_meeting_routes(router& routes, app_context& ctx);    // meetings, 
 void register_operation_routes(router& routes, app_context& ctx);  // health, metrics, openapi
 void register_feed_routes(router& routes, app_context& ctx);       // feeds, feed tokens, import
 void register_rsvp_routes(router& routes, app_context& ctx);       // sign-ups
+void register_attendance_routes(router& routes, app_context& ctx); // check-ins, personal data
+void register_report_routes(router& routes, app_context& ctx);     // the yearly follow-up
 }  // namespace kal::service::detail

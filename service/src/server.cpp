@@ -246,6 +246,9 @@ struct server::impl {
     }
 
     asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<connection> conn) {
+        boost::system::error_code endpoint_error;
+        auto peer = socket.remote_endpoint(endpoint_error);
+        std::string remote_address = endpoint_error ? std::string() : peer.address().to_string();
         beast::tcp_stream stream(std::move(socket));
         conn->socket = &stream.socket();
         beast::flat_buffer buffer;
@@ -293,6 +296,7 @@ struct server::impl {
             const bool head = msg.method() == http::verb::head;
             response res;
             if (auto req = convert(msg)) {
+                req->remote_address = remote_address;
                 res = co_await dispatch(*req);
             } else {
                 res = to_response(problems::bad_request("The request target is not a valid URL"));

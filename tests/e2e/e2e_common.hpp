@@ -4,7 +4,12 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <string>
+#include <unistd.h>
 
 #include "http_client.hpp"
 #include "server_process.hpp"
@@ -14,6 +19,29 @@ namespace kal::test {
 
 inline std::string current_test_name() {
     return boost::unit_test::framework::current_test_case().p_name;
+}
+
+// Environment for a service that lets one client address sign up without a rate limit (the
+// concurrency tests send hundreds of sign-ups from 127.0.0.1).
+inline const std::map<std::string, std::string> unlimited_sign_ups{{"KALENDARIUM_RSVPS_RATE_LIMIT_PER_MINUTE", "0"}};
+
+// Reads CSV with Python's csv module, a reader nobody here wrote; rows as a JSON array.
+inline boost::json::array read_csv(const std::string& bytes, char separator) {
+    static int n = 0;
+    auto path = std::filesystem::temp_directory_path() /
+                ("kal-e2e-" + std::to_string(::getpid()) + "-" + std::to_string(++n) + ".csv");
+    std::ofstream(path, std::ios::binary) << bytes;
+    std::string command = std::string("/usr/bin/python3 -c \"import csv, json, sys; ") +
+                          "print(json.dumps(list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8-sig'), "
+                          "delimiter=sys.argv[2]))))\" '" + path.string() + "' '" + separator + "'";
+    FILE* p = ::popen(command.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    std::size_t got;
+    while ((got = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, got);
+    BOOST_TEST_REQUIRE(::pclose(p) == 0);
+    std::filesystem::remove(path);
+    return boost::json::parse(out).as_array();
 }
 
 struct running_service {

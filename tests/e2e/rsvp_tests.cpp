@@ -14,6 +14,7 @@
 
 namespace json = boost::json;
 using kal::test::header_map;
+using kal::test::read_csv;
 using kal::test::running_service;
 
 namespace {
@@ -72,7 +73,7 @@ json::array list(running_service& s, std::int64_t meeting, const std::string& qu
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(five_hundred_concurrent_sign_ups_for_fifty_seats) {
-    running_service s(kal::test::current_test_name());
+    running_service s(kal::test::current_test_name(), {}, kal::test::unlimited_sign_ups);
     auto org = s.create("organisations", json::object{{"name", "Samrådet"}}, s.admin()).at("id").as_int64();
     auto meeting = meeting_with_capacity(s, org, 50);
     auto answers = sign_up_many(s.server.port(), meeting, 0, 500, 50);
@@ -97,7 +98,7 @@ BOOST_AUTO_TEST_CASE(five_hundred_concurrent_sign_ups_for_fifty_seats) {
 }
 
 BOOST_AUTO_TEST_CASE(cancellations_racing_new_sign_ups_promote_the_head_of_the_waitlist) {
-    running_service s(kal::test::current_test_name());
+    running_service s(kal::test::current_test_name(), {}, kal::test::unlimited_sign_ups);
     auto org = s.create("organisations", json::object{{"name", "Samrådet"}}, s.admin()).at("id").as_int64();
     auto meeting = meeting_with_capacity(s, org, 50);
     auto first = sign_up_many(s.server.port(), meeting, 0, 50, 1);
@@ -129,7 +130,7 @@ BOOST_AUTO_TEST_CASE(cancellations_racing_new_sign_ups_promote_the_head_of_the_w
 }
 
 BOOST_AUTO_TEST_CASE(the_same_sign_up_twenty_times_at_once_makes_one) {
-    running_service s(kal::test::current_test_name());
+    running_service s(kal::test::current_test_name(), {}, kal::test::unlimited_sign_ups);
     auto org = s.create("organisations", json::object{{"name", "Samrådet"}}, s.admin()).at("id").as_int64();
     auto meeting = meeting_with_capacity(s, org, 10);
     std::vector<int> statuses(20);
@@ -154,8 +155,8 @@ BOOST_AUTO_TEST_CASE(the_same_sign_up_twenty_times_at_once_makes_one) {
 }
 
 BOOST_AUTO_TEST_CASE(two_instances_on_one_database_hold_the_capacity) {
-    running_service s(kal::test::current_test_name());
-    kal::test::server_process second(s.url);
+    running_service s(kal::test::current_test_name(), {}, kal::test::unlimited_sign_ups);
+    kal::test::server_process second(s.url, {}, kal::test::unlimited_sign_ups);
     auto org = s.create("organisations", json::object{{"name", "Samrådet"}}, s.admin()).at("id").as_int64();
     auto meeting = meeting_with_capacity(s, org, 50);
     auto answers = sign_up_many(0, meeting, 0, 200, 20, {s.server.port(), second.port()});
@@ -165,7 +166,7 @@ BOOST_AUTO_TEST_CASE(two_instances_on_one_database_hold_the_capacity) {
 }
 
 BOOST_AUTO_TEST_CASE(the_holder_manages_a_sign_up_with_the_token_alone) {
-    running_service s(kal::test::current_test_name());
+    running_service s(kal::test::current_test_name(), {}, kal::test::unlimited_sign_ups);
     auto org = s.create("organisations", json::object{{"name", "Samrådet"}}, s.admin()).at("id").as_int64();
     auto meeting = meeting_with_capacity(s, org, 3);
     auto a = sign_up_many(s.server.port(), meeting, 0, 1, 1).front();
@@ -193,7 +194,7 @@ BOOST_AUTO_TEST_CASE(the_holder_manages_a_sign_up_with_the_token_alone) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_sign_ups_get_problem_json_and_write_nothing) {
-    running_service s(kal::test::current_test_name());
+    running_service s(kal::test::current_test_name(), {}, kal::test::unlimited_sign_ups);
     auto org = s.create("organisations", json::object{{"name", "Samrådet"}}, s.admin()).at("id").as_int64();
     auto meeting = meeting_with_capacity(s, org, 10);
     auto draft = s.create("meetings", json::object{{"type", "fro"}, {"title", "Utkast"}, {"start", "2099-01-01T10:00"},
@@ -275,26 +276,9 @@ BOOST_AUTO_TEST_CASE(bad_sign_ups_get_problem_json_and_write_nothing) {
     BOOST_TEST(kal::test::count_rows(s.url, "rsvps") == 0);
 }
 
-namespace {
-// Reads CSV with Python's csv module, a reader nobody here wrote; rows as a JSON array.
-json::array read_csv(const std::string& bytes, char separator) {
-    auto path = std::filesystem::temp_directory_path() / ("kal-rsvps-" + std::to_string(::getpid()) + ".csv");
-    std::ofstream(path, std::ios::binary) << bytes;
-    std::string command = std::string("/usr/bin/python3 -c \"import csv, json, sys; ") +
-                          "print(json.dumps(list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8-sig'), "
-                          "delimiter=sys.argv[2]))))\" '" + path.string() + "' '" + separator + "'";
-    FILE* p = ::popen(command.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    BOOST_TEST_REQUIRE(::pclose(p) == 0);
-    return json::parse(out).as_array();
-}
-}  // namespace
 
 BOOST_AUTO_TEST_CASE(organisers_export_sign_ups_as_csv_that_a_spreadsheet_reads_safely) {
-    running_service s(kal::test::current_test_name());
+    running_service s(kal::test::current_test_name(), {}, kal::test::unlimited_sign_ups);
     auto org = s.create("organisations", json::object{{"name", "Samrådet"}}, s.admin()).at("id").as_int64();
     auto meeting = meeting_with_capacity(s, org, 10);
     auto to = "/api/v1/meetings/" + std::to_string(meeting) + "/rsvps";
@@ -325,7 +309,7 @@ BOOST_AUTO_TEST_CASE(organisers_export_sign_ups_as_csv_that_a_spreadsheet_reads_
 }
 
 BOOST_AUTO_TEST_CASE(a_quota_per_organisation_limits_its_delegates) {
-    running_service s(kal::test::current_test_name());
+    running_service s(kal::test::current_test_name(), {}, kal::test::unlimited_sign_ups);
     auto org = s.create("organisations", json::object{{"name", "Samrådet"}}, s.admin()).at("id").as_int64();
     auto association = s.create("organisations", json::object{{"name", "Röda Korset Borås"}}, s.admin()).at("id").as_int64();
     auto meeting = meeting_with_capacity(s, org, 100);
@@ -341,11 +325,24 @@ BOOST_AUTO_TEST_CASE(a_quota_per_organisation_limits_its_delegates) {
             {"name", "Delegat " + std::to_string(i)}, {"email", "delegat" + std::to_string(i) + "@example.org"},
             {"organisation", association}, {"consent", true}}));
     };
-    BOOST_TEST(delegate(1).status == 201);
+    auto first = delegate(1);
+    BOOST_TEST_REQUIRE(first.status == 201);
+    auto first_url = std::string(json::parse(first.body).at("manage_url").as_string());
+    auto first_path = first_url.substr(first_url.find("/api/"));
     BOOST_TEST(delegate(2).status == 201);
     auto third = delegate(3);
     BOOST_TEST(third.status == 409);
     BOOST_TEST(third.body.find("\"field\":\"organisation\"") != std::string::npos);
+    // The organisation's name as free text, in another letter case, is the same organisation.
+    auto by_name = s.client.request("POST", to, json::serialize(json::object{
+        {"name", "Delegat 4"}, {"email", "delegat4@example.org"}, {"organisation", "röda korset BORÅS"},
+        {"consent", true}}));
+    BOOST_TEST(by_name.status == 409, by_name.body);
+    // A delegate who brings a companion grows past the quota too: refused, the sign-up unchanged.
+    auto grow = s.client.request("PATCH", first_path, R"({"party_size": 2})");
+    BOOST_TEST(grow.status == 409, grow.body);
+    BOOST_TEST(grow.body.find("\"field\":\"party_size\"") != std::string::npos);
+    BOOST_TEST(json::parse(s.client.get(first_path).body).at("party_size").as_int64() == 1);
     // Without an organisation the quota does not apply; removing it opens the door again.
     BOOST_TEST(s.client.request("POST", to, sign_up_body(99)).status == 201);
     BOOST_TEST(s.client.request("PUT", quota, R"({"per_organisation": null})", s.admin()).status == 200);
@@ -353,7 +350,7 @@ BOOST_AUTO_TEST_CASE(a_quota_per_organisation_limits_its_delegates) {
 }
 
 BOOST_AUTO_TEST_CASE(an_organiser_moves_someone_from_the_waitlist_by_hand) {
-    running_service s(kal::test::current_test_name());
+    running_service s(kal::test::current_test_name(), {}, kal::test::unlimited_sign_ups);
     auto org = s.create("organisations", json::object{{"name", "Samrådet"}}, s.admin()).at("id").as_int64();
     auto other = s.create("organisations", json::object{{"name", "Annan förening"}}, s.admin()).at("id").as_int64();
     auto meeting = meeting_with_capacity(s, org, 1);

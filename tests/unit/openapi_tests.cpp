@@ -799,6 +799,47 @@ BOOST_AUTO_TEST_CASE(responses_carry_exactly_the_documented_fields) {
     shape_errors(listed, response_schema("GET", "/api/v1/feed-tokens", "200"), "GET /api/v1/feed-tokens", errors);
     BOOST_TEST(errors.empty(), "the response differs from the document:" << joined(errors));
 
+    // Attendance: a check-in (201, then 200 for the same), the list, the counts; the yearly
+    // report (public); an admin's export and erasure of an address.
+    auto checkin_path = "/api/v1/meetings/{id}/checkins";
+    auto with_meeting = [&](const std::string& method, const std::string& pattern, const std::string& body) {
+        const auto& r = service.route(method, pattern);
+        auto areq = service_routes::request_for(r);
+        areq.params["id"] = small_id;  // still published (the first meeting is cancelled above)
+        areq.headers["authorization"] = "Bearer " + service.token;
+        if (!body.empty()) areq.headers["content-type"] = "application/json";
+        areq.body = body;
+        return service_routes::call(r, areq);
+    };
+    auto check_shape = [&](const svc::response& got, const std::string& method, const std::string& pattern,
+                           int status) {
+        BOOST_TEST_REQUIRE(got.status == status, method << " " << pattern << " answered " << got.status << ": "
+                                                        << got.body);
+        std::vector<std::string> shape;
+        shape_errors(json::parse(got.body), response_schema(method, pattern, std::to_string(status)),
+                     method + " " + pattern, shape);
+        BOOST_TEST(shape.empty(), "the response differs from the document:" << joined(shape));
+    };
+    check_shape(with_meeting("POST", checkin_path, R"({"name":"Gäst","organisation":"Grannföreningen"})"), "POST",
+                checkin_path, 201);
+    check_shape(with_meeting("POST", checkin_path, R"({"name":"Gäst","organisation":"Grannföreningen"})"), "POST",
+                checkin_path, 200);
+    check_shape(with_meeting("POST", checkin_path, R"({"rsvp":)" + std::to_string(waiting.at("id").as_int64()) + "}"),
+                "POST", checkin_path, 201);
+    check_shape(with_meeting("GET", checkin_path, ""), "GET", checkin_path, 200);
+    check_shape(with_meeting("GET", "/api/v1/meetings/{id}/attendance", ""), "GET", "/api/v1/meetings/{id}/attendance",
+                200);
+    {
+        const auto& r = service.route("GET", "/api/v1/reports/year/{year}");
+        auto rreq = service_routes::request_for(r);
+        rreq.params["year"] = "2030";
+        check_shape(service_routes::call(r, rreq), "GET", "/api/v1/reports/year/{year}", 200);
+    }
+    check_shape(service.send("POST", "/api/v1/admin/personal-data/export", R"({"email":"ASA@example.se"})"), "POST",
+                "/api/v1/admin/personal-data/export", 200);
+    check_shape(service.send("POST", "/api/v1/admin/personal-data/erase", R"({"email":"asa@example.se"})"), "POST",
+                "/api/v1/admin/personal-data/erase", 200);
+
     // The import, as a dry run (200) and for real (201).
     const std::string calendar =
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//openapi test//SV\r\nBEGIN:VEVENT\r\n"

@@ -20,6 +20,7 @@ struct request {
     std::map<std::string, std::string> headers;     // lower-case names
     std::string body;
     std::map<std::string, std::string> params;      // from the route pattern: {id} -> "12"
+    std::string remote_address;  // the peer of the connection (a proxy, when behind one)
 
     std::optional<std::string> header(const std::string& lower_name) const;
     std::optional<std::string> query_value(const std::string& name) const;  // the first one
@@ -68,6 +69,7 @@ problem payload_too_large(std::size_t limit);               // 413
 problem unsupported_media_type(std::string expected);       // 415
 problem header_too_large(std::size_t limit);                // 431
 problem unavailable(std::string detail, int retry_after_seconds);  // 503 with Retry-After
+problem too_many_requests(int retry_after_seconds);          // 429 with Retry-After
 }  // namespace problems
 
 response to_response(const problem& p);
