@@ -2,6 +2,7 @@
 # make bench: requests per second and p99 latency of GET /api/v1/meetings on SQLite and on
 # PostgreSQL, measured with wrk on loopback, beside nginx serving the same response bytes as a
 # static file in the same run. Appends the results, with machine and date, to docs/benchmarks.md.
+# Then bench/feeds.sh (feeds) and bench/rsvps.sh (sign-ups against pgbench).
 # Runs inside tests/with-postgres.sh (KAL_TEST_PG_URL). Usage: bench/run.sh BUILD_DIR
 set -euo pipefail
 build=${1:-build-release}
@@ -14,6 +15,8 @@ work=$(mktemp -d /tmp/kal-bench.XXXXXX)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # Services are started inside $(...), a subshell: their ids come back through a file.
+  [ -f "$work/service.pids" ] && while read -r p; do kill "$p" 2>/dev/null || true; done <"$work/service.pids"
   wait 2>/dev/null || true
   rm -rf "$work"
 }
@@ -26,7 +29,7 @@ start_service() {
   local url=$1 port
   port=$(free_port)
   KALENDARIUM_LOG_LEVEL=warn "$bin" serve --demo --port "$port" --db "$url" >"$work/serve-$port.out" 2>"$work/serve-$port.err" &
-  pids+=($!)
+  echo $! >>"$work/service.pids"
   for _ in $(seq 100); do
     curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
     sleep 0.1
@@ -101,3 +104,7 @@ machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /pro
 } | tee -a "$root/docs/benchmarks.md"
 
 source "$root/bench/feeds.sh"
+
+# Sign-ups against pgbench: a script of its own (tests/with-postgres.sh bench/rsvps.sh BUILD_DIR
+# runs it alone), with its own database, service and clean-up.
+"$root/bench/rsvps.sh" "$build"
