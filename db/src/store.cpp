@@ -2334,7 +2334,7 @@ void validate_rsvp_party(int party_size) {
 
 }  // namespace
 
-sign_up_result store::sign_up(rsvp r, const std::string& manage_token_hash, std::int64_t now) {
+sign_up_result store::sign_up(rsvp r, const std::string& manage_token_hash, std::int64_t now, bool by_organiser) {
     validate_rsvp_party(r.party_size);
     require_one_of("language", r.language, rsvp_languages);
     if (r.email.empty()) throw std::invalid_argument("kal::db: a sign-up needs an e-mail address");
@@ -2356,7 +2356,7 @@ sign_up_result store::sign_up(rsvp r, const std::string& manage_token_hash, std:
             if (gate.status == "cancelled")
                 throw sign_up_refused(sign_up_refusal::cancelled, "the meeting is cancelled");
             if (gate.start_utc <= now) throw sign_up_refused(sign_up_refusal::started, "the meeting has started");
-            if (gate.registration_deadline_utc && *gate.registration_deadline_utc < now)
+            if (!by_organiser && gate.registration_deadline_utc && *gate.registration_deadline_utc < now)
                 throw sign_up_refused(sign_up_refusal::deadline_passed, "the registration deadline has passed");
             if (r.organisation_id) {
                 if (!im.exists(s, "organisations", *r.organisation_id))

@@ -1,6 +1,7 @@
 // Calendar feeds (/feeds/...), the list of feeds, private feed tokens and iCalendar import.
 
 #include <boost/json.hpp>
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include "api_common.hpp"
@@ -261,6 +262,40 @@ void register_feed_routes(router& routes, app_context& ctx) {
         return s;
     });
     serve("/feeds/private/{token}.ics", private_scope);
+
+    // The holder's feed of their sign-up: the meeting while the sign-up is active, an empty
+    // calendar once it is cancelled (so that a subscribed client drops the event). Sign-up writes
+    // do not raise the change counter that the feed cache keys on, so this small feed is rendered
+    // on every request and not cached; its ETag still spares clients the body.
+    routes.add("GET", "/feeds/rsvp/{token}.ics", [&store, &settings](request& req) {
+        const auto& token = req.params.at("token");
+        if (token.size() != 48 || !token.starts_with("kalr_")) throw no_feed();
+        auto r = store.find_rsvp_by_token_hash(hash_token(token));
+        if (!r || r->anonymised_at) throw no_feed();
+        auto m = store.find_meeting(r->meeting_id);
+        if (!m) throw no_feed();
+        db::feed_filter f;
+        f.meeting_ids = {r->status == "cancelled" ? db::id_t{-1} : r->meeting_id};
+        f.from_utc = std::numeric_limits<std::int64_t>::min() / 2;
+        f.to_utc = std::numeric_limits<std::int64_t>::max() / 2;
+        f.keep_cancelled_until_utc = std::numeric_limits<std::int64_t>::min() / 2;
+        auto snapshot = store.load_feed(f);
+        rendered_feed feed;
+        feed.change_counter = snapshot.change_counter;
+        feed.filename = "anmalan-" + std::to_string(r->meeting_id) + ".ics";
+        feed.is_private = true;
+        feed.body = std::make_shared<const std::string>(
+            calendar::render_feed(build_feed(snapshot, settings.feeds.calendar_name + " – " + m->title, settings)));
+        unsigned char digest[16];
+        crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(feed.body->data()),
+                           feed.body->size(), nullptr, 0);
+        char hex[sizeof digest * 2 + 1];
+        sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+        feed.etag = std::string("\"") + hex + "\"";
+        feed.last_modified = std::max(m->updated_at, r->updated_at);
+        feed.last_modified_text = format_http_date(feed.last_modified);
+        return feed_response(feed, req, settings);
+    });
 
     // The list of public feeds, with https:// (as configured) and webcal:// addresses.
     routes.add("GET", "/api/v1/feeds", [&store, &settings, &prefix](request& req) {

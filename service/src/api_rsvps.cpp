@@ -126,9 +126,17 @@ void register_rsvp_routes(router& routes, app_context& ctx) {
     auto proxies = config::trusted_proxies(ctx.settings);
 
     routes.add("POST", "/api/v1/meetings/{id}/rsvps", [&store, &base, limiter, proxies](request& req) {
-        // Every attempt counts, also a refused one: the limit is against floods, not errors.
-        if (auto wait = limiter->take(client_address(req, proxies))) throw problems::too_many_requests(*wait);
         auto meeting_id = path_id(req);
+        // An organiser of the meeting adds someone by hand: no deadline, no rate limit. A token
+        // that is sent is checked (401 when bad); without one this is a public sign-up.
+        bool by_organiser = false;
+        if (auto who = authenticate(req, store)) {
+            auto m = store.find_meeting(meeting_id);
+            by_organiser = m && who->may_write_for(m->organisation_id);
+        }
+        // Every attempt counts, also a refused one: the limit is against floods, not errors.
+        if (!by_organiser)
+            if (auto wait = limiter->take(client_address(req, proxies))) throw problems::too_many_requests(*wait);
         auto body = parse_json_object(req);
         json_fields f(body);
         f.only({"name", "email", "organisation", "party_size", "needs", "language", "consent"});
@@ -157,7 +165,7 @@ void register_rsvp_routes(router& routes, app_context& ctx) {
         auto token = new_manage_token();
         db::sign_up_result result;
         try {
-            result = store.sign_up(r, hash_token(token), now_utc());
+            result = store.sign_up(r, hash_token(token), now_utc(), by_organiser);
         } catch (const db::sign_up_refused& e) {
             throw problems::conflict(refusal_text(e.reason), {{e.reason == db::sign_up_refusal::quota_full
                                                                    ? "organisation"
@@ -169,6 +177,7 @@ void register_rsvp_routes(router& routes, app_context& ctx) {
         if (!result.created) return json_ok(200, rsvp_summary_json(result.stored));
         auto j = rsvp_json(result.stored);
         j["manage_url"] = base + "/api/v1/rsvp/" + token;
+        j["feed_url"] = base + "/feeds/rsvp/" + token + ".ics";
         auto res = json_ok(201, j);
         res.set_header("Cache-Control", "no-store");
         return res;

@@ -11,6 +11,8 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <filesystem>
+#include <fstream>
 
 #include "e2e_common.hpp"
 
@@ -126,6 +128,28 @@ BOOST_AUTO_TEST_CASE(check_ins_are_idempotent_and_attendance_counts_them) {
     BOOST_TEST(s.client.get(checkins, s.auth(stranger)).status == 403);
     auto own = kal::test::create_token(s.url, "organiser", "egen", std::to_string(org));
     BOOST_TEST(s.client.get(path_of(meeting, "/attendance"), s.auth(own)).status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(lowering_the_capacity_evicts_nobody_and_shows_the_meeting_overbooked) {
+    running_service s(kal::test::current_test_name(), {}, kal::test::unlimited_sign_ups);
+    auto org = s.create("organisations", json::object{{"name", "Borås Stad"}}, s.admin()).at("id").as_int64();
+    auto meeting = future_meeting(s, org, 3);
+    for (int i = 0; i < 5; ++i) sign_up(s, meeting, "Deltagare", "d" + std::to_string(i) + "@example.org");
+    auto attendance = [&] { return s.call("GET", path_of(meeting, "/attendance"), nullptr, s.admin()).second; };
+    auto capacity = [&](int n) {
+        auto [st, v] = s.call("PATCH", path_of(meeting, ""), json::object{{"capacity", n}}, s.admin());
+        BOOST_TEST_REQUIRE(st == 200, v);
+    };
+    BOOST_TEST(num(attendance().at("waitlisted"), "count") == 2);
+    capacity(1);
+    auto low = attendance();
+    BOOST_TEST(num(low.at("confirmed"), "count") == 3);  // nobody evicted
+    BOOST_TEST(low.at("overbooked").as_bool());
+    capacity(4);  // still three confirmed above... one seat frees: the head of the waitlist moves up
+    auto raised = attendance();
+    BOOST_TEST(num(raised.at("confirmed"), "count") == 4);
+    BOOST_TEST(num(raised.at("waitlisted"), "count") == 1);
+    BOOST_TEST(!raised.at("overbooked").as_bool());
 }
 
 BOOST_AUTO_TEST_CASE(bad_check_ins_get_problem_json_and_write_nothing) {
@@ -430,6 +454,70 @@ BOOST_AUTO_TEST_CASE(sign_ups_are_anonymised_after_the_meeting_on_schedule) {
         BOOST_TEST(x.at("name").as_string() == "");
         BOOST_TEST(x.at("email").as_string() == "");
     }
+}
+
+namespace {
+// Number of VEVENTs python3-icalendar (a parser nobody here wrote) reads in a calendar.
+int events_read_by_python_icalendar(const std::string& ics) {
+    auto path = std::filesystem::temp_directory_path() / ("kal-e2e-" + std::to_string(::getpid()) + ".ics");
+    std::ofstream(path, std::ios::binary) << ics;
+    std::string command = "/usr/bin/python3 -c \"import icalendar, sys; "
+                          "c = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read()); "
+                          "print(len(c.walk('VEVENT')))\" '" + path.string() + "'";
+    FILE* p = ::popen(command.c_str(), "r");
+    char buf[64] = {};
+    auto n = std::fread(buf, 1, sizeof buf - 1, p);
+    BOOST_TEST_REQUIRE(::pclose(p) == 0);
+    std::filesystem::remove(path);
+    return std::stoi(std::string(buf, n));
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_holder_subscribes_to_their_sign_up_and_organisers_add_people_by_hand) {
+    running_service s(kal::test::current_test_name(), {}, {{"KALENDARIUM_RSVPS_RATE_LIMIT_PER_MINUTE", "1"}});
+    auto org = s.create("organisations", json::object{{"name", "Borås Stad"}}, s.admin()).at("id").as_int64();
+    auto closed = s.create("meetings", json::object{{"type", "fro"}, {"title", "FRÖ-möte"},
+                                                    {"start", "2099-03-12T18:00"}, {"end", "2099-03-12T20:00"},
+                                                    {"organisation_id", org}, {"status", "published"},
+                                                    {"registration_deadline", "2001-01-01T00:00:00Z"}},
+                           s.admin()).at("id").as_int64();
+    auto open = future_meeting(s, org, 1);
+    auto [st, signed_up] = s.call("POST", path_of(open, "/rsvps"),
+                                  json::object{{"name", "Anna"}, {"email", "anna@example.org"}, {"consent", true}}, {});
+    BOOST_TEST_REQUIRE(st == 201, signed_up);
+    auto feed_url = std::string(signed_up.at("feed_url").as_string());
+    auto feed_path = feed_url.substr(feed_url.find("/feeds/"));
+    auto feed = s.client.get(feed_path);
+    BOOST_TEST_REQUIRE(feed.status == 200);
+    BOOST_TEST(feed.header("content-type").starts_with("text/calendar"));
+    BOOST_TEST(feed.header("cache-control").starts_with("private"));
+    BOOST_TEST(events_read_by_python_icalendar(feed.body) == 1);
+    // The same event as in every feed: the meeting's own UID.
+    auto uid = std::string(s.call("GET", path_of(open, ""), nullptr, {}).second.at("uid").as_string());
+    BOOST_TEST(feed.body.find("UID:" + uid) != std::string::npos);
+    BOOST_TEST(feed.body.find("anna@example.org") == std::string::npos);  // no attendee data, not even one's own
+    BOOST_TEST(s.client.get(feed_path, {{"If-None-Match", feed.header("etag")}}).status == 304);
+    auto manage = std::string(signed_up.at("manage_url").as_string());
+    BOOST_TEST(s.client.request("POST", manage.substr(manage.find("/api/")) + "/cancel").status == 200);
+    auto after = s.client.get(feed_path);
+    BOOST_TEST(after.status == 200);
+    BOOST_TEST(events_read_by_python_icalendar(after.body) == 0);  // the client drops the event
+    BOOST_TEST(s.client.get("/feeds/rsvp/kalr_" + std::string(43, 'A') + ".ics").status == 404);
+
+    // The rate limit (1 a minute) is used up; the deadline has passed. An organiser adds by hand.
+    auto body = [](int i) {
+        return json::object{{"name", "Bo"}, {"email", "bo" + std::to_string(i) + "@example.org"}, {"consent", true}};
+    };
+    BOOST_TEST(s.call("POST", path_of(open, "/rsvps"), body(1), {}).first == 429);
+    BOOST_TEST(s.call("POST", path_of(closed, "/rsvps"), body(2), {}).first == 429);
+    auto own = kal::test::create_token(s.url, "organiser", "egen", std::to_string(org));
+    auto [hs, by_hand] = s.call("POST", path_of(closed, "/rsvps"), body(3), s.auth(own));
+    BOOST_TEST(hs == 201, by_hand);
+    BOOST_TEST(s.call("POST", path_of(open, "/rsvps"), body(4), s.admin()).first == 201);
+    auto other_org = s.create("organisations", json::object{{"name", "Annan"}}, s.admin()).at("id").as_int64();
+    auto stranger = kal::test::create_token(s.url, "organiser", "annan", std::to_string(other_org));
+    BOOST_TEST(s.call("POST", path_of(closed, "/rsvps"), body(5), s.auth(stranger)).first == 429);  // anyone
+    BOOST_TEST(s.call("POST", path_of(closed, "/rsvps"), body(6), s.auth("kal_nonsense")).first == 401);
 }
 
 BOOST_AUTO_TEST_CASE(sign_ups_are_rate_limited_per_client_address) {

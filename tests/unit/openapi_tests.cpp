@@ -906,15 +906,33 @@ BOOST_AUTO_TEST_CASE(feeds_answer_as_documented_with_their_headers_and_304) {
     auto link = json::value_to<std::string>(created("/api/v1/feed-tokens", R"({"name":"Privat"})").at("url"));
     auto secret = link.substr(link.find("/feeds/private/") + 15);
     secret = secret.substr(0, secret.size() - 4);  // ".ics"
-    const std::map<std::string, std::string> values = {
+    const auto& sign_up_route = service.route("POST", "/api/v1/meetings/{id}/rsvps");
+    auto sign_up_req = service_routes::request_for(sign_up_route);
+    sign_up_req.params["id"] = std::to_string(meeting.at("id").as_int64());
+    sign_up_req.headers["content-type"] = "application/json";
+    sign_up_req.body = R"({"name":"Åsa","email":"asa@example.se","consent":true})";
+    auto sign_up_res = service_routes::call(sign_up_route, sign_up_req);
+    BOOST_TEST_REQUIRE(sign_up_res.status == 201, sign_up_res.body);
+    auto signed_up = json::parse(sign_up_res.body);
+    auto feed_url = json::value_to<std::string>(signed_up.at("feed_url"));
+    auto rsvp_secret = feed_url.substr(feed_url.find("/feeds/rsvp/") + 12);
+    rsvp_secret = rsvp_secret.substr(0, rsvp_secret.size() - 4);  // ".ics"
+    const std::map<std::string, std::string> feed_values = {
         {"type", "fro"}, {"slug", "openapi"}, {"id", std::to_string(meeting.at("id").as_int64())}, {"token", secret}};
-    const std::map<std::string, std::string> nothing = {
+    const std::map<std::string, std::string> feed_nothing = {
         {"type", "no_such_type"}, {"slug", "no-such-slug"}, {"id", "999999"}, {"token", "kalf_no-such-token"}};
 
     int feeds = 0;
     for (const auto& d : documented_operations()) {
         if (!d.path.starts_with("/feeds/")) continue;
         ++feeds;
+        // The holder's sign-up feed takes the sign-up's secret.
+        auto values = feed_values;
+        auto nothing = feed_nothing;
+        if (d.path.starts_with("/feeds/rsvp/")) {
+            values["token"] = rsvp_secret;
+            nothing["token"] = "kalr_" + std::string(43, 'A');
+        }
         const auto name = d.method + " " + d.path;
         auto conditional = header_parameter_names(*d.op);
         BOOST_TEST(conditional.contains("If-None-Match"), name << " does not document If-None-Match");
@@ -935,9 +953,8 @@ BOOST_AUTO_TEST_CASE(feeds_answer_as_documented_with_their_headers_and_304) {
         BOOST_TEST_REQUIRE(res.shared_body != nullptr, name);
         BOOST_TEST(res.shared_body->starts_with("BEGIN:VCALENDAR\r\n"), name);
         BOOST_TEST(res.shared_body->find("ATTENDEE") == std::string::npos, name);
-        BOOST_TEST(res.header("Cache-Control").value_or("").starts_with(d.path.starts_with("/feeds/private/") ? "private"
-                                                                                                               : "public"),
-                   name);
+        const bool is_private = d.path.starts_with("/feeds/private/") || d.path.starts_with("/feeds/rsvp/");
+        BOOST_TEST(res.header("Cache-Control").value_or("").starts_with(is_private ? "private" : "public"), name);
 
         // The validators it sent make 304, without a body and with the documented headers.
         const auto& not_modified = d.op->at("responses").at("304").as_object();
@@ -963,5 +980,5 @@ BOOST_AUTO_TEST_CASE(feeds_answer_as_documented_with_their_headers_and_304) {
             BOOST_TEST(lists_response(*d.op, "404"), name);
         }
     }
-    BOOST_TEST(feeds == 8);
+    BOOST_TEST(feeds == 9);
 }

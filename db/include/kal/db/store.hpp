@@ -186,7 +186,9 @@ public:
     // text counts against the quota under its own name (case-insensitive). Unknown meeting: not_found. Unknown
     // organisation_id: invalid_reference("organisation"). Confirmed when the party fits and
     // nobody waits, else waitlisted. Only hashes of manage tokens are stored.
-    sign_up_result sign_up(rsvp r, const std::string& manage_token_hash, std::int64_t now);
+    // by_organiser: an organiser adds someone by hand; the registration deadline does not apply
+    // (draft, cancelled and started meetings are refused all the same).
+    sign_up_result sign_up(rsvp r, const std::string& manage_token_hash, std::int64_t now, bool by_organiser = false);
     std::optional<rsvp> find_rsvp(id_t id);
     std::optional<rsvp> find_rsvp_by_token_hash(const std::string& manage_token_hash);  // active or not
     // Changes party size and needs. A confirmed party that grows beyond the free seats throws
