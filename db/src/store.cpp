@@ -551,6 +551,72 @@ struct checkin_row {
     }
 };
 
+const char* const outbox_select =
+    "SELECT o.id, o.kind, o.meeting_id, o.rsvp_id, o.recipient, o.language, o.sequence, o.meeting_start_utc, "
+    "o.dedup_key, o.message_id, o.state, o.attempts, o.next_attempt_at, o.claimed_until, o.last_error, "
+    "o.link_token, o.created_at, o.sent_at FROM outbox o";
+
+struct outbox_row {
+    long long id = 0, meeting_id = 0;
+    std::string kind;
+    nullable<long long> rsvp_id;
+    std::string recipient, language;
+    int sequence = 0;
+    long long meeting_start_utc = 0;
+    std::string dedup_key, message_id, state;
+    int attempts = 0;
+    long long next_attempt_at = 0;
+    nullable<long long> claimed_until;
+    std::string last_error, link_token;
+    long long created_at = 0;
+    nullable<long long> sent_at;
+    void into(stmt& s) {
+        s.into(id).into(kind).into(meeting_id).into(rsvp_id).into(recipient).into(language).into(sequence);
+        s.into(meeting_start_utc).into(dedup_key).into(message_id).into(state).into(attempts).into(next_attempt_at);
+        s.into(claimed_until).into(last_error).into(link_token).into(created_at).into(sent_at);
+    }
+    outbox_message to_model() const {
+        outbox_message m;
+        m.id = id;
+        m.kind = kind;
+        m.meeting_id = meeting_id;
+        m.rsvp_id = rsvp_id.get();
+        m.recipient = recipient;
+        m.language = language;
+        m.sequence = sequence;
+        m.meeting_start_utc = meeting_start_utc;
+        m.dedup_key = dedup_key;
+        m.message_id = message_id;
+        m.state = state;
+        m.attempts = attempts;
+        m.next_attempt_at = next_attempt_at;
+        m.claimed_until = claimed_until.get();
+        m.last_error = last_error;
+        m.link_token = link_token;
+        m.created_at = created_at;
+        m.sent_at = sent_at.get();
+        return m;
+    }
+};
+
+std::string join_offsets(const std::vector<std::int64_t>& offsets) {
+    std::string out;
+    for (auto o : offsets) out += (out.empty() ? "" : ",") + std::to_string(o);
+    return out;
+}
+
+std::vector<std::int64_t> split_offsets(const std::string& text) {
+    std::vector<std::int64_t> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        if (comma > start) out.push_back(std::stoll(text.substr(start, comma - start)));
+        start = comma + 1;
+    }
+    return out;
+}
+
 struct rsvp_row {
     long long id = 0, meeting_id = 0;
     std::string name, email;
@@ -1147,6 +1213,7 @@ struct store::impl {
         if (old->series_id && any_field_changed(*old, m)) r.overridden = true;
         r.updated_at = now_unix();
         update_meeting_row(s, r);
+        if (r.sequence != old->sequence) queue_meeting_change(s, r);
         // More seats: the waitlist moves in this transaction. Fewer seats evict nobody. The
         // UPDATE above holds the meeting's row lock, as every RSVP write takes it first.
         if (capacity_raised(old->capacity, r.capacity)) promote_in(s, r.id, r.capacity);
@@ -1357,6 +1424,72 @@ struct store::impl {
             throw sign_up_refused(sign_up_refusal::quota_full, "the organisation's places at this meeting are taken");
     }
 
+    // ----- the outbox ---------------------------------------------------------------------------
+
+    // Writes one message for a sign-up inside the caller's transaction, once per dedup_key.
+    // with_link: the message carries a manage link of its own (a new secret whose hash joins
+    // rsvp_tokens; the secret stays in the row until the message is sent).
+    void enqueue(soci::session& s, const std::string& kind, const rsvp& r, const std::string& dedup_key,
+                 bool with_link) {
+        const auto& o = options_.outbox;
+        if (!o.enabled || r.anonymised_at || r.email.empty()) return;
+        long long exists = 0;
+        stmt(s, "SELECT COUNT(*) FROM outbox WHERE dedup_key = :k").use(dedup_key).into(exists).one();
+        if (exists) return;
+        int sequence = 0;
+        long long start_utc = 0;
+        stmt(s, "SELECT sequence, start_utc FROM meetings WHERE id = :id")
+            .use(static_cast<long long>(r.meeting_id))
+            .into(sequence)
+            .into(start_utc)
+            .one();
+        std::string link;
+        const auto now = static_cast<long long>(now_unix());
+        if (with_link && o.new_link_token) {
+            auto [secret, hash] = o.new_link_token();
+            stmt(s, "INSERT INTO rsvp_tokens (token_hash, rsvp_id, created_at) VALUES (:h, :r, :c)")
+                .use(hash)
+                .use(static_cast<long long>(r.id))
+                .use(now)
+                .run();
+            link = secret;
+        }
+        std::string local = dedup_key;
+        std::replace(local.begin(), local.end(), ':', '.');
+        const std::string message_id = "<kal." + local + "@" + o.message_id_domain + ">";
+        stmt st(s, "INSERT INTO outbox (kind, meeting_id, rsvp_id, recipient, language, sequence, meeting_start_utc, "
+                   "dedup_key, message_id, state, next_attempt_at, link_token, created_at) "
+                   "VALUES (:k, :m, :r, :e, :l, :q, :st, :d, :mid, 'pending', :n, :t, :c)");
+        st.use(kind).use(static_cast<long long>(r.meeting_id)).use(static_cast<long long>(r.id)).use(r.email);
+        st.use(r.language).use(sequence).use(start_utc).use(dedup_key).use(message_id).use(now).use(link).use(now);
+        st.run();
+    }
+
+    void enqueue_for(soci::session& s, const std::string& kind, id_t rsvp_id, const std::string& dedup_key,
+                     bool with_link) {
+        if (!options_.outbox.enabled) return;
+        if (auto r = rsvp_where(s, "r.id = :id", static_cast<long long>(rsvp_id), nullptr))
+            enqueue(s, kind, *r, dedup_key, with_link);
+    }
+
+    // A meeting's time, place or status changed (its SEQUENCE was raised): confirmed sign-ups get
+    // an updated invitation, or, when it is cancelled, everyone signed up gets METHOD:CANCEL.
+    void queue_meeting_change(soci::session& s, const meeting& m) {
+        if (!options_.outbox.enabled || m.status == "draft") return;
+        const bool cancelled = m.status == "cancelled";
+        const std::string kind = cancelled ? "meeting_cancelled" : "meeting_changed";
+        stmt st(s, std::string(rsvp_select) + " WHERE r.meeting_id = :m AND r.anonymised_at IS NULL AND " +
+                       (cancelled ? "r.status IN ('confirmed', 'waitlisted')" : "r.status = 'confirmed'") +
+                       " ORDER BY r.id");
+        st.use(static_cast<long long>(m.id));
+        rsvp_row row;
+        row.into(st);
+        std::vector<rsvp> list;
+        while (st.next()) list.push_back(row.to_model());
+        for (const auto& r : list)
+            enqueue(s, kind, r, kind + ":" + std::to_string(r.id) + ":" + std::to_string(m.sequence), !cancelled);
+    }
+
     std::optional<checkin> checkin_where(soci::session& s, const std::string& where, long long a, long long b) {
         stmt st(s, std::string(checkin_select) + " WHERE " + where);
         st.use(a).use(b);
@@ -1399,6 +1532,7 @@ struct store::impl {
             set_rsvp_status(s, w.id, "confirmed", now);
             free -= w.party_size;
             promoted.push_back(w.id);
+            enqueue_for(s, "promoted", w.id, "promoted:" + std::to_string(w.id), true);
         }
         return promoted;
     }
@@ -1769,6 +1903,7 @@ meeting store::cancel_meeting(id_t id) {
             .use(static_cast<long long>(r.updated_at))
             .use(static_cast<long long>(id))
             .run();
+        im.queue_meeting_change(s, r);
         return r;
     });
 }
@@ -2064,6 +2199,7 @@ series store::update_series(const series& sr, const std::vector<occurrence>& occ
                 m.id = it->second.id;
                 m.sequence = std::max(r.sequence, it->second.sequence + (changed ? 1 : 0));
                 im.update_meeting_row(s, m);
+                if (m.sequence != it->second.sequence) im.queue_meeting_change(s, m);
                 // As update_meeting: more seats move the occurrence's waitlist now.
                 if (capacity_raised(old->fields.capacity, m.capacity)) im.promote_in(s, m.id, m.capacity);
             }
@@ -2390,7 +2526,9 @@ sign_up_result store::sign_up(rsvp r, const std::string& manage_token_hash, std:
             st.use(manage_token_hash).use(static_cast<long long>(t)).use(static_cast<long long>(t));
             long long id = 0;
             st.into(id).one();
-            return {*im.rsvp_where(s, "r.id = :id", id, nullptr), true};
+            auto stored = *im.rsvp_where(s, "r.id = :id", id, nullptr);
+            im.enqueue(s, status, stored, status + ":" + std::to_string(id), true);
+            return {stored, true};
         },
         rsvp_write);
 }
@@ -2400,8 +2538,14 @@ std::optional<rsvp> store::find_rsvp(id_t id) {
 }
 
 std::optional<rsvp> store::find_rsvp_by_token_hash(const std::string& manage_token_hash) {
-    return impl_->read(
-        [&](soci::session& s) { return impl_->rsvp_where(s, "r.token_hash = :h", 0, &manage_token_hash); });
+    return impl_->read([&](soci::session& s) -> std::optional<rsvp> {
+        if (auto r = impl_->rsvp_where(s, "r.token_hash = :h", 0, &manage_token_hash)) return r;
+        // The links in e-mails have secrets of their own.
+        long long id = 0;
+        if (!stmt(s, "SELECT rsvp_id FROM rsvp_tokens WHERE token_hash = :h").use(manage_token_hash).into(id).one())
+            return std::nullopt;
+        return impl_->rsvp_where(s, "r.id = :id", id, nullptr);
+    });
 }
 
 rsvp store::update_rsvp(id_t id, int party_size, const std::string& needs) {
@@ -2443,7 +2587,9 @@ std::pair<rsvp, std::vector<id_t>> store::cancel_rsvp(id_t id) {
                 .use(static_cast<long long>(id))
                 .run();
             auto promoted = im.promote_in(s, r.meeting_id, gate.capacity);
-            return {*im.rsvp_where(s, "r.id = :id", id, nullptr), promoted};
+            auto cancelled = *im.rsvp_where(s, "r.id = :id", id, nullptr);
+            im.enqueue(s, "rsvp_cancelled", cancelled, "rsvp_cancelled:" + std::to_string(id), false);
+            return {cancelled, promoted};
         },
         rsvp_write);
 }
@@ -2456,6 +2602,7 @@ rsvp store::confirm_from_waitlist(id_t id) {
             if (r.status == "cancelled") throw conflict("status", "the sign-up is cancelled");
             if (r.status == "confirmed") return r;
             im.set_rsvp_status(s, id, "confirmed", now_unix());
+            im.enqueue_for(s, "promoted", id, "promoted:" + std::to_string(id), true);
             return *im.rsvp_where(s, "r.id = :id", id, nullptr);
         },
         rsvp_write);
@@ -2523,6 +2670,14 @@ int store::anonymise_rsvps_before(std::int64_t ended_before) {
         [&](soci::session& s, write_context&) {
             // The placeholders are unique per row, so the unique token hash and the index of
             // active e-mails hold without a trace of the person.
+            const char* ended = "SELECT id FROM rsvps WHERE anonymised_at IS NULL AND meeting_id IN "
+                                "(SELECT id FROM meetings WHERE end_utc < :e)";
+            stmt(s, std::string("UPDATE outbox SET recipient = '', link_token = '' WHERE rsvp_id IN (") + ended + ")")
+                .use(static_cast<long long>(ended_before))
+                .run();
+            stmt(s, std::string("DELETE FROM rsvp_tokens WHERE rsvp_id IN (") + ended + ")")
+                .use(static_cast<long long>(ended_before))
+                .run();
             stmt(s, "UPDATE checkins SET name = '', person_key = 'anonymised-' || CAST(id AS TEXT), anonymised_at = :t "
                     "WHERE anonymised_at IS NULL AND meeting_id IN (SELECT id FROM meetings WHERE end_utc < :e)")
                 .use(static_cast<long long>(now_unix()))
@@ -2789,6 +2944,255 @@ std::vector<attendance> store::attendance_of(const std::vector<id_t>& meeting_id
             out.push_back(std::move(a));
         }
         return out;
+    });
+}
+
+// ----- the outbox ------------------------------------------------------------------------------
+
+namespace {
+constexpr write_options outbox_write{.retry_unique = false, .feed_visible = false};
+
+std::vector<outbox_message> read_messages(stmt& st) {
+    outbox_row row;
+    row.into(st);
+    std::vector<outbox_message> out;
+    while (st.next()) out.push_back(row.to_model());
+    return out;
+}
+}  // namespace
+
+std::vector<outbox_message> store::claim_messages(const std::string& worker, std::int64_t now,
+                                                  std::int64_t lease_seconds, int limit) {
+    auto& im = *impl_;
+    return im.write(
+        [&](soci::session& s, write_context&) {
+            // Due: pending and its time has come, or claimed by a worker that has not finished
+            // in time (it crashed, or lost its database connection).
+            std::string pick = "SELECT id FROM outbox WHERE (state = 'pending' AND next_attempt_at <= :n1) "
+                               "OR (state = 'sending' AND claimed_until < :n2) ORDER BY next_attempt_at, id LIMIT :l";
+            if (im.dialect_ == dialect::postgresql) pick += " FOR UPDATE SKIP LOCKED";
+            std::vector<long long> ids;
+            {
+                stmt st(s, pick);
+                st.use(static_cast<long long>(now)).use(static_cast<long long>(now)).use(limit);
+                long long id = 0;
+                st.into(id);
+                while (st.next()) ids.push_back(id);
+            }
+            std::vector<outbox_message> out;
+            for (auto id : ids) {
+                stmt(s, "UPDATE outbox SET state = 'sending', claimed_until = :u, claimed_by = :w, attempts = attempts + 1 "
+                        "WHERE id = :id")
+                    .use(static_cast<long long>(now + lease_seconds))
+                    .use(worker)
+                    .use(id)
+                    .run();
+                stmt st(s, std::string(outbox_select) + " WHERE o.id = :id");
+                st.use(id);
+                auto one = read_messages(st);
+                if (!one.empty()) out.push_back(std::move(one.front()));
+            }
+            return out;
+        },
+        outbox_write);
+}
+
+void store::mark_sent(id_t id, std::int64_t now) {
+    impl_->write(
+        [&](soci::session& s, write_context&) {
+            stmt(s, "UPDATE outbox SET state = 'sent', sent_at = :t, link_token = '', claimed_until = NULL, "
+                    "last_error = '' WHERE id = :id")
+                .use(static_cast<long long>(now))
+                .use(static_cast<long long>(id))
+                .run();
+        },
+        outbox_write);
+}
+
+void store::mark_retry(id_t id, std::int64_t next_attempt_at, const std::string& error) {
+    impl_->write(
+        [&](soci::session& s, write_context&) {
+            stmt(s, "UPDATE outbox SET state = 'pending', next_attempt_at = :n, claimed_until = NULL, last_error = :e "
+                    "WHERE id = :id AND state = 'sending'")
+                .use(static_cast<long long>(next_attempt_at))
+                .use(error)
+                .use(static_cast<long long>(id))
+                .run();
+        },
+        outbox_write);
+}
+
+void store::mark_failed(id_t id, const std::string& error) {
+    impl_->write(
+        [&](soci::session& s, write_context&) {
+            stmt(s, "UPDATE outbox SET state = 'failed', claimed_until = NULL, last_error = :e WHERE id = :id")
+                .use(error)
+                .use(static_cast<long long>(id))
+                .run();
+        },
+        outbox_write);
+}
+
+void store::mark_skipped(id_t id, const std::string& reason) {
+    impl_->write(
+        [&](soci::session& s, write_context&) {
+            stmt(s, "UPDATE outbox SET state = 'skipped', claimed_until = NULL, link_token = '', last_error = :e "
+                    "WHERE id = :id")
+                .use(reason)
+                .use(static_cast<long long>(id))
+                .run();
+        },
+        outbox_write);
+}
+
+std::optional<outbox_message> store::find_message(id_t id) {
+    return impl_->read([&](soci::session& s) -> std::optional<outbox_message> {
+        stmt st(s, std::string(outbox_select) + " WHERE o.id = :id");
+        st.use(static_cast<long long>(id));
+        auto list = read_messages(st);
+        if (list.empty()) return std::nullopt;
+        return list.front();
+    });
+}
+
+std::vector<outbox_message> store::list_messages(id_t meeting_id) {
+    return impl_->read([&](soci::session& s) {
+        stmt st(s, std::string(outbox_select) + " WHERE o.meeting_id = :m ORDER BY o.id");
+        st.use(static_cast<long long>(meeting_id));
+        return read_messages(st);
+    });
+}
+
+outbox_message store::resend_message(id_t id, std::int64_t now) {
+    auto& im = *impl_;
+    return im.write(
+        [&](soci::session& s, write_context&) {
+            std::string state;
+            if (!stmt(s, "SELECT state FROM outbox WHERE id = :id").use(static_cast<long long>(id)).into(state).one())
+                throw not_found("no message with id " + std::to_string(id));
+            if (state != "failed" && state != "skipped")
+                throw conflict("state", "only a failed or skipped message can be sent again (this one is " + state + ")");
+            stmt(s, "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = :n, created_at = :c, "
+                    "last_error = '' WHERE id = :id")
+                .use(static_cast<long long>(now))
+                .use(static_cast<long long>(now))
+                .use(static_cast<long long>(id))
+                .run();
+            stmt st(s, std::string(outbox_select) + " WHERE o.id = :id");
+            st.use(static_cast<long long>(id));
+            return read_messages(st).front();
+        },
+        outbox_write);
+}
+
+std::vector<std::pair<std::string, std::int64_t>> store::message_counts() {
+    return impl_->read([&](soci::session& s) {
+        std::vector<std::pair<std::string, std::int64_t>> out;
+        stmt st(s, "SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state");
+        std::string state;
+        long long n = 0;
+        st.into(state).into(n);
+        while (st.next()) out.emplace_back(state, n);
+        return out;
+    });
+}
+
+std::vector<reminder_candidate> store::reminder_candidates(std::int64_t from_utc, std::int64_t to_utc) {
+    return impl_->read([&](soci::session& s) {
+        stmt st(s, "SELECT m.id, m.type, m.all_day, m.start_local, m.time_zone, m.start_utc, r.offsets "
+                   "FROM meetings m LEFT JOIN meeting_reminders r ON r.meeting_id = m.id "
+                   "WHERE m.status = 'published' AND m.start_utc > :f AND m.start_utc <= :t "
+                   "AND EXISTS (SELECT 1 FROM rsvps x WHERE x.meeting_id = m.id AND x.status = 'confirmed' "
+                   "AND x.anonymised_at IS NULL) ORDER BY m.start_utc, m.id");
+        st.use(static_cast<long long>(from_utc)).use(static_cast<long long>(to_utc));
+        long long id = 0, start_utc = 0;
+        std::string type, start_local, tz;
+        int all_day = 0;
+        nullable<std::string> offsets;
+        st.into(id).into(type).into(all_day).into(start_local).into(tz).into(start_utc).into(offsets);
+        std::vector<reminder_candidate> out;
+        while (st.next()) {
+            reminder_candidate c;
+            c.meeting_id = id;
+            c.type = type;
+            c.all_day = all_day != 0;
+            c.start_local = start_local;
+            c.time_zone = tz;
+            c.start_utc = start_utc;
+            if (auto o = offsets.get()) c.offsets = split_offsets(*o);
+            out.push_back(std::move(c));
+        }
+        return out;
+    });
+}
+
+int store::plan_reminder(id_t meeting_id, std::int64_t start_utc, std::int64_t offset_seconds, bool skip,
+                         std::int64_t now) {
+    auto& im = *impl_;
+    return im.write(
+        [&](soci::session& s, write_context&) -> int {
+            // Under the meeting's lock, like every sign-up write: the confirmed list cannot
+            // change meanwhile, and two instances planning at once do it once.
+            auto gate = im.lock_meeting_for_rsvps(s, meeting_id);
+            long long planned = 0;
+            stmt(s, "SELECT COUNT(*) FROM reminder_plans WHERE meeting_id = :m AND start_utc = :s AND offset_seconds = :o")
+                .use(static_cast<long long>(meeting_id))
+                .use(static_cast<long long>(start_utc))
+                .use(static_cast<long long>(offset_seconds))
+                .into(planned)
+                .one();
+            if (planned) return -1;
+            stmt(s, "INSERT INTO reminder_plans (meeting_id, start_utc, offset_seconds, planned_at, skipped) "
+                    "VALUES (:m, :s, :o, :p, :k)")
+                .use(static_cast<long long>(meeting_id))
+                .use(static_cast<long long>(start_utc))
+                .use(static_cast<long long>(offset_seconds))
+                .use(static_cast<long long>(now))
+                .use(skip ? 1 : 0)
+                .run();
+            // The meeting moved since the planner read it, or is no longer published: nothing.
+            if (skip || gate.status != "published" || gate.start_utc != start_utc) return 0;
+            stmt st(s, std::string(rsvp_select) +
+                           " WHERE r.meeting_id = :m AND r.status = 'confirmed' AND r.anonymised_at IS NULL ORDER BY r.id");
+            st.use(static_cast<long long>(meeting_id));
+            rsvp_row row;
+            row.into(st);
+            std::vector<rsvp> list;
+            while (st.next()) list.push_back(row.to_model());
+            for (const auto& r : list)
+                im.enqueue(s, "reminder", r,
+                           "reminder:" + std::to_string(r.id) + ":" + std::to_string(start_utc) + ":" +
+                               std::to_string(offset_seconds),
+                           true);
+            return static_cast<int>(list.size());
+        },
+        outbox_write);
+}
+
+void store::set_meeting_reminders(id_t meeting_id, std::optional<std::vector<std::int64_t>> offsets) {
+    auto& im = *impl_;
+    im.write(
+        [&](soci::session& s, write_context&) {
+            if (!im.exists(s, "meetings", meeting_id)) throw not_found("no meeting with id " + std::to_string(meeting_id));
+            stmt(s, "DELETE FROM meeting_reminders WHERE meeting_id = :m").use(static_cast<long long>(meeting_id)).run();
+            if (offsets)
+                stmt(s, "INSERT INTO meeting_reminders (meeting_id, offsets) VALUES (:m, :o)")
+                    .use(static_cast<long long>(meeting_id))
+                    .use(join_offsets(*offsets))
+                    .run();
+        },
+        outbox_write);
+}
+
+std::optional<std::vector<std::int64_t>> store::meeting_reminders(id_t meeting_id) {
+    return impl_->read([&](soci::session& s) -> std::optional<std::vector<std::int64_t>> {
+        std::string offsets;
+        if (!stmt(s, "SELECT offsets FROM meeting_reminders WHERE meeting_id = :m")
+                 .use(static_cast<long long>(meeting_id))
+                 .into(offsets)
+                 .one())
+            return std::nullopt;
+        return split_offsets(offsets);
     });
 }
 

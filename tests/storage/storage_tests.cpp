@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <atomic>
 #include <barrier>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -32,7 +34,7 @@ namespace {
 
 constexpr std::int64_t t0 = 1767258000;  // 2026-01-01 09:00 UTC
 constexpr std::int64_t hour = 3600;
-constexpr int latest_schema = 4;  // the highest NNNN of db/migrations/*/
+constexpr int latest_schema = 5;  // the highest NNNN of db/migrations/*/
 
 std::string current_test_name() {
     return boost::unit_test::framework::current_test_case().p_name;
@@ -187,7 +189,8 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_migrates_to_the_latest_keeping_its_dat
     auto counter = f.db->change_counter();
     // Back to what a database made before 0002 looks like.
     f.db.reset();
-    run_sql(f.url, "DROP TABLE checkins");
+    for (const char* t : {"reminder_plans", "meeting_reminders", "rsvp_tokens", "outbox", "checkins"})
+        run_sql(f.url, std::string("DROP TABLE ") + t);
     run_sql(f.url, "DROP TABLE meeting_quotas");
     run_sql(f.url, "DROP TABLE rsvps");
     run_sql(f.url, "DROP TABLE feed_tokens");
@@ -2356,6 +2359,204 @@ BOOST_AUTO_TEST_CASE(anonymisation_blanks_walk_ins_and_keeps_their_counts) {
     for (const auto& c : f.db->list_checkins(m)) BOOST_TEST(c.anonymised_at.has_value());
 }
 
+namespace {
+std::atomic<int> link_counter{0};
+
+// A store that writes mail to its outbox, with predictable link secrets.
+std::unique_ptr<store> with_outbox(const std::string& url) {
+    store_options o;
+    o.url = url;
+    o.pool_size = 8;
+    o.lease_timeout = 30s;
+    o.outbox.enabled = true;
+    o.outbox.message_id_domain = "kalendarium.example.se";
+    o.outbox.new_link_token = [] {
+        auto n = std::to_string(++link_counter);
+        return std::pair<std::string, std::string>{"secret-" + n, "link-hash-" + n};
+    };
+    auto s = std::make_unique<store>(o);
+    s->migrate();
+    return s;
+}
+
+std::map<std::string, std::vector<std::string>> kinds_by_recipient(store& db, db_id meeting) {
+    std::map<std::string, std::vector<std::string>> out;
+    for (const auto& m : db.list_messages(meeting)) out[m.recipient].push_back(m.kind);
+    return out;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(sign_up_and_meeting_changes_write_their_messages_in_the_same_transaction) {
+    fresh_store f;
+    auto db = with_outbox(f.url);
+    auto m = meeting_with_capacity(f, 1);
+    auto a = sign(*db, m, "a@example.se").stored;
+    auto b = sign(*db, m, "b@example.se").stored;  // waitlisted
+    auto msgs = db->list_messages(m);
+    BOOST_TEST_REQUIRE(msgs.size() == 2u);
+    BOOST_TEST(msgs[0].kind == "confirmed");
+    BOOST_TEST(msgs[0].recipient == "a@example.se");
+    BOOST_TEST(msgs[0].state == "pending");
+    BOOST_TEST(msgs[0].message_id == "<kal.confirmed." + std::to_string(a.id) + "@kalendarium.example.se>");
+    BOOST_TEST(msgs[1].kind == "waitlisted");
+    // The link in the message opens the sign-up, like the one in the answer.
+    BOOST_TEST_REQUIRE(msgs[0].link_token.starts_with("secret-"));
+    auto hash = "link-hash-" + msgs[0].link_token.substr(7);
+    BOOST_TEST(db->find_rsvp_by_token_hash(hash)->id == a.id);
+    // A repeated sign-up writes nothing more.
+    BOOST_TEST(!sign(*db, m, "A@example.se").created);
+    BOOST_TEST(db->list_messages(m).size() == 2u);
+
+    // a cancels: a confirmation for a, and b moves up with an invitation.
+    db->cancel_rsvp(a.id);
+    auto k = kinds_by_recipient(*db, m);
+    BOOST_TEST((k["a@example.se"] == std::vector<std::string>{"confirmed", "rsvp_cancelled"}));
+    BOOST_TEST((k["b@example.se"] == std::vector<std::string>{"waitlisted", "promoted"}));
+    auto c = sign(*db, m, "c@example.se").stored;  // waitlisted behind b
+
+    // The time changes: the confirmed (b) gets an updated invitation with the new sequence.
+    auto meeting = *db->find_meeting(m);
+    meeting.start_utc += hour;
+    meeting.end_utc += hour;
+    auto moved = db->update_meeting(meeting, venue_overlap::refuse);
+    BOOST_TEST(moved.sequence == 1);
+    k = kinds_by_recipient(*db, m);
+    BOOST_TEST(k["b@example.se"].back() == "meeting_changed");
+    BOOST_TEST(k["c@example.se"].size() == 1u);  // waitlisted: no invitation to change
+    // A change that does not touch time, place or status writes nothing.
+    auto before = db->list_messages(m).size();
+    moved.description = "Ny beskrivning";
+    db->update_meeting(moved, venue_overlap::refuse);
+    BOOST_TEST(db->list_messages(m).size() == before);
+    // Cancelled: everyone signed up gets METHOD:CANCEL, once.
+    db->cancel_meeting(m);
+    db->cancel_meeting(m);
+    k = kinds_by_recipient(*db, m);
+    BOOST_TEST(k["b@example.se"].back() == "meeting_cancelled");
+    BOOST_TEST(k["c@example.se"].back() == "meeting_cancelled");
+    BOOST_TEST(k["a@example.se"].back() == "rsvp_cancelled");
+    std::set<std::string> keys;
+    for (const auto& x : db->list_messages(m)) BOOST_TEST(keys.insert(x.dedup_key).second, x.dedup_key);
+    (void)b;
+    (void)c;
+
+    // A store without the outbox writes none.
+    auto quiet = meeting_with_capacity(f, 1);
+    sign(*f.db, quiet, "q@example.se");
+    BOOST_TEST(f.db->list_messages(quiet).empty());
+}
+
+BOOST_AUTO_TEST_CASE(claims_never_hand_one_message_to_two_workers) {
+    fresh_store f;
+    auto db = with_outbox(f.url);
+    auto other = with_outbox(f.url);  // a second instance on the same database
+    auto m = meeting_with_capacity(f, std::nullopt);
+    for (int i = 0; i < 120; ++i) sign(*db, m, "p" + std::to_string(i) + "@example.se");
+    const std::int64_t soon = std::time(nullptr) + 10;  // messages are due from when they were written
+    std::mutex mu;
+    std::map<db_id, int> claimed;
+    std::atomic<int> empty_rounds{0};
+    run_concurrently(8, 8, [&](int t) {
+        auto& st = t % 2 ? *other : *db;
+        while (empty_rounds < 50) {
+            auto batch = st.claim_messages("worker-" + std::to_string(t), soon, 60, 7);
+            if (batch.empty()) {
+                ++empty_rounds;
+                continue;
+            }
+            for (const auto& x : batch) {
+                BOOST_TEST(x.state == "sending");
+                std::lock_guard lock(mu);
+                ++claimed[x.id];
+            }
+            for (const auto& x : batch) st.mark_sent(x.id, soon);
+        }
+    });
+    BOOST_TEST(claimed.size() == 120u);
+    for (const auto& [id, n] : claimed) BOOST_TEST(n == 1, "message " << id << " claimed " << n << " times");
+    for (const auto& x : db->list_messages(m)) {
+        BOOST_TEST(x.state == "sent");
+        BOOST_TEST(x.link_token.empty());  // the secret is forgotten once sent
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_expired_claim_is_taken_again_and_failures_wait_and_resend) {
+    fresh_store f;
+    auto db = with_outbox(f.url);
+    auto m = meeting_with_capacity(f, std::nullopt);
+    sign(*db, m, "a@example.se");
+    const std::int64_t n = std::time(nullptr) + 10;
+    auto first = db->claim_messages("crashed", n + 100, 30, 10);
+    BOOST_TEST_REQUIRE(first.size() == 1u);
+    BOOST_TEST(db->claim_messages("other", n + 120, 30, 10).empty());  // still claimed
+    auto again = db->claim_messages("other", n + 131, 30, 10);         // the claim ran out
+    BOOST_TEST_REQUIRE(again.size() == 1u);
+    BOOST_TEST(again[0].message_id == first[0].message_id);
+    BOOST_TEST(again[0].attempts == 2);
+    db->mark_retry(again[0].id, n + 500, "connection refused");
+    BOOST_TEST(db->claim_messages("w", n + 499, 30, 10).empty());
+    auto later = db->claim_messages("w", n + 500, 30, 10);
+    BOOST_TEST_REQUIRE(later.size() == 1u);
+    BOOST_TEST(later[0].last_error == "connection refused");
+    BOOST_CHECK_THROW(db->resend_message(later[0].id, n + 600), conflict);  // not failed
+    db->mark_failed(later[0].id, "gave up");
+    BOOST_TEST(db->claim_messages("w", n + 10000, 30, 10).empty());
+    auto resent = db->resend_message(later[0].id, n + 700);
+    BOOST_TEST(resent.state == "pending");
+    BOOST_TEST(resent.attempts == 0);
+    BOOST_TEST(db->claim_messages("w", n + 700, 30, 10).size() == 1u);
+    BOOST_CHECK_THROW(db->resend_message(999999, 1), not_found);
+}
+
+BOOST_AUTO_TEST_CASE(reminders_are_planned_once_per_start_and_offset) {
+    fresh_store f;
+    auto db = with_outbox(f.url);
+    auto m = meeting_with_capacity(f, 2);
+    sign(*db, m, "a@example.se");
+    sign(*db, m, "b@example.se");
+    sign(*db, m, "c@example.se");  // waitlisted: no reminder
+    auto candidates = db->reminder_candidates(t0 - 8 * day, t0 + day);
+    BOOST_TEST_REQUIRE(candidates.size() == 1u);
+    BOOST_TEST(candidates[0].meeting_id == m);
+    BOOST_TEST(!candidates[0].offsets.has_value());
+    BOOST_TEST(db->plan_reminder(m, t0, day, false, t0 - day) == 2);
+    BOOST_TEST(db->plan_reminder(m, t0, day, false, t0 - day) == -1);  // once
+    BOOST_TEST(db->plan_reminder(m, t0, 7 * day, true, t0 - day) == 0);  // too late: skipped, none written
+    BOOST_TEST(db->plan_reminder(m, t0 + hour, day, false, t0 - day) == 0);  // not the current start
+    int reminders = 0;
+    for (const auto& x : db->list_messages(m)) reminders += x.kind == "reminder";
+    BOOST_TEST(reminders == 2);
+    db->set_meeting_reminders(m, std::vector<std::int64_t>{3 * day, 2 * hour});
+    BOOST_TEST((*db->meeting_reminders(m) == std::vector<std::int64_t>{3 * day, 2 * hour}));
+    BOOST_TEST((*db->reminder_candidates(t0 - day, t0).at(0).offsets == std::vector<std::int64_t>{3 * day, 2 * hour}));
+    db->set_meeting_reminders(m, std::vector<std::int64_t>{});
+    BOOST_TEST(db->meeting_reminders(m)->empty());
+    db->set_meeting_reminders(m, std::nullopt);
+    BOOST_TEST(!db->meeting_reminders(m).has_value());
+    BOOST_CHECK_THROW(db->set_meeting_reminders(m + 1000, std::nullopt), not_found);
+}
+
+BOOST_AUTO_TEST_CASE(anonymisation_and_erasure_reach_the_outbox) {
+    fresh_store f;
+    auto db = with_outbox(f.url);
+    auto m = meeting_with_capacity(f, std::nullopt);
+    auto r = sign(*db, m, "vera.vinge@example.se").stored;
+    auto other = meeting_with_capacity(f, std::nullopt);
+    auto gone = sign(*db, other, "erik.eld@example.se").stored;
+    BOOST_TEST(db->anonymise_rsvps_before(t0 + 3 * hour) == 2);
+    auto text = kal::test::dump_all_text(f.url);
+    BOOST_TEST(text.find("vera.vinge") == std::string::npos);
+    BOOST_TEST(text.find("secret-") == std::string::npos);
+    BOOST_TEST(db->list_messages(m).size() == 1u);  // the record of what was sent stays, without the address
+    auto fresh = meeting_with_capacity(f, std::nullopt);
+    auto e = sign(*db, fresh, "Karl.Kvarn@example.se").stored;
+    BOOST_TEST(db->list_messages(fresh).size() == 1u);
+    db->erase_rsvp(e.id);
+    BOOST_TEST(db->list_messages(fresh).empty());
+    (void)r;
+    (void)gone;
+}
+
 BOOST_AUTO_TEST_CASE(a_version_2_database_migrates_to_the_latest_keeping_its_data) {
     fresh_store f;
     auto o = f.org();
@@ -2365,7 +2566,8 @@ BOOST_AUTO_TEST_CASE(a_version_2_database_migrates_to_the_latest_keeping_its_dat
     f.db->create_feed_token(t, "hash-before-upgrade");
     // Back to what a database made before 0003 looks like.
     f.db.reset();
-    run_sql(f.url, "DROP TABLE checkins");
+    for (const char* t : {"reminder_plans", "meeting_reminders", "rsvp_tokens", "outbox", "checkins"})
+        run_sql(f.url, std::string("DROP TABLE ") + t);
     run_sql(f.url, "DROP TABLE meeting_quotas");
     run_sql(f.url, "DROP TABLE rsvps");
     run_sql(f.url, "DELETE FROM schema_version WHERE version >= 3");

@@ -11,6 +11,7 @@
 
 #include "kal/db/errors.hpp"
 #include "kal/db/model.hpp"
+#include "kal/db/outbox.hpp"
 #include "kal/db/rsvp.hpp"
 
 namespace kal::db {
@@ -20,6 +21,7 @@ struct store_options {
     std::size_t pool_size = 4;
     std::chrono::milliseconds lease_timeout{2000};  // waiting longer for a session throws unavailable
     std::chrono::milliseconds busy_timeout{5000};   // SQLite busy_timeout
+    outbox_options outbox;
 };
 
 // A keyset position in a list ordered by (sort_key, id). Opaque to clients.
@@ -237,6 +239,35 @@ public:
     // Attendance of many meetings with a constant number of queries, in the order asked;
     // unknown ids are left out.
     std::vector<attendance> attendance_of(const std::vector<id_t>& meeting_ids);
+
+    // ---- the mail outbox ------------------------------------------------------------------
+    // Messages are written by the sign-up and meeting writes above when outbox.enabled.
+    // Claims up to `limit` due messages (pending with next_attempt_at <= now, or sending with
+    // an expired claim) for `worker` until now + lease_seconds: state sending. On PostgreSQL
+    // with FOR UPDATE SKIP LOCKED, so instances never claim the same row.
+    std::vector<outbox_message> claim_messages(const std::string& worker, std::int64_t now, std::int64_t lease_seconds,
+                                               int limit);
+    void mark_sent(id_t id, std::int64_t now);                      // forgets the link secret
+    void mark_retry(id_t id, std::int64_t next_attempt_at, const std::string& error);
+    void mark_failed(id_t id, const std::string& error);
+    void mark_skipped(id_t id, const std::string& reason);
+    std::optional<outbox_message> find_message(id_t id);
+    std::vector<outbox_message> list_messages(id_t meeting_id);  // newest last
+    // A failed or skipped message goes out again (pending now, attempts 0); conflict otherwise.
+    outbox_message resend_message(id_t id, std::int64_t now);
+    // Counts per state (metrics, tests).
+    std::vector<std::pair<std::string, std::int64_t>> message_counts();
+
+    // Reminders: published meetings starting in (from_utc, to_utc] with confirmed sign-ups.
+    std::vector<reminder_candidate> reminder_candidates(std::int64_t from_utc, std::int64_t to_utc);
+    // Writes the reminder messages of a meeting for one start and offset, once (reminder_plans):
+    // one per confirmed sign-up, or none when skip (too late after downtime). Returns how many
+    // were written; -1 when it was planned before.
+    int plan_reminder(id_t meeting_id, std::int64_t start_utc, std::int64_t offset_seconds, bool skip,
+                      std::int64_t now);
+    // A meeting's own reminder offsets (seconds before the start), or nullopt for its type's.
+    void set_meeting_reminders(id_t meeting_id, std::optional<std::vector<std::int64_t>> offsets);
+    std::optional<std::vector<std::int64_t>> meeting_reminders(id_t meeting_id);
 
     // API tokens. Only hashes are stored; the caller hashes.
     api_token create_token(api_token t, const std::string& token_hash);
