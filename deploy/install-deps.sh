@@ -12,10 +12,12 @@ build_packages=(
   libcurl4-openssl-dev
 )
 # PostgreSQL 15 for the throwaway test cluster; calendar parsers nobody here wrote to read the
-# feeds back (Python's from Debian; ical.js comes from npm, so Node.js and npm are needed).
-test_packages=(postgresql-15 curl python3 python3-icalendar python3-vobject python3-recurring-ical-events)
+# feeds back (Python's from Debian; ical.js comes from npm, so Node.js and npm are needed); a
+# real SMTP server on loopback for the mail tests (aiosmtpd, run by tests/tools/smtp_sink.py).
+test_packages=(postgresql-15 curl python3 python3-icalendar python3-vobject python3-recurring-ical-events
+  python3-aiosmtpd)
 node_packages=(nodejs npm)
-bench_packages=(postgresql-15 postgresql-contrib wrk nginx curl python3)
+bench_packages=(postgresql-15 postgresql-contrib wrk nginx curl python3 python3-aiosmtpd)
 
 case "$profile" in
   build) wanted=("${build_packages[@]}") ;;

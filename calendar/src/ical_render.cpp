@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -497,7 +498,9 @@ std::string build_vtimezone(std::string_view tzid) {
 // ---------------------------------------------------------------------------------------------
 // VEVENT.
 
-void render_event(content_lines& lines, const event& e) {
+// `to` is set only for an invitation (render_invitation): feeds are public and never name anyone
+// who signed up.
+void render_event(content_lines& lines, const event& e, const attendee* to = nullptr, std::string_view partstat = {}) {
     const time_form form{e.all_day, e.all_day ? std::string() : e.tzid};
     if (!e.all_day && e.tzid.empty()) throw error("timed event " + sanitized(e.uid) + " has no time zone");
 
@@ -544,8 +547,33 @@ void render_event(content_lines& lines, const event& e) {
         if (!e.organizer->name.empty()) name += ";CN=" + quoted_parameter(e.organizer->name);
         lines.add(name, "mailto:" + sanitized(e.organizer->email));
     }
-    // Attendees are never published: a feed is public, RSVPs are not.
+    if (to != nullptr) {
+        std::string name = "ATTENDEE";
+        if (!to->name.empty()) name += ";CN=" + quoted_parameter(to->name);
+        name += ";ROLE=REQ-PARTICIPANT";
+        if (!partstat.empty()) name += ";PARTSTAT=" + std::string(partstat);
+        name += ";RSVP=FALSE";
+        lines.add(name, "mailto:" + sanitized(to->email));
+    }
     lines.add("END", "VEVENT");
+}
+
+// BEGIN:VCALENDAR and the properties every calendar object of ours starts with.
+void calendar_header(content_lines& lines, std::string_view prodid) {
+    lines.add("BEGIN", "VCALENDAR");
+    lines.add("VERSION", "2.0");
+    lines.add("PRODID", escape_text(prodid));
+    lines.add("CALSCALE", "GREGORIAN");
+}
+
+// Each zone the events use once, in name order, so that the same events always give the same
+// bytes.
+void vtimezones(content_lines& lines, std::span<const event> events) {
+    std::set<std::string, std::less<>> tzids;
+    for (const event& e : events) {
+        if (!e.all_day && !e.tzid.empty() && !is_utc(e.tzid)) tzids.insert(e.tzid);
+    }
+    for (const auto& tzid : tzids) lines.add_block(render_vtimezone(tzid));
 }
 
 }  // namespace
@@ -606,17 +634,8 @@ std::string render_vtimezone(std::string_view tzid) {
 }
 
 std::string render_feed(const feed& f) {
-    // Each zone once, in name order, so that the same events always give the same bytes.
-    std::set<std::string, std::less<>> tzids;
-    for (const event& e : f.events) {
-        if (!e.all_day && !e.tzid.empty() && !is_utc(e.tzid)) tzids.insert(e.tzid);
-    }
-
     content_lines lines;
-    lines.add("BEGIN", "VCALENDAR");
-    lines.add("VERSION", "2.0");
-    lines.add("PRODID", escape_text(f.prodid));
-    lines.add("CALSCALE", "GREGORIAN");
+    calendar_header(lines, f.prodid);
     if (!f.name.empty()) {
         lines.add("NAME", escape_text(f.name));
         lines.add("X-WR-CALNAME", escape_text(f.name));
@@ -624,8 +643,30 @@ std::string render_feed(const feed& f) {
     const std::string refresh = duration(f.refresh_seconds);
     lines.add("REFRESH-INTERVAL;VALUE=DURATION", refresh);
     lines.add("X-PUBLISHED-TTL", refresh);
-    for (const auto& tzid : tzids) lines.add_block(render_vtimezone(tzid));
+    vtimezones(lines, f.events);
     for (const event& e : f.events) render_event(lines, e);
+    lines.add("END", "VCALENDAR");
+    return lines.take();
+}
+
+std::string render_invitation(const invitation& inv) {
+    const bool cancel = inv.method == "CANCEL";
+    if (!cancel && inv.method != "REQUEST") throw error("an invitation's method is REQUEST or CANCEL");
+    // An address that sanitising empties would give "mailto:" alone: no client could use it.
+    if (sanitized(inv.organizer.email).empty()) throw error("an invitation needs the organizer's address");
+    if (sanitized(inv.to.email).empty()) throw error("an invitation needs the attendee's address");
+
+    event e = inv.ev;
+    e.organizer = inv.organizer;
+    if (cancel) e.status = "CANCELLED";
+
+    content_lines lines;
+    calendar_header(lines, inv.prodid);
+    lines.add("METHOD", inv.method);
+    vtimezones(lines, std::span<const event>(&e, 1));
+    // The recipient has signed up, so the invitation states their answer; RSVP=FALSE because
+    // replies go nowhere (the organizer is a no-reply address): changes go through the manage link.
+    render_event(lines, e, &inv.to, cancel ? std::string_view() : std::string_view("ACCEPTED"));
     lines.add("END", "VCALENDAR");
     return lines.take();
 }

@@ -133,6 +133,26 @@ const std::vector<key_spec>& key_table() {
         make_key("rsvps.rate_limit_per_minute", &settings::rsvps, &rsvp_settings::rate_limit_per_minute),
         make_key("rsvps.trusted_proxies", &settings::rsvps, &rsvp_settings::trusted_proxies),
         make_key("reports.targets", &settings::reports, &report_settings::targets),
+        make_key("mail.smtp_url", &settings::mail, &mail_settings::smtp_url),
+        make_key("mail.tls", &settings::mail, &mail_settings::tls),
+        make_key("mail.username", &settings::mail, &mail_settings::username),
+        make_key("mail.password", &settings::mail, &mail_settings::password),
+        make_key("mail.timeout", &settings::mail, &mail_settings::timeout),
+        make_key("mail.from_address", &settings::mail, &mail_settings::from_address),
+        make_key("mail.from_name", &settings::mail, &mail_settings::from_name),
+        make_key("mail.reply_to", &settings::mail, &mail_settings::reply_to),
+        make_key("mail.message_id_domain", &settings::mail, &mail_settings::message_id_domain),
+        make_key("mail.template_dir", &settings::mail, &mail_settings::template_dir),
+        make_key("mail.workers", &settings::mail, &mail_settings::workers),
+        make_key("mail.batch_size", &settings::mail, &mail_settings::batch_size),
+        make_key("mail.poll_interval", &settings::mail, &mail_settings::poll_interval),
+        make_key("mail.claim_timeout", &settings::mail, &mail_settings::claim_timeout),
+        make_key("mail.retry_initial", &settings::mail, &mail_settings::retry_initial),
+        make_key("mail.retry_max", &settings::mail, &mail_settings::retry_max),
+        make_key("mail.give_up_after", &settings::mail, &mail_settings::give_up_after),
+        make_key("mail.reminders", &settings::mail, &mail_settings::reminders),
+        make_key("mail.reminder_grace", &settings::mail, &mail_settings::reminder_grace),
+        make_key("mail.late_reminder_min_lead", &settings::mail, &mail_settings::late_reminder_min_lead),
         make_key("log.level", &settings::log, &log_settings::level),
         make_key("log.format", &settings::log, &log_settings::format),
     };
@@ -190,6 +210,33 @@ void validate(const settings& s) {
         fail("rsvps.rate_limit_per_minute", "must be from 0 (unlimited) to 1000000");
     trusted_proxies(s);
     report_targets(s);
+    const auto& m = s.mail;
+    if (!m.smtp_url.empty() && !m.smtp_url.starts_with("smtp://") && !m.smtp_url.starts_with("smtps://"))
+        fail("mail.smtp_url", "must start with smtp:// or smtps:// (or be empty: no mail)");
+    if (m.tls != "none" && m.tls != "starttls" && m.tls != "try") fail("mail.tls", "must be none, starttls or try");
+    auto plain_address = [](const std::string& a) {
+        auto at = a.find('@');
+        return at != std::string::npos && at > 0 && at + 1 < a.size() && a.find('@', at + 1) == std::string::npos &&
+               a.find_first_of(" <>()[],;:\"\\\r\n\t") == std::string::npos;
+    };
+    if (!plain_address(m.from_address)) fail("mail.from_address", "must be a plain e-mail address");
+    if (!m.reply_to.empty() && !plain_address(m.reply_to)) fail("mail.reply_to", "must be a plain e-mail address");
+    if (m.from_name.find_first_of("\r\n") != std::string::npos || m.from_name.size() > 200)
+        fail("mail.from_name", "one line of at most 200 characters");
+    if (!m.message_id_domain.empty() &&
+        m.message_id_domain.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") != std::string::npos)
+        fail("mail.message_id_domain", "a lower-case domain name");
+    if (m.workers < 1 || m.workers > 32) fail("mail.workers", "must be from 1 to 32");
+    if (m.batch_size < 1 || m.batch_size > 1000) fail("mail.batch_size", "must be from 1 to 1000");
+    if (m.poll_interval < std::chrono::milliseconds(10)) fail("mail.poll_interval", "at least 10ms");
+    if (m.claim_timeout < std::chrono::seconds(1)) fail("mail.claim_timeout", "at least 1s");
+    if (m.timeout < std::chrono::seconds(1)) fail("mail.timeout", "at least 1s");
+    if (m.retry_initial < std::chrono::milliseconds(10)) fail("mail.retry_initial", "at least 10ms");
+    if (m.retry_max < m.retry_initial) fail("mail.retry_max", "must not be less than mail.retry_initial");
+    if (m.give_up_after < std::chrono::seconds(1)) fail("mail.give_up_after", "at least 1s");
+    if (m.reminder_grace.count() < 0) fail("mail.reminder_grace", "must not be negative");
+    if (m.late_reminder_min_lead.count() < 0) fail("mail.late_reminder_min_lead", "must not be negative");
+    reminder_defaults(s);
     static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(levels.begin(), levels.end(), s.log.level) == levels.end())
         fail("log.level", "must be one of trace, debug, info, warn, error, off");
@@ -237,6 +284,42 @@ std::map<std::string, int> report_targets(const settings& s) {
         if (count < 0 || count > 1000) fail("reports.targets", "a target must be from 0 to 1000");
         if (!out.emplace(type, static_cast<int>(count)).second)
             fail("reports.targets", "type \"" + type + "\" given twice");
+    }
+    return out;
+}
+
+std::int64_t parse_offset(const std::string& key, const std::string& text) {
+    auto t = trim(text);
+    std::size_t digits = 0;
+    while (digits < t.size() && std::isdigit(static_cast<unsigned char>(t[digits]))) ++digits;
+    if (digits == 0 || digits + 1 != t.size()) fail(key, "expected an offset such as 7d, 1d, 2h or 30m, got \"" + text + "\"");
+    auto n = parse_integer(key, t.substr(0, digits));
+    std::int64_t unit = t.back() == 'd' ? 86400 : t.back() == 'h' ? 3600 : t.back() == 'm' ? 60 : 0;
+    if (unit == 0) fail(key, "unknown unit in \"" + text + "\" (use d, h or m)");
+    if (n < 1 || n * unit > 90 * 86400) fail(key, "an offset must be from 1m to 90d");
+    return n * unit;
+}
+
+std::map<std::string, std::vector<std::int64_t>> reminder_defaults(const settings& s) {
+    std::map<std::string, std::vector<std::int64_t>> out;
+    for (const auto& item : split_list(s.mail.reminders)) {
+        auto eq = item.find('=');
+        if (eq == std::string::npos) fail("mail.reminders", "expected type=offsets, got \"" + item + "\"");
+        auto type = trim(item.substr(0, eq));
+        if (type.empty() || type.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos)
+            fail("mail.reminders", "not a meeting type: \"" + type + "\"");
+        std::vector<std::int64_t> offsets;
+        std::string rest = item.substr(eq + 1);
+        std::size_t start = 0;
+        while (start < rest.size()) {
+            auto space = rest.find(' ', start);
+            if (space == std::string::npos) space = rest.size();
+            if (space > start) offsets.push_back(parse_offset("mail.reminders", rest.substr(start, space - start)));
+            start = space + 1;
+        }
+        std::sort(offsets.rbegin(), offsets.rend());
+        offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
+        if (!out.emplace(type, std::move(offsets)).second) fail("mail.reminders", "type \"" + type + "\" given twice");
     }
     return out;
 }

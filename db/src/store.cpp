@@ -3126,8 +3126,8 @@ std::vector<reminder_candidate> store::reminder_candidates(std::int64_t from_utc
     });
 }
 
-int store::plan_reminder(id_t meeting_id, std::int64_t start_utc, std::int64_t offset_seconds, bool skip,
-                         std::int64_t now) {
+int store::plan_reminder(id_t meeting_id, std::int64_t start_utc, std::int64_t offset_seconds,
+                         std::int64_t due_utc, bool skip, std::int64_t now) {
     auto& im = *impl_;
     return im.write(
         [&](soci::session& s, write_context&) -> int {
@@ -3153,8 +3153,9 @@ int store::plan_reminder(id_t meeting_id, std::int64_t start_utc, std::int64_t o
             // The meeting moved since the planner read it, or is no longer published: nothing.
             if (skip || gate.status != "published" || gate.start_utc != start_utc) return 0;
             stmt st(s, std::string(rsvp_select) +
-                           " WHERE r.meeting_id = :m AND r.status = 'confirmed' AND r.anonymised_at IS NULL ORDER BY r.id");
-            st.use(static_cast<long long>(meeting_id));
+                           " WHERE r.meeting_id = :m AND r.status = 'confirmed' AND r.anonymised_at IS NULL "
+                           "AND r.created_at <= :d ORDER BY r.id");
+            st.use(static_cast<long long>(meeting_id)).use(static_cast<long long>(due_utc));
             rsvp_row row;
             row.into(st);
             std::vector<rsvp> list;

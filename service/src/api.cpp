@@ -25,6 +25,7 @@ void register_routes(router& routes, app_context& ctx) {
     detail::register_rsvp_routes(routes, ctx);
     detail::register_attendance_routes(routes, ctx);
     detail::register_report_routes(routes, ctx);
+    detail::register_message_routes(routes, ctx);
     detail::register_feed_routes(routes, ctx);  // last: it watches every write route
 }
 

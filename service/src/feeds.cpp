@@ -76,6 +76,22 @@ calendar::event event_from(const db::meeting_fields& m, const lookups& l, const 
 
 }  // namespace
 
+std::optional<calendar::event> meeting_event(const db::feed_snapshot& snapshot, db::id_t meeting_id,
+                                             const config::settings& settings) {
+    lookups l{by_id(snapshot.venues), by_id(snapshot.organisations), by_id(snapshot.networks)};
+    for (const auto& m : snapshot.meetings) {
+        if (m.id != meeting_id) continue;
+        auto e = event_from(m, l, settings.server.public_base_url + "/api/v1/meetings/" + std::to_string(m.id));
+        e.uid = m.uid;  // an occurrence shares its series' UID and names itself by RECURRENCE-ID
+        if (m.series_id) e.recurrence_id = m.recurrence_id;
+        e.sequence = m.sequence;
+        e.stamp_utc = m.updated_at;
+        e.created_utc = m.created_at;
+        return e;
+    }
+    return std::nullopt;
+}
+
 calendar::feed build_feed(const db::feed_snapshot& snapshot, const std::string& name,
                           const config::settings& settings) {
     const auto& base = settings.server.public_base_url;

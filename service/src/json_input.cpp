@@ -1,5 +1,7 @@
 #include "kal/service/json_input.hpp"
 
+#include "mail/message.hpp"
+
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
@@ -77,7 +79,9 @@ bool is_email(std::string_view value) {
         auto u = static_cast<unsigned char>(c);
         if (u <= 0x20 || u == 0x7F || c == ',' || c == ';' || c == '<' || c == '>' || c == '"') return false;
     }
-    return true;
+    // And what mail can be sent to (ASCII, no doubled dots...): an address taken here must not
+    // turn into a message that cannot be composed.
+    return mail::is_valid_address(value);
 }
 
 json_fields::json_fields(const boost::json::object& object, std::string prefix)

@@ -17,6 +17,7 @@
 #include "kal/service/auth.hpp"
 #include "kal/service/demo_data.hpp"
 #include "kal/service/housekeeping.hpp"
+#include "kal/service/mail_worker.hpp"
 #include "kal/service/server.hpp"
 
 namespace {
@@ -127,6 +128,15 @@ kal::db::store_options store_options(const cfg::settings& s) {
     o.pool_size = static_cast<std::size_t>(s.database.pool_size);
     o.lease_timeout = s.database.lease_timeout;
     o.busy_timeout = s.database.busy_timeout;
+    // Mail is written to the outbox only when there is somewhere to send it.
+    o.outbox.enabled = !s.mail.smtp_url.empty();
+    o.outbox.message_id_domain = !s.mail.message_id_domain.empty()
+                                     ? s.mail.message_id_domain
+                                     : s.mail.from_address.substr(s.mail.from_address.find('@') + 1);
+    o.outbox.new_link_token = [] {
+        auto secret = "kalr_" + svc::new_token().substr(4);  // the same form as a sign-up's manage link
+        return std::pair<std::string, std::string>{secret, svc::hash_token(secret)};
+    };
     return o;
 }
 
@@ -162,6 +172,8 @@ int serve(const arguments& a) {
     svc::router routes;
     svc::app_context ctx{settings, store, metrics};
     svc::register_routes(routes, ctx);
+    // Before serving: templates an operator got wrong stop the start (exit 2).
+    svc::mail_worker mailer(settings, store);
     svc::server server(settings, routes, metrics, store);
     auto port = server.start(true);
     svc::housekeeping housekeeping(settings, store);

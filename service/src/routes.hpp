@@ -11,4 +11,5 @@ void register_feed_routes(router& routes, app_context& ctx);       // feeds, fee
 void register_rsvp_routes(router& routes, app_context& ctx);       // sign-ups
 void register_attendance_routes(router& routes, app_context& ctx); // check-ins, personal data
 void register_report_routes(router& routes, app_context& ctx);     // the yearly follow-up
+void register_message_routes(router& routes, app_context& ctx);    // mail sent, reminders, cancel page
 }  // namespace kal::service::detail

@@ -189,8 +189,8 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_migrates_to_the_latest_keeping_its_dat
     auto counter = f.db->change_counter();
     // Back to what a database made before 0002 looks like.
     f.db.reset();
-    for (const char* t : {"reminder_plans", "meeting_reminders", "rsvp_tokens", "outbox", "checkins"})
-        run_sql(f.url, std::string("DROP TABLE ") + t);
+    for (const char* table : {"reminder_plans", "meeting_reminders", "rsvp_tokens", "outbox", "checkins"})
+        run_sql(f.url, std::string("DROP TABLE ") + table);
     run_sql(f.url, "DROP TABLE meeting_quotas");
     run_sql(f.url, "DROP TABLE rsvps");
     run_sql(f.url, "DROP TABLE feed_tokens");
@@ -2515,17 +2515,21 @@ BOOST_AUTO_TEST_CASE(reminders_are_planned_once_per_start_and_offset) {
     sign(*db, m, "a@example.se");
     sign(*db, m, "b@example.se");
     sign(*db, m, "c@example.se");  // waitlisted: no reminder
+    // Sign-ups are stamped with the real clock: a due time far ahead includes them all.
+    const std::int64_t far = std::time(nullptr) + 100 * day;
     auto candidates = db->reminder_candidates(t0 - 8 * day, t0 + day);
     BOOST_TEST_REQUIRE(candidates.size() == 1u);
     BOOST_TEST(candidates[0].meeting_id == m);
     BOOST_TEST(!candidates[0].offsets.has_value());
-    BOOST_TEST(db->plan_reminder(m, t0, day, false, t0 - day) == 2);
-    BOOST_TEST(db->plan_reminder(m, t0, day, false, t0 - day) == -1);  // once
-    BOOST_TEST(db->plan_reminder(m, t0, 7 * day, true, t0 - day) == 0);  // too late: skipped, none written
-    BOOST_TEST(db->plan_reminder(m, t0 + hour, day, false, t0 - day) == 0);  // not the current start
+    BOOST_TEST(db->plan_reminder(m, t0, day, far, false, t0 - day) == 2);
+    BOOST_TEST(db->plan_reminder(m, t0, day, far, false, t0 - day) == -1);  // once
+    BOOST_TEST(db->plan_reminder(m, t0, 7 * day, far, true, t0 - day) == 0);  // too late: skipped, none written
+    BOOST_TEST(db->plan_reminder(m, t0 + hour, day, far, false, t0 - day) == 0);  // not the current start
     int reminders = 0;
     for (const auto& x : db->list_messages(m)) reminders += x.kind == "reminder";
     BOOST_TEST(reminders == 2);
+    // Who signed up after a reminder was due does not get it.
+    BOOST_TEST(db->plan_reminder(m, t0, 2 * day, std::time(nullptr) - 3600, false, t0 - day) == 0);
     db->set_meeting_reminders(m, std::vector<std::int64_t>{3 * day, 2 * hour});
     BOOST_TEST((*db->meeting_reminders(m) == std::vector<std::int64_t>{3 * day, 2 * hour}));
     BOOST_TEST((*db->reminder_candidates(t0 - day, t0).at(0).offsets == std::vector<std::int64_t>{3 * day, 2 * hour}));
@@ -2566,8 +2570,8 @@ BOOST_AUTO_TEST_CASE(a_version_2_database_migrates_to_the_latest_keeping_its_dat
     f.db->create_feed_token(t, "hash-before-upgrade");
     // Back to what a database made before 0003 looks like.
     f.db.reset();
-    for (const char* t : {"reminder_plans", "meeting_reminders", "rsvp_tokens", "outbox", "checkins"})
-        run_sql(f.url, std::string("DROP TABLE ") + t);
+    for (const char* table : {"reminder_plans", "meeting_reminders", "rsvp_tokens", "outbox", "checkins"})
+        run_sql(f.url, std::string("DROP TABLE ") + table);
     run_sql(f.url, "DROP TABLE meeting_quotas");
     run_sql(f.url, "DROP TABLE rsvps");
     run_sql(f.url, "DELETE FROM schema_version WHERE version >= 3");

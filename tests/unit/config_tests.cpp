@@ -70,6 +70,29 @@ BOOST_AUTO_TEST_CASE(example_file_documents_every_key_with_its_default) {
     BOOST_TEST(from_file.rsvps.rate_limit_per_minute == defaults.rsvps.rate_limit_per_minute);
     BOOST_TEST(from_file.rsvps.trusted_proxies == defaults.rsvps.trusted_proxies);
     BOOST_TEST(from_file.reports.targets == defaults.reports.targets);
+    BOOST_TEST(from_file.mail.reminders == defaults.mail.reminders);
+    BOOST_TEST(from_file.mail.from_name == defaults.mail.from_name);
+    BOOST_TEST(from_file.mail.give_up_after.count() == defaults.mail.give_up_after.count());
+    BOOST_TEST(from_file.mail.late_reminder_min_lead.count() == defaults.mail.late_reminder_min_lead.count());
+}
+
+BOOST_AUTO_TEST_CASE(mail_settings_are_checked_and_reminders_parsed) {
+    auto defaults = cfg::reminder_defaults(cfg::load({}));
+    BOOST_TEST((defaults.at("fro") == std::vector<std::int64_t>{7 * 86400, 86400}));
+    BOOST_TEST((defaults.at("network") == std::vector<std::int64_t>{86400}));
+    auto s = cfg::load({.flags = {{"mail.reminders", "fro=2h 7d  30m,other="}}});
+    BOOST_TEST((cfg::reminder_defaults(s).at("fro") == std::vector<std::int64_t>{7 * 86400, 7200, 1800}));
+    BOOST_TEST(cfg::reminder_defaults(s).at("other").empty());
+    BOOST_TEST(key_of_error({.flags = {{"mail.reminders", "fro=7x"}}}) == "mail.reminders");
+    BOOST_TEST(key_of_error({.flags = {{"mail.reminders", "fro=0d"}}}) == "mail.reminders");
+    BOOST_TEST(key_of_error({.flags = {{"mail.reminders", "fro=100d"}}}) == "mail.reminders");
+    BOOST_TEST(key_of_error({.flags = {{"mail.smtp_url", "http://mail"}}}) == "mail.smtp_url");
+    BOOST_TEST(key_of_error({.flags = {{"mail.tls", "yes"}}}) == "mail.tls");
+    BOOST_TEST(key_of_error({.flags = {{"mail.from_address", "Kalendarium <a@b.se>"}}}) == "mail.from_address");
+    BOOST_TEST(key_of_error({.flags = {{"mail.from_name", "A\nBcc: x@y.se"}}}) == "mail.from_name");
+    BOOST_TEST(key_of_error({.flags = {{"mail.retry_max", "1s"}}}) == "mail.retry_max");
+    BOOST_TEST(key_of_error({.flags = {{"mail.workers", "0"}}}) == "mail.workers");
+    BOOST_TEST(cfg::parse_offset("k", "90d") == 90 * 86400);
 }
 
 BOOST_AUTO_TEST_CASE(report_targets_and_trusted_proxies_are_lists) {

@@ -829,6 +829,12 @@ BOOST_AUTO_TEST_CASE(responses_carry_exactly_the_documented_fields) {
     check_shape(with_meeting("GET", checkin_path, ""), "GET", checkin_path, 200);
     check_shape(with_meeting("GET", "/api/v1/meetings/{id}/attendance", ""), "GET", "/api/v1/meetings/{id}/attendance",
                 200);
+    check_shape(with_meeting("PUT", "/api/v1/meetings/{id}/reminders", R"({"offsets":["7d","2h"]})"), "PUT",
+                "/api/v1/meetings/{id}/reminders", 200);
+    check_shape(with_meeting("GET", "/api/v1/meetings/{id}/reminders", ""), "GET", "/api/v1/meetings/{id}/reminders",
+                200);
+    check_shape(with_meeting("GET", "/api/v1/meetings/{id}/messages", ""), "GET", "/api/v1/meetings/{id}/messages",
+                200);
     {
         const auto& r = service.route("GET", "/api/v1/reports/year/{year}");
         auto rreq = service_routes::request_for(r);

@@ -46,6 +46,29 @@ struct feed {
     std::vector<event> events;   // in the order to render
 };
 
+// One recipient of an invitation: the ATTENDEE of an iTIP message.
+struct attendee {
+    std::string name;   // CN; DQUOTE and control characters are dropped
+    std::string email;  // mailto: address
+};
+
+// An iTIP (RFC 5546) message for one recipient: METHOD:REQUEST or METHOD:CANCEL with one VEVENT,
+// rendered exactly as render_feed renders the same event (UID, SEQUENCE, DTSTART/DTEND with TZID
+// and the VTIMEZONE, RECURRENCE-ID for one occurrence of a series, ...), plus ORGANIZER and one
+// ATTENDEE: the recipient only (ROLE=REQ-PARTICIPANT, RSVP=FALSE, PARTSTAT=ACCEPTED for a
+// REQUEST), never the other participants. A CANCEL carries STATUS:CANCELLED whatever ev.status.
+struct invitation {
+    std::string method;  // "REQUEST" or "CANCEL"
+    std::string prodid;
+    event ev;                       // ev.organizer is replaced by `organizer`
+    calendar::organizer organizer;  // the no-reply address that sends it
+    attendee to;
+};
+
+// Throws calendar::error for an unknown method, an attendee or organizer without an address, or
+// an event render_feed would refuse.
+std::string render_invitation(const invitation& inv);
+
 // A whole VCALENDAR without METHOD: CRLF line ends, lines folded at 75 octets never inside a
 // UTF-8 character, TEXT escaped, no control characters, one VTIMEZONE per TZID used.
 std::string render_feed(const feed& f);

@@ -69,6 +69,34 @@ struct report_settings {
     std::string targets = "fro=4,stormote=1";
 };
 
+struct mail_settings {
+    // Where messages go: smtp://host:port (plain, or STARTTLS with tls = "starttls") or
+    // smtps://host:port (implicit TLS). Empty: no mail is written or sent.
+    std::string smtp_url;
+    std::string tls = "none";  // none | starttls (required) | try
+    std::string username;
+    std::string password;
+    std::chrono::milliseconds timeout{30000};
+    std::string from_address = "no-reply@example.boras.se";  // also the invitations' ORGANIZER
+    std::string from_name = "Överenskommelsen i Borås";
+    std::string reply_to;           // an address people can answer to; empty: none
+    std::string message_id_domain;  // empty: the domain of from_address
+    std::string template_dir;       // the operator's templates (<dir>/<lang>/<kind>.<part>); empty: built in
+    int workers = 1;                // sending threads per instance
+    int batch_size = 20;
+    std::chrono::milliseconds poll_interval{1000};
+    std::chrono::milliseconds claim_timeout{60000};   // a claimed message not sent by then is taken again
+    std::chrono::milliseconds retry_initial{30000};   // doubles after each failed attempt ...
+    std::chrono::milliseconds retry_max{3600 * 1000};  // ... up to this
+    std::chrono::milliseconds give_up_after{24 * 3600 * 1000};  // then the message is failed
+    // Reminders per meeting type: "type=offset offset, ...", offsets like 7d, 1d, 2h, 30m.
+    std::string reminders = "fro=7d 1d, stormote=7d 1d, conference=7d 1d, network=1d, samrad=1d, dialog=1d, "
+                            "training=1d, other=1d";
+    std::chrono::milliseconds reminder_grace{15 * 60 * 1000};  // later than this after its time = late
+    // A late reminder (after downtime) still goes out while the meeting is at least this far away.
+    std::chrono::milliseconds late_reminder_min_lead{2 * 3600 * 1000};
+};
+
 struct log_settings {
     std::string level = "info";   // trace, debug, info, warn, error, off
     std::string format = "json";  // json or text
@@ -81,6 +109,7 @@ struct settings {
     feed_settings feeds;
     rsvp_settings rsvps;
     report_settings reports;
+    mail_settings mail;
     log_settings log;
 };
 
@@ -102,6 +131,11 @@ std::map<std::string, int> report_targets(const settings& s);
 
 // rsvps.trusted_proxies as a list of addresses.
 std::vector<std::string> trusted_proxies(const settings& s);
+
+// mail.reminders: meeting type -> offsets in seconds before the start (validated by load).
+std::map<std::string, std::vector<std::int64_t>> reminder_defaults(const settings& s);
+// "7d", "1d", "2h", "30m" -> seconds; throws config_error naming `key`.
+std::int64_t parse_offset(const std::string& key, const std::string& text);
 
 // Loads and validates. Throws config_error naming the key of the first problem.
 settings load(const sources& from);

@@ -261,10 +261,11 @@ public:
     // Reminders: published meetings starting in (from_utc, to_utc] with confirmed sign-ups.
     std::vector<reminder_candidate> reminder_candidates(std::int64_t from_utc, std::int64_t to_utc);
     // Writes the reminder messages of a meeting for one start and offset, once (reminder_plans):
-    // one per confirmed sign-up, or none when skip (too late after downtime). Returns how many
-    // were written; -1 when it was planned before.
-    int plan_reminder(id_t meeting_id, std::int64_t start_utc, std::int64_t offset_seconds, bool skip,
-                      std::int64_t now);
+    // one per confirmed sign-up made before the reminder was due (who signs up later has just
+    // had a confirmation), or none when skip (too late after downtime). Returns how many were
+    // written; -1 when it was planned before.
+    int plan_reminder(id_t meeting_id, std::int64_t start_utc, std::int64_t offset_seconds, std::int64_t due_utc,
+                      bool skip, std::int64_t now);
     // A meeting's own reminder offsets (seconds before the start), or nullopt for its type's.
     void set_meeting_reminders(id_t meeting_id, std::optional<std::vector<std::int64_t>> offsets);
     std::optional<std::vector<std::int64_t>> meeting_reminders(id_t meeting_id);

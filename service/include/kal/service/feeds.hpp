@@ -23,6 +23,12 @@ namespace kal::service {
 calendar::feed build_feed(const db::feed_snapshot& snapshot, const std::string& name,
                           const config::settings& settings);
 
+// One meeting as the event an invitation carries: the same UID, SEQUENCE, times, place and
+// text as in every feed (an occurrence of a series with its RECURRENCE-ID). nullopt when the
+// snapshot does not hold the meeting.
+std::optional<calendar::event> meeting_event(const db::feed_snapshot& snapshot, db::id_t meeting_id,
+                                             const config::settings& settings);
+
 // The Swedish label of a meeting type, as shown in CATEGORIES ("FRÖ-möte", "Stormöte", ...).
 std::string meeting_type_label(const std::string& type);
 
