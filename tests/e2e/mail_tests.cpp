@@ -201,6 +201,8 @@ BOOST_AUTO_TEST_CASE(each_recipient_gets_their_own_message_with_an_invitation_ma
     // Bo waits, in English, without an invitation.
     const auto& b = by_to.at("bo@example.org");
     BOOST_TEST(value(b, "x-kalendarium-kind") == "waitlisted");
+    BOOST_TEST(value(b, "subject").starts_with("You're on the waiting list"), value(b, "subject"));  // language en
+    BOOST_TEST(value(a, "subject").starts_with("Du är anmäld"), value(a, "subject"));               // Swedish by default
     BOOST_TEST(!calendar_part(b).has_value());
 
     // Anna cancels: a confirmation with METHOD:CANCEL; Bo moves up and gets the invitation.
