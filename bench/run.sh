@@ -108,3 +108,4 @@ source "$root/bench/feeds.sh"
 # Sign-ups against pgbench: a script of its own (tests/with-postgres.sh bench/rsvps.sh BUILD_DIR
 # runs it alone), with its own database, service and clean-up.
 "$root/bench/rsvps.sh" "$build"
+"$root/bench/mail.sh" "$build"

@@ -27,8 +27,17 @@ struct feed_scope {
 
 using scope_resolver = std::function<feed_scope(const request&, db::store&)>;
 
-std::string today(const config::settings& s) {
-    return calendar::to_local(now_utc(), s.calendar.default_time_zone).substr(0, 10);
+// The local date now, worked out at most once a second per thread (every cached feed request
+// asks for it).
+const std::string& today(const config::settings& s) {
+    thread_local std::int64_t second = -1;
+    thread_local std::string day;
+    auto now = now_utc();
+    if (now != second) {
+        day = calendar::to_local(now, s.calendar.default_time_zone).substr(0, 10);
+        second = now;
+    }
+    return day;
 }
 
 // Feeds cover whole days, so that a feed's bytes change only when its content does.

@@ -161,12 +161,24 @@ struct mail_worker::impl {
 
         std::string bytes;
         try {
-            db::feed_filter f;
-            f.meeting_ids = {m->id};
-            f.from_utc = std::numeric_limits<std::int64_t>::min() / 2;
-            f.to_utc = std::numeric_limits<std::int64_t>::max() / 2;
-            f.keep_cancelled_until_utc = std::numeric_limits<std::int64_t>::min() / 2;
-            auto snap = store.load_feed(f);
+            std::string method = msg.kind == "confirmed" || msg.kind == "promoted" || msg.kind == "meeting_changed"
+                                     ? "REQUEST"
+                                     : msg.kind == "meeting_cancelled" || msg.kind == "rsvp_cancelled" ? "CANCEL" : "";
+            // An invitation is the feed's event, so it is built from the feed's own snapshot;
+            // a message without one needs only the venue and the organiser.
+            db::feed_snapshot snap;
+            if (!method.empty()) {
+                db::feed_filter f;
+                f.meeting_ids = {m->id};
+                f.from_utc = std::numeric_limits<std::int64_t>::min() / 2;
+                f.to_utc = std::numeric_limits<std::int64_t>::max() / 2;
+                f.keep_cancelled_until_utc = std::numeric_limits<std::int64_t>::min() / 2;
+                snap = store.load_feed(f);
+            } else {
+                if (m->venue_id)
+                    if (auto v = store.find_venue(*m->venue_id)) snap.venues.push_back(*v);
+                if (auto o = store.find_organisation(m->organisation_id)) snap.organisations.push_back(*o);
+            }
             auto texts_for = texts.render(msg.kind, msg.language, context_for(msg, *r, *m, snap));
             mail::message out;
             out.from = {settings.mail.from_name, settings.mail.from_address};
@@ -178,9 +190,6 @@ struct mail_worker::impl {
             out.text = texts_for.text;
             out.html = texts_for.html;
             out.headers.emplace_back("X-Kalendarium-Kind", msg.kind);
-            std::string method = msg.kind == "confirmed" || msg.kind == "promoted" || msg.kind == "meeting_changed"
-                                     ? "REQUEST"
-                                     : msg.kind == "meeting_cancelled" || msg.kind == "rsvp_cancelled" ? "CANCEL" : "";
             if (!method.empty()) {
                 auto ev = meeting_event(snap, m->id, settings);
                 if (ev) {

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <limits>
 #include <pthread.h>
 #include <sys/socket.h>
 
@@ -42,7 +43,16 @@ struct connection {
     asio::any_io_executor executor;  // the session's single-threaded context; socket and idle live there
     tcp::socket* socket = nullptr;
     bool idle = true;
+    // When the connection's current phase (idle, reading a request, writing a response) must be
+    // over, in steady-clock milliseconds; the sweeper cancels the socket's operations after it.
+    // One store per phase instead of a timer per operation: no timer syscalls per request.
+    std::atomic<std::int64_t> deadline_ms{std::numeric_limits<std::int64_t>::max()};
 };
+
+std::int64_t steady_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
 
 std::string json_string(std::string_view s) { return boost::json::serialize(boost::json::value(s)); }
 
@@ -91,6 +101,7 @@ struct server::impl {
     tcp::acceptor acceptor{ioc};
     asio::signal_set signals{ioc};
     asio::steady_timer grace_timer{ioc};
+    asio::steady_timer sweep_timer{ioc};  // sweep(); cancelled when serving is over
     std::vector<std::thread> threads;
     std::uint16_t bound_port = 0;
 
@@ -217,78 +228,64 @@ struct server::impl {
         return msg;
     }
 
-    asio::awaitable<void> write_problem(beast::tcp_stream& stream, const problem& p) {
+    asio::awaitable<void> write_problem(tcp::socket& socket, connection& conn, const problem& p) {
         auto msg = to_message(to_response(p), 11, false, false);
-        stream.expires_after(settings.server.write_timeout);
-        co_await http::async_write(stream, msg, nothrow);
-    }
-
-    // Waits between requests. True when a request has begun to arrive; false when the peer
-    // closed, the idle timeout passed, or shutdown closed the idle connection. Whatever woke
-    // the wait, a request that has already arrived is served.
-    asio::awaitable<bool> wait_for_request(tcp::socket& socket) {
-        for (;;) {
-            if (draining) co_return false;
-            asio::steady_timer idle_timer(co_await asio::this_coro::executor, settings.server.idle_timeout);
-            auto woke = co_await (socket.async_wait(tcp::socket::wait_read, nothrow) || idle_timer.async_wait(nothrow));
-            // Readable: read the request (a spurious wake then just waits, under read_timeout).
-            if (woke.index() == 0 && !std::get<0>(std::get<0>(woke)) && !draining) co_return true;
-            beast::error_code ec;
-            if (socket.available(ec) > 0 && !ec) co_return true;
-            if (ec || woke.index() == 1 || std::get<0>(std::get<0>(woke))) co_return false;
-            // Readable with nothing to read: either the peer closed (recv gives 0), or the wake
-            // was spurious (EAGAIN), and then the connection is still wanted.
-            char byte;
-            auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-            if (n > 0) co_return true;
-            if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) co_return false;
-        }
+        conn.deadline_ms = steady_ms() + settings.server.write_timeout.count();
+        co_await http::async_write(socket, msg, nothrow);
     }
 
     asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<connection> conn) {
         boost::system::error_code endpoint_error;
         auto peer = socket.remote_endpoint(endpoint_error);
         std::string remote_address = endpoint_error ? std::string() : peer.address().to_string();
-        beast::tcp_stream stream(std::move(socket));
-        conn->socket = &stream.socket();
+        conn->socket = &socket;
         beast::flat_buffer buffer;
         const auto& cfg = settings.server;
         for (;;) {
-            // Between requests the connection is idle: shutdown may close it, and it closes by
-            // itself after idle_timeout.
+            // Between requests the connection is idle: shutdown may close it, and the sweeper
+            // closes it after idle_timeout. The first bytes of the next request are read here,
+            // by one read of our own, so that closing an idle connection (cancelling this read)
+            // can never lose bytes of a request: either the read got them, or nothing was read.
+            // (Asio first tries the read at once, so a request already waiting costs no wait.)
             if (buffer.size() == 0) {
+                if (draining) break;
                 conn->idle = true;
-                if (!co_await wait_for_request(stream.socket())) break;
+                conn->deadline_ms = steady_ms() + cfg.idle_timeout.count();
+                auto [ec_first, n_first] =
+                    co_await socket.async_read_some(buffer.prepare(std::min<std::size_t>(cfg.header_limit, 8192)), nothrow);
+                conn->idle = false;
+                if (ec_first) break;  // closed by the peer, the idle timeout or shutdown
+                buffer.commit(n_first);
             }
             conn->idle = false;
+            conn->deadline_ms = steady_ms() + cfg.read_timeout.count();
 
             http::request_parser<http::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(cfg.header_limit));
             parser.body_limit(cfg.body_limit);
-            stream.expires_after(cfg.read_timeout);
-            auto [ec_head, n_head] = co_await http::async_read_header(stream, buffer, parser, nothrow);
+            auto [ec_head, n_head] = co_await http::async_read_header(socket, buffer, parser, nothrow);
             if (!ec_head && parser.get()[http::field::expect] == "100-continue") {
                 http::response<http::empty_body> cont{http::status::continue_, 11};
-                co_await http::async_write(stream, cont, nothrow);
+                co_await http::async_write(socket, cont, nothrow);
             }
             auto ec = ec_head;
             if (!ec) {
-                auto [ec_body, n_body] = co_await http::async_read(stream, buffer, parser, nothrow);
+                auto [ec_body, n_body] = co_await http::async_read(socket, buffer, parser, nothrow);
                 ec = ec_body;
             }
-            if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
-                ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+            if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+                ec == asio::error::operation_aborted)
                 break;
             if (ec == http::error::body_limit) {
-                co_await write_problem(stream, problems::payload_too_large(cfg.body_limit));
+                co_await write_problem(socket, *conn, problems::payload_too_large(cfg.body_limit));
                 break;
             }
             if (ec == http::error::header_limit) {
-                co_await write_problem(stream, problems::header_too_large(cfg.header_limit));
+                co_await write_problem(socket, *conn, problems::header_too_large(cfg.header_limit));
                 break;
             }
             if (ec) {
-                co_await write_problem(stream, problems::bad_request("The request is not valid HTTP/1.1"));
+                co_await write_problem(socket, *conn, problems::bad_request("The request is not valid HTTP/1.1"));
                 break;
             }
 
@@ -303,7 +300,7 @@ struct server::impl {
             }
             const bool keep_alive = msg.keep_alive() && !draining;
             beast::error_code ec_write;
-            stream.expires_after(cfg.write_timeout);
+            conn->deadline_ms = steady_ms() + cfg.write_timeout.count();
             if (res.shared_body) {
                 // Written straight from the shared buffer, which this frame keeps alive.
                 auto keep = std::move(res.shared_body);
@@ -313,15 +310,45 @@ struct server::impl {
                 out.body() = {keep->data(), keep->size()};
                 out.prepare_payload();
                 if (head) out.body() = {keep->data(), 0};
-                std::tie(ec_write, std::ignore) = co_await http::async_write(stream, out, nothrow);
+                std::tie(ec_write, std::ignore) = co_await http::async_write(socket, out, nothrow);
             } else {
                 auto out = to_message(std::move(res), msg.version(), keep_alive, head);
-                std::tie(ec_write, std::ignore) = co_await http::async_write(stream, out, nothrow);
+                std::tie(ec_write, std::ignore) = co_await http::async_write(socket, out, nothrow);
             }
             if (ec_write || !keep_alive) break;
         }
+        conn->deadline_ms = std::numeric_limits<std::int64_t>::max();
         beast::error_code ignored;
-        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        socket.shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+    // Every sweep_interval, cancels the pending operations of connections whose phase ran out
+    // of time (idle, reading a request, writing a response). Runs on the first context; the
+    // cancel itself runs on the connection's own context, after checking the deadline again.
+    asio::awaitable<void> sweep() {
+        const auto& cfg = settings.server;
+        auto shortest = std::min({cfg.idle_timeout, cfg.read_timeout, cfg.write_timeout});
+        auto interval = std::clamp<std::chrono::milliseconds>(shortest / 4, std::chrono::milliseconds(10),
+                                                               std::chrono::milliseconds(1000));
+        for (;;) {
+            sweep_timer.expires_after(interval);
+            auto [ec] = co_await sweep_timer.async_wait(nothrow);
+            if (ec) co_return;
+            const auto now = steady_ms();
+            std::vector<std::shared_ptr<connection>> late;
+            {
+                std::lock_guard lock(mutex);
+                for (const auto& c : connections)
+                    if (c->deadline_ms.load(std::memory_order_relaxed) < now) late.push_back(c);
+            }
+            for (auto& conn : late)
+                asio::post(conn->executor, [conn] {
+                    if (conn->socket && conn->deadline_ms.load() < steady_ms()) {
+                        beast::error_code e;
+                        conn->socket->cancel(e);
+                    }
+                });
+        }
     }
 
     // ---- listener and lifetime --------------------------------------------------------------
@@ -342,7 +369,8 @@ struct server::impl {
                 socket.close(ignored);
                 continue;
             }
-            auto conn = std::make_shared<connection>(connection{socket.get_executor(), nullptr, true});
+            auto conn = std::make_shared<connection>();
+            conn->executor = socket.get_executor();
             {
                 std::lock_guard lock(mutex);
                 connections.insert(conn);
@@ -370,6 +398,7 @@ struct server::impl {
                     asio::post(ioc, [this] {
                         release_contexts();
                         grace_timer.cancel();
+                        sweep_timer.cancel();
                         beast::error_code ignored;
                         signals.cancel(ignored);
                     });
@@ -405,6 +434,7 @@ struct server::impl {
         }
         if (open.empty()) {
             signals.cancel(ignored);
+            sweep_timer.cancel();
             release_contexts();
             return;
         }
@@ -449,6 +479,7 @@ std::uint16_t server::start(bool handle_signals) {
             }
         }
     });
+    asio::co_spawn(s.ioc, s.sweep(), [](std::exception_ptr) {});
     if (handle_signals) {
         s.handling_signals = true;
         s.signals.add(SIGTERM);

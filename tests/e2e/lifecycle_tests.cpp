@@ -2,7 +2,12 @@
 #define BOOST_TEST_MODULE e2e_lifecycle
 #include <boost/test/unit_test.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <barrier>
@@ -164,6 +169,98 @@ BOOST_AUTO_TEST_CASE(make_run_serves_the_demo_data) {
     kal::test::server_process again("sqlite:" + dir + "/var/kalendarium.db", {"--demo"});
     kal::test::http_client c2(again.port());
     BOOST_TEST(json::parse(c2.get("/api/v1/meetings?limit=200").body).at("items").as_array().size() == items.size());
+}
+
+namespace {
+
+// A raw loopback connection, to behave the way no HTTP client library would.
+struct raw_connection {
+    int fd = -1;
+    explicit raw_connection(std::uint16_t port) {
+        fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(port);
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        BOOST_TEST_REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    }
+    ~raw_connection() { ::close(fd); }
+    void send(const std::string& bytes) { BOOST_TEST_REQUIRE(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size())); }
+    // Reads until the server closes or `limit` passes; returns what arrived and whether it closed.
+    std::pair<std::string, bool> read_until_closed(std::chrono::milliseconds limit) {
+        std::string got;
+        auto until = std::chrono::steady_clock::now() + limit;
+        for (;;) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return {got, false};
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return {got, false};
+            char buf[4096];
+            auto n = ::recv(fd, buf, sizeof buf, 0);
+            if (n <= 0) return {got, true};
+            got.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(idle_and_slow_connections_are_closed_after_their_timeouts) {
+    running_service s(kal::test::current_test_name(), {},
+                      {{"KALENDARIUM_SERVER_IDLE_TIMEOUT", "400ms"}, {"KALENDARIUM_SERVER_READ_TIMEOUT", "400ms"}});
+    const std::string get = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    {
+        // Connected and silent: closed after the idle timeout, without an answer.
+        raw_connection c(s.server.port());
+        auto started = std::chrono::steady_clock::now();
+        auto [got, closed] = c.read_until_closed(std::chrono::seconds(5));
+        BOOST_TEST(closed);
+        BOOST_TEST(got.empty());
+        BOOST_TEST((std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(300)));
+    }
+    {
+        // Half a request head, then nothing (slowloris): closed after the read timeout.
+        raw_connection c(s.server.port());
+        c.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        auto [got, closed] = c.read_until_closed(std::chrono::seconds(5));
+        BOOST_TEST(closed);
+        BOOST_TEST(got.empty());
+    }
+    {
+        // A keep-alive connection in use stays open while requests keep coming, each phase
+        // timed on its own, and closes once it falls silent.
+        raw_connection c(s.server.port());
+        for (int i = 0; i < 8; ++i) {
+            c.send(get);
+            std::string answer;
+            while (answer.find("\r\n\r\n") == std::string::npos || answer.find("\"status\"") == std::string::npos) {
+                auto [got, closed] = c.read_until_closed(std::chrono::milliseconds(150));
+                BOOST_TEST_REQUIRE(!closed, "closed after " << i << " requests");
+                answer += got;
+            }
+            BOOST_TEST(answer.starts_with("HTTP/1.1 200"));
+            std::this_thread::sleep_for(std::chrono::milliseconds(150));  // 8 x 300 ms: longer than any timeout
+        }
+        auto [got, closed] = c.read_until_closed(std::chrono::seconds(5));
+        BOOST_TEST(closed);
+    }
+    // Two requests in one packet (pipelined) are both answered.
+    {
+        raw_connection c(s.server.port());
+        c.send(get + get);
+        std::string all;
+        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+        while (std::chrono::steady_clock::now() < until) {
+            auto [got, closed] = c.read_until_closed(std::chrono::milliseconds(100));
+            all += got;
+            std::size_t n = 0;
+            for (auto at = all.find("HTTP/1.1 200"); at != std::string::npos; at = all.find("HTTP/1.1 200", at + 1)) ++n;
+            if (n == 2 || closed) break;
+        }
+        std::size_t n = 0;
+        for (auto at = all.find("HTTP/1.1 200"); at != std::string::npos; at = all.find("HTTP/1.1 200", at + 1)) ++n;
+        BOOST_TEST(n == 2u);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(invalid_configuration_exits_2_naming_the_key) {
