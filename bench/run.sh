@@ -84,12 +84,15 @@ nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 sleep 0.5
 
+ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
+machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')"
+# BENCH_ONLY="feeds mail" runs only those parts (default: meetings feeds rsvps mail).
+want() { [[ " ${BENCH_ONLY:-meetings feeds rsvps mail} " == *" $1 "* ]]; }
+
+if want meetings; then
 read -r ng_rps ng_p99 _ < <(measure "http://127.0.0.1:$nginx_port/meetings.json")
 read -r sq_rps sq_p99 sq_err < <(measure "http://127.0.0.1:$sqlite_port$path")
 read -r pg_rps pg_p99 pg_err < <(measure "http://127.0.0.1:$pg_port$path")
-
-ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
-machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')"
 {
   echo ""
   echo "### GET /api/v1/meetings — $(date -u +%Y-%m-%d) — $machine"
@@ -102,10 +105,11 @@ machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /pro
   echo "| kalendarium on SQLite | $sq_rps | $sq_p99 | $sq_err | $(ratio "$sq_rps" "$ng_rps") |"
   echo "| kalendarium on PostgreSQL 15 | $pg_rps | $pg_p99 | $pg_err | $(ratio "$pg_rps" "$ng_rps") |"
 } | tee -a "$root/docs/benchmarks.md"
+fi
 
-source "$root/bench/feeds.sh"
+if want feeds; then source "$root/bench/feeds.sh"; fi
 
 # Sign-ups against pgbench: a script of its own (tests/with-postgres.sh bench/rsvps.sh BUILD_DIR
 # runs it alone), with its own database, service and clean-up.
-"$root/bench/rsvps.sh" "$build"
-"$root/bench/mail.sh" "$build"
+if want rsvps; then "$root/bench/rsvps.sh" "$build"; fi
+if want mail; then "$root/bench/mail.sh" "$build"; fi
