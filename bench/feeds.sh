@@ -37,7 +37,8 @@ curl -fs "http://127.0.0.1:$f200_port$feed" >"$work/www/feed.ics"
 feed_bytes=$(wc -c <"$work/www/feed.ics")
 etag=$(curl -fsI "http://127.0.0.1:$f200_port$feed" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')
 
-read -r ngf_rps ngf_p99 _ < <(measure "http://127.0.0.1:$nginx_port/feed.ics")
+ngf=$(measure_nginx "http://127.0.0.1:$nginx_port/feed.ics")
+read -r ngf_rps ngf_p99 _ <<<"$ngf"
 read -r kf_rps kf_p99 kf_err < <(measure "http://127.0.0.1:$f200_port$feed")
 read -r k304_rps k304_p99 _ < <(wrk_header="If-None-Match: $etag" measure "http://127.0.0.1:$f200_port$feed")
 

@@ -58,6 +58,9 @@ path="/api/v1/meetings?limit=50"
 
 # nginx serves the same bytes the service answers, as a static file.
 mkdir -p "$work/www" "$work/nginx"
+# nginx's workers run as an unprivileged user: mktemp's 0700 directory would answer every request
+# with 403 (and such a reference measures nothing; measure_nginx below refuses it).
+chmod 755 "$work" "$work/www"
 curl -fs "http://127.0.0.1:$sqlite_port$path" >"$work/www/meetings.json"
 bytes=$(wc -c <"$work/www/meetings.json")
 nginx_port=$(free_port)
@@ -74,6 +77,9 @@ http {
   fastcgi_temp_path $work/nginx;
   uwsgi_temp_path $work/nginx;
   scgi_temp_path $work/nginx;
+  # Debian's defaults for static files: the kernel sends them (no copy through nginx).
+  sendfile on;
+  tcp_nopush on;
   server {
     listen 127.0.0.1:$nginx_port;
     location / { root $work/www; }
@@ -84,13 +90,24 @@ nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 sleep 0.5
 
+# As measure, for nginx: stops the benchmark when nginx answers anything but 2xx.
+measure_nginx() {
+  local result
+  result=$(measure "$1")
+  if [ "$(awk '{print $3}' <<<"$result")" != "0" ] || [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" != "200" ]; then
+    echo "bench: nginx does not answer 200 for $1; its reference would be meaningless" >&2
+    exit 1
+  fi
+  echo "$result"
+}
 ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')"
 # BENCH_ONLY="feeds mail" runs only those parts (default: meetings feeds rsvps mail).
 want() { [[ " ${BENCH_ONLY:-meetings feeds rsvps mail} " == *" $1 "* ]]; }
 
 if want meetings; then
-read -r ng_rps ng_p99 _ < <(measure "http://127.0.0.1:$nginx_port/meetings.json")
+ng=$(measure_nginx "http://127.0.0.1:$nginx_port/meetings.json")
+read -r ng_rps ng_p99 _ <<<"$ng"
 read -r sq_rps sq_p99 sq_err < <(measure "http://127.0.0.1:$sqlite_port$path")
 read -r pg_rps pg_p99 pg_err < <(measure "http://127.0.0.1:$pg_port$path")
 {

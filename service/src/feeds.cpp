@@ -224,6 +224,7 @@ response feed_response(const rendered_feed& feed, const request& req, const conf
     r.set_header("Content-Type", "text/calendar; charset=utf-8");
     r.set_header("Content-Disposition", "inline; filename=\"" + feed.filename + "\"");
     r.shared_body = feed.body;
+    r.body_file = feed.file;
     return r;
 }
 
@@ -262,6 +263,8 @@ std::shared_ptr<const rendered_feed> feed_cache::store(const std::string& key, r
     char hex[sizeof digest * 2 + 1];
     sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
     feed.etag = std::string("\"") + hex + "\"";
+    // Served from a memory file with sendfile(2): no copy of the feed per request.
+    if (!feed.file) feed.file = body_file::of(*feed.body);
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
     // The same bytes keep the time they were first served, so If-Modified-Since stays honest.

@@ -1,5 +1,10 @@
 #include "kal/service/http.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include <boost/json.hpp>
 
 namespace kal::service {
@@ -107,6 +112,26 @@ problem too_many_requests(int retry_after_seconds) {
     return p;
 }
 }  // namespace problems
+
+body_file::~body_file() {
+    if (fd >= 0) ::close(fd);
+}
+
+std::shared_ptr<const body_file> body_file::of(const std::string& bytes) {
+    int fd = ::memfd_create("kalendarium-body", MFD_CLOEXEC);
+    if (fd < 0) return nullptr;
+    auto file = std::make_shared<body_file>();
+    file->fd = fd;
+    file->size = bytes.size();
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return nullptr;  // the descriptor is closed with `file`
+        done += static_cast<std::size_t>(n);
+    }
+    return file;
+}
 
 response to_response(const problem& p) {
     boost::json::object o;

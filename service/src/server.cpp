@@ -13,6 +13,7 @@
 #include <atomic>
 #include <limits>
 #include <pthread.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -236,6 +237,9 @@ struct server::impl {
 
     asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<connection> conn) {
         boost::system::error_code endpoint_error;
+        // Responses are written whole: Nagle's algorithm would only hold back their last, short
+        // segment (or a head written before its body) until the peer acknowledged the others.
+        socket.set_option(tcp::no_delay(true), endpoint_error);
         auto peer = socket.remote_endpoint(endpoint_error);
         std::string remote_address = endpoint_error ? std::string() : peer.address().to_string();
         conn->socket = &socket;
@@ -301,7 +305,18 @@ struct server::impl {
             const bool keep_alive = msg.keep_alive() && !draining;
             beast::error_code ec_write;
             conn->deadline_ms = steady_ms() + cfg.write_timeout.count();
-            if (res.shared_body) {
+            if (res.shared_body && res.body_file && !head) {
+                // The head from Beast, then the body straight from the memory file with
+                // sendfile(2): the bytes are never copied through this process.
+                auto keep = std::move(res.body_file);
+                res.shared_body.reset();
+                http::response<http::empty_body> out{static_cast<http::status>(res.status), msg.version()};
+                set_headers(out, res, keep_alive);
+                out.content_length(keep->size);
+                http::response_serializer<http::empty_body> sr{out};
+                std::tie(ec_write, std::ignore) = co_await http::async_write_header(socket, sr, nothrow);
+                if (!ec_write) ec_write = co_await send_file(socket, *keep);
+            } else if (res.shared_body) {
                 // Written straight from the shared buffer, which this frame keeps alive.
                 auto keep = std::move(res.shared_body);
                 http::response<http::span_body<const char>> out{static_cast<http::status>(res.status),
@@ -320,6 +335,27 @@ struct server::impl {
         conn->deadline_ms = std::numeric_limits<std::int64_t>::max();
         beast::error_code ignored;
         socket.shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+    // sendfile(2) from `file` to the socket, waiting for room when the socket's buffer is full.
+    asio::awaitable<beast::error_code> send_file(tcp::socket& socket, const body_file& file) {
+        beast::error_code ec;
+        socket.native_non_blocking(true, ec);
+        if (ec) co_return ec;
+        off_t offset = 0;
+        while (static_cast<std::size_t>(offset) < file.size) {
+            auto n = ::sendfile(socket.native_handle(), file.fd, &offset, file.size - static_cast<std::size_t>(offset));
+            if (n > 0) continue;
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                auto [wait_ec] = co_await socket.async_wait(tcp::socket::wait_write, nothrow);
+                if (wait_ec) co_return wait_ec;
+                continue;
+            }
+            co_return n == 0 ? beast::error_code(asio::error::eof)
+                             : beast::error_code(errno, boost::system::system_category());
+        }
+        co_return ec;
     }
 
     // Every sweep_interval, cancels the pending operations of connections whose phase ran out

@@ -41,6 +41,7 @@ struct rendered_feed {
     std::int64_t change_counter = 0;
     std::string day;  // the local date it was rendered for: windows move daily
     std::shared_ptr<const std::string> body;  // shared with every response that sends it
+    std::shared_ptr<const body_file> file;    // the same bytes for sendfile(2); may be null
     std::string etag;  // strong, quoted
     std::int64_t last_modified = 0;  // when this instance first rendered these exact bytes
     std::string last_modified_text;  // the same as an HTTP date, formatted once

@@ -27,12 +27,27 @@ struct request {
     std::vector<std::string> query_values(const std::string& name) const;
 };
 
+// A file descriptor holding a response body, closed when the last owner lets go.
+struct body_file {
+    int fd = -1;
+    std::size_t size = 0;
+    body_file() = default;
+    body_file(const body_file&) = delete;
+    body_file& operator=(const body_file&) = delete;
+    ~body_file();
+    // The bytes in an anonymous memory file (memfd); nullptr when that is not possible.
+    static std::shared_ptr<const body_file> of(const std::string& bytes);
+};
+
 struct response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     // When set, sent instead of `body` without a copy (a cached feed shared by many requests).
     std::shared_ptr<const std::string> shared_body;
+    // Optionally the same bytes as shared_body in a file (a memfd) that the server may send with
+    // sendfile(2), without copying them through user space; open while body_file lives.
+    std::shared_ptr<const struct body_file> body_file;
 
     void set_header(std::string name, std::string value);
     std::optional<std::string> header(std::string_view name) const;
