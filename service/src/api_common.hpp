@@ -56,6 +56,13 @@ std::optional<db::id_t> id_or_slug(const request& req, const std::string& name, 
     return db::id_t{-1};
 }
 
+// CSV (RFC 4180, UTF-8) with the header row first: a field is quoted when it holds the
+// separator, a quote or a line break, and one starting with = + - @ gets an apostrophe so that
+// a spreadsheet never runs it as a formula. The ;-separated variant (Swedish spreadsheet
+// programs) starts with a UTF-8 byte order mark, which those programs need to read å, ä and ö.
+// The response carries Content-Type, an attachment filename and Cache-Control: no-store.
+response csv_response(const std::vector<std::vector<std::string>>& rows, char separator, const std::string& filename);
+
 // A sign-up as its holder and the organisers see it (api_rsvps.cpp).
 boost::json::object rsvp_json(const db::rsvp& r);
 

@@ -179,36 +179,20 @@ json::object report_json(const year_report& r) {
                         {"by_month", std::move(months)}};
 }
 
-std::string csv_field(const std::string& value, char separator) {
-    if (value.find_first_of(std::string("\"\r\n") + separator) == std::string::npos) return value;
-    std::string out = "\"";
-    for (char c : value) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 // One row per section: the year's totals, each type, each network, each month.
 response report_csv(const year_report& r, char separator) {
-    std::string out = separator == ';' ? "\xEF\xBB\xBF" : "";
-    auto row = [&](const std::vector<std::string>& fields) {
-        for (std::size_t i = 0; i < fields.size(); ++i) {
-            if (i) out += separator;
-            out += csv_field(fields[i], separator);
-        }
-        out += "\r\n";
-    };
-    row({"section", "key", "name", "target", "held", "cancelled", "planned", "signed_up_people", "attended_people",
-         "walk_in_people", "no_show_people", "organisations_attended", "organisations_signed_up",
-         "meetings_with_capacity", "full_meetings"});
+    std::vector<std::vector<std::string>> rows{{"section", "key", "name", "target", "held", "cancelled", "planned",
+                                                "signed_up_people", "attended_people", "walk_in_people",
+                                                "no_show_people", "organisations_attended", "organisations_signed_up",
+                                                "meetings_with_capacity", "full_meetings"}};
     auto line = [&](const std::string& section, const std::string& key, const std::string& name,
                     const std::string& target, const tally& t) {
-        row({section, key, name, target, std::to_string(t.held), std::to_string(t.cancelled), std::to_string(t.planned),
-             std::to_string(t.signed_up_people), std::to_string(t.attended_people), std::to_string(t.walk_in_people),
-             std::to_string(t.no_show_people), std::to_string(t.organisations_attended.size()),
-             std::to_string(t.organisations_signed_up.size()), std::to_string(t.with_capacity),
-             std::to_string(t.full)});
+        rows.push_back({section, key, name, target, std::to_string(t.held), std::to_string(t.cancelled),
+                        std::to_string(t.planned), std::to_string(t.signed_up_people),
+                        std::to_string(t.attended_people), std::to_string(t.walk_in_people),
+                        std::to_string(t.no_show_people), std::to_string(t.organisations_attended.size()),
+                        std::to_string(t.organisations_signed_up.size()), std::to_string(t.with_capacity),
+                        std::to_string(t.full)});
     };
     line("year", std::to_string(r.year), "", "", r.total);
     for (const auto& [type, t] : r.by_type) {
@@ -220,15 +204,8 @@ response report_csv(const year_report& r, char separator) {
         line("network", n == r.networks.end() ? std::to_string(id) : n->second.slug,
              n == r.networks.end() ? "" : n->second.name, "", t);
     }
-    for (std::size_t i = 0; i < r.by_month.size(); ++i) {
-        line("month", month_key(r.year, i), "", "", r.by_month[i]);
-    }
-    response res;
-    res.body = std::move(out);
-    res.set_header("Content-Type", "text/csv; charset=utf-8");
-    res.set_header("Content-Disposition",
-                   "attachment; filename=\"uppfoljning-" + std::to_string(r.year) + ".csv\"");
-    return res;
+    for (std::size_t i = 0; i < r.by_month.size(); ++i) line("month", month_key(r.year, i), "", "", r.by_month[i]);
+    return csv_response(rows, separator, "uppfoljning-" + std::to_string(r.year) + ".csv");
 }
 
 }  // namespace

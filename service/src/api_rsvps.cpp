@@ -60,43 +60,16 @@ json::object rsvp_summary_json(const db::rsvp& r) {
 
 std::string new_manage_token() { return "kalr_" + new_token().substr(4); }
 
-// One CSV field (RFC 4180): quoted when it holds the separator, a quote or a line break. A
-// leading = + - @ gets an apostrophe so that a spreadsheet never runs it as a formula.
-std::string csv_field(std::string value, char separator) {
-    if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@'))
-        value.insert(0, "'");
-    if (value.find_first_of(std::string("\"\r\n") + separator) == std::string::npos) return value;
-    std::string out = "\"";
-    for (char c : value) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
-// Sign-ups as CSV with a header row. The ;-separated variant (Swedish spreadsheet programs)
-// starts with a UTF-8 byte order mark, which those programs need to read å, ä and ö.
+// Sign-ups as CSV with a header row.
 response rsvps_csv(const std::vector<db::rsvp>& list, char separator) {
-    std::string out = separator == ';' ? "\xEF\xBB\xBF" : "";
-    auto row = [&](const std::vector<std::string>& fields) {
-        for (std::size_t i = 0; i < fields.size(); ++i) {
-            if (i) out += separator;
-            out += csv_field(fields[i], separator);
-        }
-        out += "\r\n";
-    };
-    row({"id", "status", "waitlist_position", "name", "email", "organisation_id", "organisation_name",
-         "party_size", "needs", "language", "created_at"});
+    std::vector<std::vector<std::string>> rows{{"id", "status", "waitlist_position", "name", "email", "organisation_id",
+                                                "organisation_name", "party_size", "needs", "language", "created_at"}};
     for (const auto& r : list)
-        row({std::to_string(r.id), r.status, r.waitlist_position ? std::to_string(*r.waitlist_position) : "", r.name,
-             r.email, r.organisation_id ? std::to_string(*r.organisation_id) : "", r.organisation_name,
-             std::to_string(r.party_size), r.needs, r.language, utc_text(r.created_at)});
-    response res;
-    res.body = std::move(out);
-    res.set_header("Content-Type", "text/csv; charset=utf-8");
-    res.set_header("Content-Disposition", "attachment; filename=\"anmalningar.csv\"");
-    res.set_header("Cache-Control", "no-store");
-    return res;
+        rows.push_back({std::to_string(r.id), r.status,
+                        r.waitlist_position ? std::to_string(*r.waitlist_position) : "", r.name, r.email,
+                        r.organisation_id ? std::to_string(*r.organisation_id) : "", r.organisation_name,
+                        std::to_string(r.party_size), r.needs, r.language, utc_text(r.created_at)});
+    return csv_response(rows, separator, "anmalningar.csv");
 }
 
 // The manage token from the path, or the same 404 as for any unknown sign-up.
