@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
+#include <csignal>
+#include <cerrno>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,15 +54,22 @@ pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, st
     for (auto& e : env_s) envp.push_back(e.data());
     envp.push_back(nullptr);
 
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1);
-    posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2);
-    pid_t pid = -1;
-    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error(std::string("cannot start kalendarium: ") + std::strerror(rc));
+    // fork + exec rather than posix_spawn, for PR_SET_PDEATHSIG: when a test process dies without
+    // running destructors (a crash, an abort), its services die with it instead of lingering.
+    // Between fork and exec only async-signal-safe calls.
+    const pid_t parent = ::getpid();
+    pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error(std::string("cannot start kalendarium: ") + std::strerror(errno));
+    if (pid == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(127);  // the parent is already gone
+        int null_fd = ::open("/dev/null", O_RDONLY);
+        if (null_fd >= 0) ::dup2(null_fd, 0);
+        ::dup2(stdout_fd, 1);
+        ::dup2(stderr_fd, 2);
+        ::execve(argv[0], argv.data(), envp.data());
+        ::_exit(127);
+    }
     return pid;
 }
 
