@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <filesystem>
 #include <functional>
 #include <limits>
 #include <type_traits>
@@ -138,6 +139,7 @@ const std::vector<key_spec>& key_table() {
         make_key("mail.username", &settings::mail, &mail_settings::username),
         make_key("mail.password", &settings::mail, &mail_settings::password),
         make_key("mail.timeout", &settings::mail, &mail_settings::timeout),
+        make_key("mail.ca_file", &settings::mail, &mail_settings::ca_file),
         make_key("mail.from_address", &settings::mail, &mail_settings::from_address),
         make_key("mail.from_name", &settings::mail, &mail_settings::from_name),
         make_key("mail.reply_to", &settings::mail, &mail_settings::reply_to),
@@ -214,6 +216,8 @@ void validate(const settings& s) {
     if (!m.smtp_url.empty() && !m.smtp_url.starts_with("smtp://") && !m.smtp_url.starts_with("smtps://"))
         fail("mail.smtp_url", "must start with smtp:// or smtps:// (or be empty: no mail)");
     if (m.tls != "none" && m.tls != "starttls" && m.tls != "try") fail("mail.tls", "must be none, starttls or try");
+    if (!m.ca_file.empty() && !std::filesystem::is_regular_file(m.ca_file))
+        fail("mail.ca_file", "no such file: " + m.ca_file);
     auto plain_address = [](const std::string& a) {
         auto at = a.find('@');
         return at != std::string::npos && at > 0 && at + 1 < a.size() && a.find('@', at + 1) == std::string::npos &&

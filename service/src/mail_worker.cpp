@@ -232,6 +232,7 @@ struct mail_worker::impl {
         smtp.username = settings.mail.username;
         smtp.password = settings.mail.password;
         smtp.timeout = settings.mail.timeout;
+        smtp.ca_file = settings.mail.ca_file;
         mail::smtp_sender sender(smtp);
         const std::string worker = instance + "-" + std::to_string(index);
         auto last_plan = std::chrono::steady_clock::time_point{};

@@ -542,3 +542,60 @@ BOOST_AUTO_TEST_CASE(moving_a_meeting_moves_its_reminders_and_cancelling_it_canc
     BOOST_TEST(rsvps.at(0).at("status").as_string() == "cancelled");
     BOOST_TEST(s.client.get("/rsvp/kalr_" + std::string(43, 'A')).status == 404);
 }
+
+BOOST_AUTO_TEST_CASE(starttls_and_a_login_are_used_when_configured) {
+    // A certificate for 127.0.0.1, made for this test and trusted through mail.ca_file.
+    auto dir = std::filesystem::temp_directory_path() / ("kal-tls-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+    run("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
+        "-keyout " + key + " -out " + cert + " 2>&1");
+    smtp_sink sink(sink_script, {"--tls-cert", cert, "--tls-key", key, "--auth-user", "kalendarium",
+                                 "--auth-password", "hemligt lösenord"});
+    running_service s(kal::test::current_test_name(), {},
+                      mail_env(sink.url(), {{"KALENDARIUM_MAIL_TLS", "starttls"},
+                                            {"KALENDARIUM_MAIL_CA_FILE", cert},
+                                            {"KALENDARIUM_MAIL_USERNAME", "kalendarium"},
+                                            {"KALENDARIUM_MAIL_PASSWORD", "hemligt lösenord"}}));
+    auto org = s.create("organisations", json::object{{"name", "Borås Stad"}}, s.admin()).at("id").as_int64();
+    auto meeting = create_meeting(s, org, "Samråd", std::nullopt);
+    sign_up(s, meeting, "Anna", "anna@example.org");
+    auto mails = sink.wait_for(1);
+    BOOST_TEST_REQUIRE(mails.size() == 1u);
+    BOOST_TEST(mails[0].session.find("tls yes") != std::string::npos, mails[0].session);
+    BOOST_TEST(mails[0].session.find("auth kalendarium") != std::string::npos, mails[0].session);
+
+    // A wrong password: nothing is sent, the message waits with the server's refusal as its error
+    // (a login problem is the operator's to fix, so it is retried, not given up at once).
+    running_service wrong(kal::test::current_test_name() + "_wrong", {},
+                          mail_env(sink.url(), {{"KALENDARIUM_MAIL_TLS", "starttls"},
+                                                {"KALENDARIUM_MAIL_CA_FILE", cert},
+                                                {"KALENDARIUM_MAIL_USERNAME", "kalendarium"},
+                                                {"KALENDARIUM_MAIL_PASSWORD", "fel"},
+                                                {"KALENDARIUM_MAIL_TIMEOUT", "3s"}}));
+    auto org2 = wrong.create("organisations", json::object{{"name", "Borås Stad"}}, wrong.admin()).at("id").as_int64();
+    auto meeting2 = create_meeting(wrong, org2, "Samråd", std::nullopt);
+    sign_up(wrong, meeting2, "Bo", "bo@example.org");
+    auto list = wait_messages(wrong, meeting2, [](const json::array& l) {
+        return !l.empty() && !l[0].at("last_error").as_string().empty();
+    }, std::chrono::seconds(40));
+    BOOST_TEST_REQUIRE(list.size() == 1u);
+    BOOST_TEST(list[0].at("state").as_string() != "sent", list[0]);
+    BOOST_TEST(!list[0].at("last_error").as_string().empty(), list[0]);
+    // An unknown certificate authority: refused, nothing sent in clear.
+    running_service untrusted(kal::test::current_test_name() + "_untrusted", {},
+                              mail_env(sink.url(), {{"KALENDARIUM_MAIL_TLS", "starttls"},
+                                                    {"KALENDARIUM_MAIL_USERNAME", "kalendarium"},
+                                                    {"KALENDARIUM_MAIL_PASSWORD", "hemligt lösenord"},
+                                                    {"KALENDARIUM_MAIL_TIMEOUT", "3s"}}));
+    auto org3 = untrusted.create("organisations", json::object{{"name", "Borås Stad"}}, untrusted.admin()).at("id").as_int64();
+    auto meeting3 = create_meeting(untrusted, org3, "Samråd", std::nullopt);
+    sign_up(untrusted, meeting3, "Cia", "cia@example.org");
+    auto refused = wait_messages(untrusted, meeting3, [](const json::array& l) {
+        return !l.empty() && !l[0].at("last_error").as_string().empty();
+    }, std::chrono::seconds(40));
+    BOOST_TEST_REQUIRE(refused.size() == 1u);
+    BOOST_TEST(refused[0].at("state").as_string() != "sent");
+    BOOST_TEST(sink.messages().size() == 1u);  // only Anna's
+    std::filesystem::remove_all(dir);
+}

@@ -26,12 +26,13 @@ SIGTERM or SIGINT stops it with exit status 0.
 """
 
 import argparse
+import ssl
 import asyncio
 import os
 import signal
 import sys
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Sink:
@@ -58,7 +59,10 @@ class Sink:
         peer_text = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
         self._write(stem + ".rcpt", "".join(r + "\n" for r in envelope.rcpt_tos).encode())
         self._write(stem + ".session",
-                    f"from {envelope.mail_from}\npeer {peer_text}\nhelo {session.host_name}\n".encode())
+                    f"from {envelope.mail_from}\npeer {peer_text}\nhelo {session.host_name}\n"
+                    f"tls {'yes' if session.ssl else 'no'}\n"
+                    f"auth {session.auth_data.login.decode() if session.authenticated and isinstance(session.auth_data, LoginPassword) else ''}\n"
+                    .encode())
         content = envelope.original_content
         if content is None:
             content = envelope.content if isinstance(envelope.content, bytes) else b""
@@ -89,8 +93,21 @@ async def serve(args):
     handler = Sink(args.dir, args.reject_rcpt_containing, args.tempfail_first)
     loop = asyncio.get_running_loop()
     # hostname given, so aiosmtpd does not look up this machine's FQDN (slow without DNS).
+    options = {}
+    if args.tls_cert:
+        # STARTTLS offered and required before MAIL FROM.
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+        options.update(tls_context=context, require_starttls=True)
+    if args.auth_user:
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == args.auth_user
+                  and auth_data.password.decode() == args.auth_password)
+            return AuthResult(success=ok, auth_data=auth_data)
+        options.update(authenticator=authenticator, auth_required=True,
+                       auth_require_tls=bool(args.tls_cert))
     server = await loop.create_server(
-        lambda: SMTP(handler, hostname="smtp-sink.localhost", data_size_limit=64 * 1024 * 1024),
+        lambda: SMTP(handler, hostname="smtp-sink.localhost", data_size_limit=64 * 1024 * 1024, **options),
         "127.0.0.1", args.port)
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -112,6 +129,10 @@ def main():
     parser.add_argument("--reject-rcpt-containing", default="")
     parser.add_argument("--tempfail-first", type=int, default=0)
     parser.add_argument("--exit-with-parent", action="store_true")
+    parser.add_argument("--tls-cert", default="", help="PEM certificate: offer and require STARTTLS")
+    parser.add_argument("--tls-key", default="")
+    parser.add_argument("--auth-user", default="", help="require AUTH (PLAIN/LOGIN) with this user")
+    parser.add_argument("--auth-password", default="")
     args = parser.parse_args()
     return asyncio.run(serve(args))
 

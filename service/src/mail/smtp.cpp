@@ -82,6 +82,7 @@ smtp_sender::smtp_sender(smtp_settings s) : settings_(std::move(s)) {
     curl_easy_setopt(c, CURLOPT_USE_SSL, use_ssl);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, settings_.verify_peer ? 1L : 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, settings_.verify_peer ? 2L : 0L);
+    if (!settings_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, settings_.ca_file.c_str());
     if (!settings_.username.empty()) {
         curl_easy_setopt(c, CURLOPT_USERNAME, settings_.username.c_str());
         curl_easy_setopt(c, CURLOPT_PASSWORD, settings_.password.c_str());

@@ -11,7 +11,8 @@ struct smtp_settings {
     std::string tls = "none";        // none | starttls (required, or the send fails) | try; ignored for smtps://
     std::string username, password;  // optional login (AUTH); empty username: none
     std::chrono::milliseconds timeout{30000};  // connecting, and the whole of one send
-    bool verify_peer = true;                   // certificate and host name
+    bool verify_peer = true;
+    std::string ca_file;        // PEM certificates to trust instead of the system's (a private CA)                   // certificate and host name
 };
 
 struct send_result {

@@ -77,6 +77,7 @@ struct mail_settings {
     std::string username;
     std::string password;
     std::chrono::milliseconds timeout{30000};
+    std::string ca_file;  // PEM certificates to trust for the server (a private CA); empty: the system's
     std::string from_address = "no-reply@example.boras.se";  // also the invitations' ORGANIZER
     std::string from_name = "Överenskommelsen i Borås";
     std::string reply_to;           // an address people can answer to; empty: none
