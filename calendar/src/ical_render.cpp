@@ -1,4 +1,5 @@
 #include "kal/calendar/ical.hpp"
+#include "kal/calendar/utf8.hpp"
 #include "kal/calendar/time.hpp"
 
 #include "time_internal.hpp"
@@ -37,65 +38,9 @@ constexpr std::int64_t seconds_per_day = 86400;
 // ---------------------------------------------------------------------------------------------
 // UTF-8 and value sanitising.
 
-bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-// Length of the well-formed UTF-8 sequence at text[pos] (RFC 3629: no overlongs, no surrogates,
-// nothing above U+10FFFF), or 0 when it is not one. Sets code_point.
-std::size_t utf8_sequence(std::string_view text, std::size_t pos, char32_t& code_point) {
-    const auto b0 = static_cast<unsigned char>(text[pos]);
-    std::size_t length = 0;
-    char32_t cp = 0;
-    char32_t minimum = 0;
-    if (b0 < 0x80) {
-        code_point = b0;
-        return 1;
-    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-        length = 2;
-        cp = b0 & 0x1F;
-        minimum = 0x80;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        length = 3;
-        cp = b0 & 0x0F;
-        minimum = 0x800;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        length = 4;
-        cp = b0 & 0x07;
-        minimum = 0x10000;
-    } else {
-        return 0;
-    }
-    if (pos + length > text.size()) return 0;
-    for (std::size_t i = 1; i < length; ++i) {
-        const auto b = static_cast<unsigned char>(text[pos + i]);
-        if (!is_continuation(b)) return 0;
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    code_point = cp;
-    return length;
-}
-
-constexpr std::string_view replacement_character = "\xEF\xBF\xBD";  // U+FFFD
-
-// Walks text as UTF-8 and hands each character to `emit` as (code point, its bytes); malformed
-// bytes arrive one at a time as U+FFFD so that the output is always valid UTF-8.
-template <typename Emit>
-void for_each_character(std::string_view text, Emit emit) {
-    for (std::size_t pos = 0; pos < text.size();) {
-        char32_t cp = 0;
-        const std::size_t length = utf8_sequence(text, pos, cp);
-        if (length == 0) {
-            emit(char32_t{0xFFFD}, replacement_character);
-            ++pos;
-        } else {
-            emit(cp, text.substr(pos, length));
-            pos += length;
-        }
-    }
-}
-
-// C0, DEL and C1: none of them may reach a content line.
-bool is_control(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+using utf8::for_each_character;
+using utf8::is_continuation;
+using utf8::is_control;
 
 // Values that are not TEXT (UID, URI, RRULE): control characters dropped, nothing escaped.
 std::string sanitized(std::string_view text) {

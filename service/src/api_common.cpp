@@ -131,4 +131,13 @@ response csv_response(const std::vector<std::vector<std::string>>& rows, char se
     return res;
 }
 
+std::string new_rsvp_secret() { return "kalr_" + new_token().substr(4); }
+
+std::optional<db::rsvp> rsvp_of_secret(db::store& store, const std::string& secret) {
+    if (secret.size() != 48 || !secret.starts_with("kalr_")) return std::nullopt;
+    auto r = store.find_rsvp_by_token_hash(hash_token(secret));
+    if (!r || r->anonymised_at) return std::nullopt;
+    return r;
+}
+
 }  // namespace kal::service::detail

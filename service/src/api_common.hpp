@@ -63,6 +63,13 @@ std::optional<db::id_t> id_or_slug(const request& req, const std::string& name, 
 // The response carries Content-Type, an attachment filename and Cache-Control: no-store.
 response csv_response(const std::vector<std::vector<std::string>>& rows, char separator, const std::string& filename);
 
+// Sign-up links: "kalr_" + 43 base64url characters (256 bits), the form of the manage link a
+// sign-up answers with and of the links in e-mails.
+std::string new_rsvp_secret();
+// The sign-up a link's secret opens, or nullopt for a malformed, unknown or anonymised one (the
+// callers answer all of these alike, so a link reveals nothing about others).
+std::optional<db::rsvp> rsvp_of_secret(db::store& store, const std::string& secret);
+
 // A sign-up as its holder and the organisers see it (api_rsvps.cpp).
 boost::json::object rsvp_json(const db::rsvp& r);
 

@@ -277,10 +277,8 @@ void register_feed_routes(router& routes, app_context& ctx) {
     // do not raise the change counter that the feed cache keys on, so this small feed is rendered
     // on every request and not cached; its ETag still spares clients the body.
     routes.add("GET", "/feeds/rsvp/{token}.ics", [&store, &settings](request& req) {
-        const auto& token = req.params.at("token");
-        if (token.size() != 48 || !token.starts_with("kalr_")) throw no_feed();
-        auto r = store.find_rsvp_by_token_hash(hash_token(token));
-        if (!r || r->anonymised_at) throw no_feed();
+        auto r = rsvp_of_secret(store, req.params.at("token"));
+        if (!r) throw no_feed();
         auto m = store.find_meeting(r->meeting_id);
         if (!m) throw no_feed();
         db::feed_filter f;

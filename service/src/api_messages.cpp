@@ -5,6 +5,7 @@
 
 #include "api_common.hpp"
 #include "kal/service/mail_worker.hpp"
+#include "kal/service/reminders.hpp"
 #include "kal/service/scheduling.hpp"
 #include "routes.hpp"
 
@@ -38,13 +39,19 @@ std::string offset_text(std::int64_t s) {
     return std::to_string(s / 60) + "m";
 }
 
-json::object reminders_json(db::id_t meeting_id, const std::optional<std::vector<std::int64_t>>& own,
-                            const std::vector<std::int64_t>& effective) {
+// A meeting's own offsets (or null) and those in force: its own, else its type's (the rule of
+// reminder_offsets, which the planner uses).
+json::object reminders_json(const config::settings& settings, const db::meeting& m,
+                            const std::optional<std::vector<std::int64_t>>& own) {
+    db::reminder_candidate c;
+    c.type = m.type;
+    c.offsets = own;
     json::array offsets, in_force;
     if (own)
         for (auto o : *own) offsets.push_back(json::value(offset_text(o)));
-    for (auto o : effective) in_force.push_back(json::value(offset_text(o)));
-    return json::object{{"meeting_id", meeting_id},
+    const auto defaults = config::reminder_defaults(settings);  // outlives the reference below
+    for (auto o : reminder_offsets(c, defaults)) in_force.push_back(json::value(offset_text(o)));
+    return json::object{{"meeting_id", m.id},
                         {"offsets", own ? json::value(std::move(offsets)) : json::value(nullptr)},
                         {"effective", std::move(in_force)}};
 }
@@ -90,13 +97,6 @@ response not_found_page() {
                 "<p lang=\"en\">Sign-up not found: the link is wrong, or the sign-up has been removed.</p>\n");
 }
 
-std::optional<db::rsvp> rsvp_of_page(const request& req, db::store& store) {
-    const auto& token = req.params.at("token");
-    if (token.size() != 48 || !token.starts_with("kalr_")) return std::nullopt;
-    auto r = store.find_rsvp_by_token_hash(hash_token(token));
-    if (!r || r->anonymised_at) return std::nullopt;
-    return r;
-}
 
 }  // namespace
 
@@ -138,10 +138,7 @@ void register_message_routes(router& routes, app_context& ctx) {
         auto m = store.find_meeting(meeting_id);
         if (!m || (m->status == "draft" && !(who && who->may_write_for(m->organisation_id))))
             throw problems::not_found("No meeting " + std::to_string(meeting_id));
-        auto own = store.meeting_reminders(meeting_id);
-        auto defaults = config::reminder_defaults(settings);
-        auto effective = own ? *own : (defaults.count(m->type) ? defaults.at(m->type) : std::vector<std::int64_t>{});
-        return json_ok(200, reminders_json(meeting_id, own, effective));
+        return json_ok(200, reminders_json(settings, *m, store.meeting_reminders(meeting_id)));
     });
 
     routes.add("PUT", "/api/v1/meetings/{id}/reminders", [&store, &settings](request& req) {
@@ -172,15 +169,13 @@ void register_message_routes(router& routes, app_context& ctx) {
         }
         f.throw_if_errors();
         store.set_meeting_reminders(m.id, offsets);
-        auto defaults = config::reminder_defaults(settings);
-        auto effective = offsets ? *offsets : (defaults.count(m.type) ? defaults.at(m.type) : std::vector<std::int64_t>{});
-        return json_ok(200, reminders_json(m.id, offsets, effective));
+        return json_ok(200, reminders_json(settings, m, offsets));
     });
 
     // The page behind the link in every message: the sign-up, and a button that cancels it.
     // GET never changes anything (mail scanners follow links); the button POSTs.
     routes.add("GET", "/rsvp/{token}", [&store](request& req) {
-        auto r = rsvp_of_page(req, store);
+        auto r = rsvp_of_secret(store, req.params.at("token"));
         if (!r) return not_found_page();
         auto m = store.find_meeting(r->meeting_id);
         if (!m) return not_found_page();
@@ -205,7 +200,7 @@ void register_message_routes(router& routes, app_context& ctx) {
     });
 
     routes.add("POST", "/rsvp/{token}/cancel", [&store](request& req) {
-        auto r = rsvp_of_page(req, store);
+        auto r = rsvp_of_secret(store, req.params.at("token"));
         if (!r) return not_found_page();
         store.cancel_rsvp(r->id);
         return page(200, "Avbokad",

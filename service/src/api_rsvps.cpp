@@ -58,7 +58,6 @@ json::object rsvp_summary_json(const db::rsvp& r) {
                         {"already_signed_up", true}};
 }
 
-std::string new_manage_token() { return "kalr_" + new_token().substr(4); }
 
 // Sign-ups as CSV with a header row.
 response rsvps_csv(const std::vector<db::rsvp>& list, char separator) {
@@ -74,10 +73,8 @@ response rsvps_csv(const std::vector<db::rsvp>& list, char separator) {
 
 // The manage token from the path, or the same 404 as for any unknown sign-up.
 db::rsvp rsvp_of_token(const request& req, db::store& store) {
-    const auto& token = req.params.at("token");
-    if (token.size() != 48 || !token.starts_with("kalr_")) throw problems::not_found("No such sign-up");
-    auto r = store.find_rsvp_by_token_hash(hash_token(token));
-    if (!r || r->anonymised_at) throw problems::not_found("No such sign-up");
+    auto r = rsvp_of_secret(store, req.params.at("token"));
+    if (!r) throw problems::not_found("No such sign-up");
     return *r;
 }
 
@@ -135,7 +132,7 @@ void register_rsvp_routes(router& routes, app_context& ctx) {
         auto consent = f.boolean("consent", true);
         if (consent && !*consent) f.error("consent", "must be true: we store your name and e-mail for this meeting");
         f.throw_if_errors();
-        auto token = new_manage_token();
+        auto token = new_rsvp_secret();
         db::sign_up_result result;
         try {
             result = store.sign_up(r, hash_token(token), now_utc(), by_organiser);

@@ -134,7 +134,7 @@ kal::db::store_options store_options(const cfg::settings& s) {
                                      ? s.mail.message_id_domain
                                      : s.mail.from_address.substr(s.mail.from_address.find('@') + 1);
     o.outbox.new_link_token = [] {
-        auto secret = "kalr_" + svc::new_token().substr(4);  // the same form as a sign-up's manage link
+        auto secret = "kalr_" + svc::new_token().substr(4);  // the form of a manage link (rsvp_of_secret)
         return std::pair<std::string, std::string>{secret, svc::hash_token(secret)};
     };
     return o;

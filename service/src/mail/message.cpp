@@ -1,5 +1,7 @@
 #include "mail/message.hpp"
 
+#include "kal/calendar/utf8.hpp"
+
 #include <sodium.h>
 
 #include <array>
@@ -27,56 +29,9 @@ std::size_t encoded_word_capacity(std::size_t chars) {
 
 // ---- UTF-8 --------------------------------------------------------------------------------
 
-bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-// Length of the well-formed UTF-8 sequence at text[pos] (RFC 3629), or 0; sets code_point.
-std::size_t utf8_sequence(std::string_view text, std::size_t pos, char32_t& code_point) {
-    const auto b0 = static_cast<unsigned char>(text[pos]);
-    std::size_t length = 0;
-    char32_t cp = 0;
-    char32_t minimum = 0;
-    if (b0 < 0x80) {
-        code_point = b0;
-        return 1;
-    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-        length = 2, cp = b0 & 0x1F, minimum = 0x80;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        length = 3, cp = b0 & 0x0F, minimum = 0x800;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        length = 4, cp = b0 & 0x07, minimum = 0x10000;
-    } else {
-        return 0;
-    }
-    if (pos + length > text.size()) return 0;
-    for (std::size_t i = 1; i < length; ++i) {
-        const auto b = static_cast<unsigned char>(text[pos + i]);
-        if (!is_continuation(b)) return 0;
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    code_point = cp;
-    return length;
-}
-
-constexpr std::string_view replacement_character = "\xEF\xBF\xBD";  // U+FFFD
-
-// Calls emit(code point, its bytes) per character; malformed bytes arrive one by one as U+FFFD.
-template <typename Emit>
-void for_each_character(std::string_view text, Emit emit) {
-    for (std::size_t pos = 0; pos < text.size();) {
-        char32_t cp = 0;
-        const std::size_t length = utf8_sequence(text, pos, cp);
-        if (length == 0) {
-            emit(char32_t{0xFFFD}, replacement_character);
-            ++pos;
-        } else {
-            emit(cp, text.substr(pos, length));
-            pos += length;
-        }
-    }
-}
-
-bool is_control(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+using calendar::utf8::for_each_character;
+using calendar::utf8::is_continuation;
+using calendar::utf8::is_control;
 
 // Header text: valid UTF-8 with every control character (CR and LF included) a space.
 std::string header_safe(std::string_view text) {
