@@ -15,7 +15,7 @@ build_packages=(
 # feeds back (Python's from Debian; ical.js comes from npm, so Node.js and npm are needed); a
 # real SMTP server on loopback for the mail tests (aiosmtpd, run by tests/tools/smtp_sink.py).
 test_packages=(postgresql-15 curl python3 python3-icalendar python3-vobject python3-recurring-ical-events
-  python3-aiosmtpd openssl)
+  python3-aiosmtpd openssl wrk)
 node_packages=(nodejs npm)
 bench_packages=(postgresql-15 postgresql-contrib wrk nginx curl python3 python3-aiosmtpd)
 

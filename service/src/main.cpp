@@ -285,6 +285,7 @@ int main(int argc, char** argv) {
         std::cout << usage;
         return 0;
     }
+    svc::server::ignore_broken_pipes();  // before any thread starts
     try {
         svc::init_crypto();
         auto args = parse_arguments(argc, argv, 2, {"demo", "help"});

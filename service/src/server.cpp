@@ -277,9 +277,11 @@ struct server::impl {
                 auto [ec_body, n_body] = co_await http::async_read(socket, buffer, parser, nothrow);
                 ec = ec_body;
             }
-            if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-                ec == asio::error::operation_aborted)
+            if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) break;
+            if (peer_gone(ec)) {
+                client_gone(metrics::disconnect_phase::reading, ec);
                 break;
+            }
             if (ec == http::error::body_limit) {
                 co_await write_problem(socket, *conn, problems::payload_too_large(cfg.body_limit));
                 break;
@@ -330,11 +332,30 @@ struct server::impl {
                 auto out = to_message(std::move(res), msg.version(), keep_alive, head);
                 std::tie(ec_write, std::ignore) = co_await http::async_write(socket, out, nothrow);
             }
-            if (ec_write || !keep_alive) break;
+            if (ec_write) {
+                if (peer_gone(ec_write)) client_gone(metrics::disconnect_phase::writing, ec_write);
+                break;
+            }
+            if (!keep_alive) break;
         }
         conn->deadline_ms = std::numeric_limits<std::int64_t>::max();
         beast::error_code ignored;
         socket.shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+    // The peer closed or reset the connection: a write fails with EPIPE (SIGPIPE is ignored
+    // process-wide, see ignore_broken_pipes) or ECONNRESET, a read with ECONNRESET or EOF. It
+    // is the client's choice, not our failure: counted, logged at debug level, and the session
+    // ends, which frees the connection.
+    static bool peer_gone(const beast::error_code& ec) {
+        return ec == asio::error::broken_pipe || ec == asio::error::connection_reset ||
+               ec == asio::error::connection_aborted || ec == asio::error::eof || ec == asio::error::not_connected;
+    }
+
+    void client_gone(metrics::disconnect_phase phase, const beast::error_code& ec) {
+        counters.client_disconnected(phase);
+        spdlog::debug(R"("event":"client_disconnected","phase":"{}","error":{})",
+                      phase == metrics::disconnect_phase::reading ? "reading" : "writing", json_string(ec.message()));
     }
 
     // sendfile(2) from `file` to the socket, waiting for room when the socket's buffer is full.
@@ -483,7 +504,16 @@ struct server::impl {
     }
 };
 
+void server::ignore_broken_pipes() {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    ::sigaction(SIGPIPE, &ignore, nullptr);
+}
+
 server::server(const config::settings& settings, const router& routes, metrics& counters, db::store& store) {
+    // main() has done this before any thread started; again here for every other user of server.
+    ignore_broken_pipes();
     // The database threads start here; they never take SIGTERM or SIGINT (see wait()).
     shutdown_signals::blocked_while_starting_threads blocked;
     impl_ = std::make_unique<impl>(settings, routes, counters, store);

@@ -52,3 +52,9 @@ add_test(NAME e2e.mail.sqlite COMMAND e2e_mail_tests)
 set_tests_properties(e2e.mail.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
 add_test(NAME e2e.mail.postgresql COMMAND e2e_mail_tests)
 set_tests_properties(e2e.mail.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")
+
+# Clients that disconnect mid-answer (issue 9); wrk is the load generator whose connections are cut.
+kal_boost_test(e2e_disconnect_tests ${CMAKE_CURRENT_LIST_DIR}/disconnect_tests.cpp)
+target_link_libraries(e2e_disconnect_tests PRIVATE kal_e2e_support)
+add_test(NAME e2e.disconnect COMMAND e2e_disconnect_tests)
+set_tests_properties(e2e.disconnect PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")

@@ -1,6 +1,6 @@
 #pragma once
 // Prometheus text-format metrics: requests by route and status, a latency histogram, open
-// connections and database pool use. Thread-safe.
+// connections, clients that went away mid-request and database pool use. Thread-safe.
 
 #include <array>
 #include <atomic>
@@ -21,6 +21,11 @@ public:
     void connection_opened() { ++open_connections_; }
     void connection_closed() { --open_connections_; }
     std::int64_t open_connections() const { return open_connections_; }
+    // A peer that went away while we read its request or wrote our answer (reset, broken pipe).
+    enum class disconnect_phase { reading, writing };
+    void client_disconnected(disconnect_phase phase) {
+        ++(phase == disconnect_phase::reading ? disconnects_reading_ : disconnects_writing_);
+    }
     std::string render(std::size_t pool_in_use, std::size_t pool_size) const;
 
 private:
@@ -33,6 +38,8 @@ private:
     std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
     std::map<std::string, histogram> latency_;  // by route
     std::atomic<std::int64_t> open_connections_{0};
+    std::atomic<std::uint64_t> disconnects_reading_{0};
+    std::atomic<std::uint64_t> disconnects_writing_{0};
 };
 
 }  // namespace kal::service

@@ -29,6 +29,11 @@ public:
     void wait();
     std::uint16_t port() const;
 
+    // Sets SIGPIPE to be ignored, process-wide: a write to a peer that has gone away (sendfile(2)
+    // on a reset socket, a TLS write inside libcurl or libpq) then fails with EPIPE, which every
+    // writer handles, instead of ending the process. main() calls it before any thread starts.
+    static void ignore_broken_pipes();
+
 private:
     struct impl;
     std::unique_ptr<impl> impl_;
