@@ -52,7 +52,10 @@ export async function tabTo(page, target, { max = 60, backwards = false } = {}) 
     if (matches(target, info)) return info;
     stops.push(label(info));
   }
-  throw new Error(`Tab did not reach ${target} in ${max} presses; focus went through:\n- ${stops.join('\n- ')}`);
+  const wanted = typeof target === 'function' ? 'the element the predicate wants'
+    : typeof target === 'string' ? `"${target}"`
+    : JSON.stringify(target, (k, v) => (v instanceof RegExp ? String(v) : v));
+  throw new Error(`Tab did not reach ${wanted} in ${max} presses; focus went through:\n- ${stops.join('\n- ')}`);
 }
 
 /**
