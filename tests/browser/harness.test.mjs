@@ -194,7 +194,7 @@ describe('tabTo', () => {
     const found = await tabTo(page, { tag: 'button', name: 'Avboka' });
     assert.equal(found.name, 'Avboka');
     await assert.rejects(tabTo(page, 'Finns inte', { max: 4 }), (e) => {
-      assert.match(e.message, /Tab did not reach Finns inte in 4 presses/);
+      assert.match(e.message, /Tab did not reach "Finns inte" in 4 presses/);
       assert.match(e.message, /a "Kalender"/);
       return true;
     });

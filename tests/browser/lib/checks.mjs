@@ -160,12 +160,12 @@ export async function checkNoSideways(page, { width = 320, label = where(page) }
   if (problems.length > 0) throw new Error(`${label} scrolls sideways at ${width} px:\n- ${problems.join('\n- ')}`);
 }
 
-// Runs in the page: elements whose own text is cut off by overflow hidden/clip or an ellipsis.
+// Runs in the page: boxes that cut off text in them (their own or their children's) by
+// overflow hidden/clip or an ellipsis. Scrolling boxes (auto, scroll) do not cut anything off.
 function findClippedText() {
   const out = [];
   for (const el of document.body.querySelectorAll('*')) {
-    const hasText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
-    if (!hasText) continue;
+    if (!el.textContent.trim()) continue;
     const style = getComputedStyle(el);
     if (style.display === 'none' || style.visibility === 'hidden') continue;
     if (el.clientWidth <= 1 && el.clientHeight <= 1) continue;  // visually hidden on purpose
