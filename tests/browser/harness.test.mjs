@@ -126,6 +126,13 @@ describe('checkTextZoom', () => {
     await context.close();
   });
 
+  test('fails_for_a_link_cut_off_by_the_fixed_height_heading_around_it', T, async () => {
+    const { page, context } = await pageWith(doc(
+      '<h1>Möten</h1><h2 id="rubrik" style="height:1.6rem;overflow:hidden;width:10rem"><a href="#a">Utbildning: Den europeiska koden för idéburna organisationer</a></h2>'));
+    await assert.rejects(checkTextZoom(page), /h2#rubrik/);
+    await context.close();
+  });
+
   test('fails_when_the_root_font_size_is_fixed_in_px', T, async () => {
     const { page, context } = await pageWith(doc('<h1>Möten</h1>', { head: '<style>html{font-size:16px}</style>' }));
     await assert.rejects(checkTextZoom(page), /did not enlarge the root font/);

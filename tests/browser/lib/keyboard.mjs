@@ -55,7 +55,14 @@ export async function tabTo(page, target, { max = 60, backwards = false } = {}) 
   const wanted = typeof target === 'function' ? 'the element the predicate wants'
     : typeof target === 'string' ? `"${target}"`
     : JSON.stringify(target, (k, v) => (v instanceof RegExp ? String(v) : v));
-  throw new Error(`Tab did not reach ${wanted} in ${max} presses; focus went through:\n- ${stops.join('\n- ')}`);
+  // Runs of the same stop (the document, again and again) as one line with a count.
+  const runs = [];
+  for (const stop of stops) {
+    if (runs.length && runs[runs.length - 1][0] === stop) runs[runs.length - 1][1] += 1;
+    else runs.push([stop, 1]);
+  }
+  const listed = runs.map(([stop, n]) => (n > 1 ? `${stop} ×${n}` : stop));
+  throw new Error(`Tab did not reach ${wanted} in ${max} presses; focus went through:\n- ${listed.join('\n- ')}`);
 }
 
 /**
