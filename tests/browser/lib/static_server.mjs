@@ -43,3 +43,9 @@ export async function startStaticServer(roots = ROOTS) {
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
   };
 }
+
+// `node tests/browser/lib/static_server.mjs`: serves the pattern library for a look by hand.
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
+  const { url } = await startStaticServer();
+  console.log(`${url}/patterns.html  ${url}/patterns-en.html  (Ctrl-C stops)`);
+}
