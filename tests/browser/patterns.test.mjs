@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   checkAxe, checkNoSideways, checkTextZoom, focused, launchBrowser, newContext, press, sourceDir,
-  startStaticServer, tabTo, validateHtml,
+  startStaticServer, tabOrder, tabTo, validateHtml,
 } from './lib/index.mjs';
 
 const T = { timeout: 90000 };
@@ -128,8 +128,11 @@ describe('the stylesheet', () => {
       await route.fulfill({ response: original, body: (await original.text()).replace(' autofocus', '') });
     });
     await page.goto(`${site.url}/patterns.html`);
-    const first = await tabTo(page, () => true, { max: 1 });
-    assert.equal(first.name, 'Hoppa till innehållet');
+    const stops = await tabOrder(page);
+    assert.equal(stops[0].name, 'Hoppa till innehållet');
+    assert.ok(stops.length > 40, 'every link and field is a stop');
+    await page.goto(`${site.url}/patterns.html`);
+    await tabTo(page, 'Hoppa till innehållet', { max: 1 });
     const box = await page.locator('.skip-link').boundingBox();
     assert.ok(box.y >= 0 && box.height >= 24, `the skip link is on screen when focused (${JSON.stringify(box)})`);
     await press(page, 'Enter');

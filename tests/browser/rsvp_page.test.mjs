@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  checkAxe, checkNoSideways, checkTextZoom, focused, launchBrowser, links, newContext, pressEnter,
+  checkAxe, checkNoSideways, checkPage, checkTextZoom, crawl, focused, launchBrowser, links, newContext, pressEnter,
   pressSpace, smtpEnv, startService, startSmtpSink, tabTo, validateHtml,
 } from './lib/index.mjs';
 
@@ -72,14 +72,21 @@ describe('the sign-up page behind the e-mail link', () => {
     await context.close();
   });
 
+  test('a_crawl_from_the_manage_page_finds_every_page_valid_and_no_broken_link', { timeout: 60000 }, async () => {
+    const m = await meeting(10);
+    const erik = await signUp(m, 'Erik Ek', 'erik.crawl@example.org');
+    const context = await newContext(browser);
+    const { visited, types } = await crawl(context, erik.page);
+    assert.ok(visited.size >= 1 && types.has('/rsvp/{secret}'), JSON.stringify([...types.keys()]));
+    await context.close();
+  });
+
   test('an_unknown_link_answers_a_valid_accessible_404_page', { timeout: 60000 }, async () => {
     const context = await newContext(browser, { viewport: 'narrow' });
     const page = await context.newPage();
     const response = await page.goto(`${service.url}/rsvp/kalr_${'A'.repeat(43)}`);
     assert.equal(response.status(), 404);
-    await validateHtml(await response.text(), { label: 'the 404 page' });
-    await checkAxe(page);
-    await checkNoSideways(page);
+    await checkPage(page, { html: await response.text(), label: 'the 404 page' });
     await context.close();
   });
 

@@ -47,12 +47,3 @@ export async function newContext(browser, { viewport = 'desktop', javaScript = t
   if (!javaScript) withoutScript.add(context);
   return context;
 }
-
-/** Opens `url` in a new page of `context`; fails unless the answer has the expected status. */
-export async function open(context, url, { status = 200 } = {}) {
-  const page = await context.newPage();
-  const response = await page.goto(url, { waitUntil: 'load' });
-  if (!response) throw new Error(`no response for ${url}`);
-  if (response.status() !== status) throw new Error(`${url} answered ${response.status()}, expected ${status}`);
-  return { page, response };
-}

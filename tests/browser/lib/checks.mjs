@@ -207,14 +207,21 @@ export async function checkTextZoom(page, { factor = 2, label = where(page) } = 
   }
 }
 
-/** axe, the 320 px reflow and (for the server's bytes) html-validate on one page, in that order. */
+/**
+ * The checks every page type gets: html-validate on `html` (the server's bytes, when given),
+ * axe at the page's viewport, then at 320 px the reflow check and axe again; the viewport is put
+ * back after. Runs them all and fails once, with every finding.
+ */
 export async function checkPage(page, { html, label = where(page), narrow = true } = {}) {
-  if (html !== undefined) await validateHtml(html, { label });
-  await checkAxe(page, { label });
+  const failures = [];
+  const attempt = async (check) => { try { await check(); } catch (e) { failures.push(e.message); } };
+  if (html !== undefined) await attempt(() => validateHtml(html, { label }));
+  await attempt(() => checkAxe(page, { label }));
   if (narrow) {
     const size = page.viewportSize();
-    await checkNoSideways(page, { label });
-    await checkAxe(page, { label: `${label} at 320 px` });
+    await attempt(() => checkNoSideways(page, { label }));
+    await attempt(() => checkAxe(page, { label: `${label} at 320 px` }));
     if (size) await page.setViewportSize(size);
   }
+  if (failures.length > 0) throw new Error(failures.join('\n'));
 }

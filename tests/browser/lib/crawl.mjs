@@ -1,7 +1,7 @@
 // Follows every internal link from a start page in a real browser: broken links are reported
 // with the page that links to them, and each distinct page type is validated and run through axe.
 
-import { checkAxe, checkNoSideways, validateHtml } from './checks.mjs';
+import { checkPage } from './checks.mjs';
 
 const DOWNLOAD = /\.(ics|csv|atom|xml|json|pdf|png|jpe?g|svg|zip|txt)$/i;
 
@@ -30,7 +30,7 @@ export function pageType(url) {
 /**
  * Crawls from `startUrl` in `context` (a playwright BrowserContext). Options:
  *   typeOf(url)    page type for "check once per type" (default pageType)
- *   check          true: html-validate, axe and the 320 px reflow once per page type
+ *   check          true: checkPage() (html-validate, axe, 320 px reflow) once per page type
  *   onPage(page, { url, type, html, firstOfType })  extra checks of your own
  *   maxPages       a bound, so a link generator cannot make it run forever (default 500)
  * Feeds, static files and downloads are not followed but asked for with HEAD: they must exist.
@@ -72,14 +72,7 @@ export async function crawl(context, startUrl, { typeOf = pageType, check = true
       const firstOfType = !types.has(type);
       if (firstOfType) {
         types.set(type, url);
-        if (check) {
-          for (const run of [() => validateHtml(html, { label: url }), () => checkAxe(page, { label: url })]) {
-            try { await run(); } catch (e) { failures.push(e.message); }
-          }
-          const size = page.viewportSize();
-          try { await checkNoSideways(page, { label: url }); } catch (e) { failures.push(e.message); }
-          if (size) await page.setViewportSize(size);
-        }
+        if (check) await checkPage(page, { html, label: url }).catch((e) => failures.push(e.message));
       }
       if (onPage) {
         try { await onPage(page, { url, type, html, firstOfType }); } catch (e) { failures.push(`${url}: ${e.message}`); }

@@ -66,11 +66,10 @@ export async function tabTo(page, target, { max = 60, backwards = false } = {}) 
 }
 
 /**
- * Every focus stop from the top of the page in Tab order (until the focus comes round again
- * or `max` presses), each as focused() describes it.
+ * The focus stops in Tab order from where the focus is (on a page just loaded: the top), until
+ * the focus leaves the page or `max` presses, each as focused() describes it.
  */
 export async function tabOrder(page, { max = 200 } = {}) {
-  await page.evaluate(() => { document.activeElement?.blur(); window.getSelection()?.removeAllRanges(); });
   const stops = [];
   for (let i = 0; i < max; ++i) {
     await page.keyboard.press('Tab');
