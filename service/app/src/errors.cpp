@@ -14,9 +14,9 @@ error bad_parameter(std::string name, std::string message, std::string code) {
 }
 
 error validation_failed(std::vector<field_error> fields) {
-    std::string names;
-    for (const auto& f : fields) names += (names.empty() ? "" : ", ") + f.field;
-    return error(error_kind::validation, "Check the fields: " + names, std::move(fields));
+    std::string detail = "Ogiltiga fält / Invalid fields:";
+    for (const auto& f : fields) detail += " " + f.field;
+    return error(error_kind::validation, detail, std::move(fields));
 }
 
 error not_found(std::string detail) { return error(error_kind::not_found, std::move(detail)); }

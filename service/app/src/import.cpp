@@ -5,6 +5,7 @@
 #include "kal/calendar/ical.hpp"
 #include "kal/db/directory.hpp"
 #include "kal/db/meetings.hpp"
+#include "kal/calendar/time.hpp"
 #include "kal/service/app/errors.hpp"
 #include "kal/service/app/lookup.hpp"
 #include "kal/service/app/mail_policy.hpp"

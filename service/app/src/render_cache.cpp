@@ -37,6 +37,7 @@ std::shared_ptr<const rendered_answer> render_cache::at(const std::string& key, 
 
 std::shared_ptr<const rendered_answer> render_cache::store(const std::string& key, rendered_answer answer) {
     answer.etag = "\"" + content_hash(*answer.body) + "\"";
+    if (!answer.sendable && attach_) answer.sendable = attach_(*answer.body);
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
     // The same bytes keep the time they were first served, so If-Modified-Since stays honest.
@@ -49,6 +50,11 @@ std::shared_ptr<const rendered_answer> render_cache::store(const std::string& ke
         entries_.emplace(key, entry);
     }
     return entry;
+}
+
+void render_cache::attach_with(std::function<std::shared_ptr<const void>(const std::string& body)> make) {
+    std::lock_guard lock(mutex_);
+    attach_ = std::move(make);
 }
 
 }  // namespace kal::service::app

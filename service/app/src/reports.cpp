@@ -36,7 +36,7 @@ std::optional<double> tally::full_share() const {
     return static_cast<double>(full) / with_capacity;
 }
 
-std::map<db::meeting_type, int> report_targets(const config::settings& settings) {
+std::map<db::meeting_type, int> targets_of(const config::settings& settings) {
     std::map<db::meeting_type, int> out;
     for (const auto& [type, n] : config::report_targets(settings)) {
         auto t = db::parse_meeting_type(type);
@@ -58,7 +58,7 @@ year_report yearly_report(context& ctx, int year) {
     r.year = year;
     r.time_zone = ctx.settings.calendar.default_time_zone;
     r.generated_at = ctx.now();
-    r.targets = report_targets(ctx.settings);
+    r.targets = targets_of(ctx.settings);
     const auto from = calendar::to_utc(std::to_string(year) + "-01-01T00:00:00", r.time_zone);
     const auto to = calendar::to_utc(std::to_string(year + 1) + "-01-01T00:00:00", r.time_zone);
     ctx.database.snapshot([&](db::unit_of_work& w) {

@@ -188,12 +188,15 @@ std::optional<int> meeting_quota(context& ctx, const credentials& creds, db::id_
     });
 }
 
-void set_meeting_quota(context& ctx, const credentials& creds, db::id_t meeting_id, std::optional<std::int64_t> quota) {
+void set_meeting_quota(context& ctx, const credentials& creds, db::id_t meeting_id, const unreadable_input& unreadable,
+                       std::optional<std::int64_t> quota) {
     ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
         auto who = require_principal(w, creds);
         organisers_meeting(w, who, meeting_id);
-        if (quota && (*quota < 1 || *quota > 1000))
-            throw validation_failed({{"per_organisation", "must be between 1 and 1000", "range"}});
+        field_errors errors;
+        unreadable.report(errors);
+        if (quota && (*quota < 1 || *quota > 1000)) errors.add("per_organisation", "must be between 1 and 1000", "range");
+        errors.throw_if_any();
         db::rsvps{w}.set_quota(meeting_id, quota ? std::optional<int>(static_cast<int>(*quota)) : std::nullopt);
     });
 }

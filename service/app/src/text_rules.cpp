@@ -2,7 +2,7 @@
 
 #include <boost/url/parse.hpp>
 
-#include "kal/service/mail/message.hpp"
+#include "mail/message.hpp"
 
 namespace kal::service::app {
 

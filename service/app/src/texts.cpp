@@ -1,6 +1,6 @@
 #include "kal/service/app/texts.hpp"
 
-#include <toml++/toml.hpp>
+#include <toml++/toml.h>
 
 namespace kal::service::app {
 

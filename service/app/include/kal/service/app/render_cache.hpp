@@ -10,6 +10,7 @@
 // So another instance's write is seen within the poll interval, this instance's at once.
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -49,6 +50,9 @@ public:
     std::shared_ptr<const rendered_answer> at(const std::string& key, std::int64_t counter, const std::string& day);
     // Sets the ETag and keeps last_modified of identical bytes; returns the stored entry.
     std::shared_ptr<const rendered_answer> store(const std::string& key, rendered_answer answer);
+    // What the adapter keeps beside each stored body (rendered_answer::sendable), made once per
+    // entry when it is stored. Set once, before serving.
+    void attach_with(std::function<std::shared_ptr<const void>(const std::string& body)> make);
 
 private:
     const config::settings& settings_;
@@ -58,6 +62,7 @@ private:
     std::int64_t known_counter_ = -1;
     std::uint64_t known_local_writes_ = 0;
     std::chrono::steady_clock::time_point checked_at_{};
+    std::function<std::shared_ptr<const void>(const std::string&)> attach_;
 };
 
 }  // namespace kal::service::app

@@ -54,7 +54,7 @@ year_report yearly_report(context& ctx, int year);
 
 // The targets of reports.targets by type; config_error naming the key for an unknown type (so a
 // typo stops the service at start rather than vanishing from reports).
-std::map<db::meeting_type, int> report_targets(const config::settings& settings);
+std::map<db::meeting_type, int> targets_of(const config::settings& settings);
 
 // "2026-03" for the month with index 2.
 std::string month_key(int year, std::size_t index);

@@ -75,7 +75,8 @@ std::vector<db::rsvp> list_sign_ups(context& ctx, const credentials& who, db::id
 db::rsvp confirm_from_waitlist(context& ctx, const credentials& who, db::id_t meeting_id, db::id_t rsvp_id);
 // Places per organisation (nullopt: none).
 std::optional<int> meeting_quota(context& ctx, const credentials& who, db::id_t meeting_id);
-void set_meeting_quota(context& ctx, const credentials& who, db::id_t meeting_id, std::optional<std::int64_t> quota);
+void set_meeting_quota(context& ctx, const credentials& who, db::id_t meeting_id, const unreadable_input& unreadable,
+                       std::optional<std::int64_t> quota);
 
 // The meeting an organiser works on: not_found when it is missing or a draft the caller may not
 // see, forbidden when the caller may not write for its organisation.
