@@ -128,8 +128,9 @@ public:
         return run(access::write, now, std::forward<F>(fn));
     }
 
-    // A read unit: READ COMMITTED on PostgreSQL (each statement sees the latest commits), a
-    // deferred transaction on SQLite. Repositories refuse writes in it.
+    // A read unit: READ COMMITTED READ ONLY on PostgreSQL (each statement sees the latest
+    // commits), a deferred transaction on SQLite. Repositories refuse writes in it (error, the
+    // internal kind: a programming error).
     template <class F>
     auto read(F&& fn) {
         return run(access::read, 0, std::forward<F>(fn));

@@ -75,7 +75,9 @@ struct meeting_change {
     meeting before;
     meeting after;  // as stored
     meeting_changes changed;
-    bool sequence_raised = false;  // after.sequence == before.sequence + 1; exactly when changed.any()
+    // after.sequence > before.sequence. For update and cancel exactly when changed.any(); an
+    // occurrence rewritten by update_series also when its series' rule or exdates changed.
+    bool sequence_raised = false;
     // When sequence_raised: the meeting's active sign-ups (confirmed and waitlisted, not
     // anonymised) in sign-up order, with the status each had before this change's promotions.
     // Empty otherwise.
@@ -94,9 +96,9 @@ struct meeting_removal {
 struct series_change {
     db::series before;
     db::series after;  // as stored
-    bool sequence_raised = false;
+    bool sequence_raised = false;          // time, place, status, rule or exdates changed
     std::vector<meeting> created;          // occurrences the rule now produces that did not exist
-    std::vector<meeting_change> updated;   // occurrences rewritten from the template, in start order
+    std::vector<meeting_change> updated;   // occurrences rewritten from the template, in the order given
     std::vector<meeting_removal> removed;  // occurrences the rule no longer produces (deleted)
 };
 
