@@ -353,8 +353,8 @@ BOOST_AUTO_TEST_CASE(import_is_all_or_nothing_and_refuses_an_empty_calendar_and_
     BOOST_TEST(kal::test::count_rows(f.url, "meetings") == meetings_before);
     r.calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n" + event("new-1@x", "20261220T100000Z") +
                  event("new-2@x", "20261221T100000Z") + "END:VCALENDAR\r\n";
-    auto items = app::import_calendar(f.ctx, f.organiser, r);
-    BOOST_TEST(items.size() == 2u);
+    auto imported = app::import_calendar(f.ctx, f.organiser, r);
+    BOOST_TEST(imported.items.size() == 2u);
     BOOST_TEST(kal::test::count_rows(f.url, "meetings") == meetings_before + 2);
 }
 

@@ -514,7 +514,11 @@ void check_calendar_write(service_with_admin& service, const documented_operatio
     const auto name = d.method + " " + d.path;
     const auto& content = d.op->at("requestBody").at("content").as_object();
     BOOST_TEST(content.size() == 1u, name << " documents more body types than text/calendar");
-    const std::string calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//openapi test//SV\r\nEND:VCALENDAR\r\n";
+    // One event: an empty calendar is refused (422, issue 14).
+    const std::string calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//openapi test//SV\r\n"
+                                 "BEGIN:VEVENT\r\nUID:openapi-1@test\r\nDTSTAMP:20261101T000000Z\r\n"
+                                 "DTSTART:20301220T100000Z\r\nDTEND:20301220T110000Z\r\nSUMMARY:Test\r\n"
+                                 "END:VEVENT\r\nEND:VCALENDAR\r\n";
     const std::vector<std::pair<std::string, std::string>> organisation = {{"organisation", org_id}};
     BOOST_TEST(service.send(d.method, d.path, calendar, "text/plain", organisation).status == 415, name);
     BOOST_TEST(service.send(d.method, d.path, "{}", "application/json", organisation).status == 415, name);

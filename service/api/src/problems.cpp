@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "kal/calendar/utf8.hpp"
 #include "kal/service/api/api.hpp"
 
 namespace kal::service::api {
@@ -42,10 +43,14 @@ http::response problem_response(int status, std::string type, std::string title,
     o["type"] = std::move(type);
     o["title"] = std::move(title);
     o["status"] = status;
-    o["detail"] = std::move(detail);
+    // Details and field names may quote what a request held: never echoed as raw bytes, so the
+    // body is always valid UTF-8 JSON.
+    using kal::calendar::utf8::printable;
+    o["detail"] = printable(detail);
     if (!fields.empty()) {
         boost::json::array errors;
-        for (const auto& e : fields) errors.push_back(boost::json::object{{"field", e.field}, {"message", e.message}});
+        for (const auto& e : fields)
+            errors.push_back(boost::json::object{{"field", printable(e.field)}, {"message", printable(e.message)}});
         o["errors"] = std::move(errors);
     }
     http::response r;

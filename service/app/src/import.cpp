@@ -93,19 +93,22 @@ mapped map_events(db::unit_of_work& w, const calendar::parse_result& parsed, db:
 
 }  // namespace
 
-std::vector<imported_meeting> import_calendar(context& ctx, const credentials& creds, const import_request& request) {
-    auto type = db::parse_meeting_type(request.type.value_or("other"));
-    if (!type) throw bad_parameter("type", "unknown meeting type", "one_of");
-    const auto status_text = request.status.value_or("published");
-    if (status_text != "draft" && status_text != "published")
-        throw bad_parameter("status", "must be draft or published", "one_of");
-    const auto status = *db::parse_meeting_status(status_text);
-    if (request.organisation.empty())
-        throw bad_parameter("organisation", "is required: the organising organisation's id or slug", "required");
-
+import_result import_calendar(context& ctx, const credentials& creds, const import_request& request) {
+    const bool dry_run = request.dry_run == "true";
     auto run = [&](db::unit_of_work& w) {
         auto who = require_principal(w, creds);
-        auto organisation_id = organisation_id_or_slug(w, request.organisation);
+        if (request.unreadable_body) throw *request.unreadable_body;
+        if (!request.organisation)
+            throw bad_parameter("organisation", "is required: the organising organisation's id", "required");
+        auto type = db::parse_meeting_type(request.type.value_or("other"));
+        if (!type) throw bad_parameter("type", "unknown meeting type", "one_of");
+        const auto status_text = request.status.value_or("published");
+        if (status_text != "draft" && status_text != "published")
+            throw bad_parameter("status", "must be draft or published", "one_of");
+        const auto status = *db::parse_meeting_status(status_text);
+        if (request.dry_run && *request.dry_run != "true" && *request.dry_run != "false")
+            throw bad_parameter("dry_run", "must be true or false", "one_of");
+        auto organisation_id = organisation_id_or_slug(w, *request.organisation);
         if (organisation_id < 1 || !db::organisations{w}.find(organisation_id))
             throw bad_parameter("organisation", "no such organisation", "unknown");
         require_write(who, organisation_id);
@@ -122,10 +125,11 @@ std::vector<imported_meeting> import_calendar(context& ctx, const credentials& c
             e = error(error_kind::validation, "Nothing was imported. " + std::string(e.what()), e.fields);
             throw e;
         }
-        std::vector<imported_meeting> out;
+        import_result out;
+        out.dry_run = dry_run;
         for (std::size_t i = 0; i < m.meetings.size(); ++i) {
             imported_meeting item{m.created[i], m.meetings[i]};
-            if (!request.dry_run) {
+            if (!dry_run) {
                 db::meetings meetings{w};
                 if (item.created) {
                     item.meeting = meetings.create(item.meeting, db::venue_overlap::allow);
@@ -135,11 +139,11 @@ std::vector<imported_meeting> import_calendar(context& ctx, const credentials& c
                     item.meeting = change.after;
                 }
             }
-            out.push_back(std::move(item));
+            out.items.push_back(std::move(item));
         }
         return out;
     };
-    if (request.dry_run) return ctx.database.read(run);
+    if (dry_run) return ctx.database.read(run);
     return ctx.database.write(ctx.now(), run);
 }
 

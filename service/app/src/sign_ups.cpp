@@ -129,7 +129,15 @@ db::rsvp change_sign_up(context& ctx, const std::string& secret, const sign_up_c
         if (auto v = read_text(errors, "needs", changes.needs, 1000, false, text_kind::multi_line)) needs = *v;
         errors.throw_if_any();
         if (r.status == db::rsvp_status::cancelled) throw conflict("The sign-up is cancelled");
-        auto update = db::rsvps{w}.update(r.id, party_size, needs);
+        db::rsvp_update update;
+        try {
+            update = db::rsvps{w}.update(r.id, party_size, needs);
+        } catch (const db::sign_up_refused& e) {
+            // A party that grows past its organisation's quota: the size is what is wrong.
+            auto out = *classify(std::current_exception());
+            out.fields = {{"party_size", e.what(), "quota_full"}};
+            throw out;
+        }
         if (!update.promoted.empty()) mail_policy::promoted(ctx, w, update.promoted, meeting_of(w, r.meeting_id));
         return update.stored;
     });
