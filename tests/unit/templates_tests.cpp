@@ -361,6 +361,8 @@ BOOST_AUTO_TEST_CASE(missing_includes_cycles_bad_utf8_and_stray_built_ins_are_pr
     BOOST_TEST(has_problem(set, "built-in d.txt", "missing"));
     BOOST_TEST(has_problem(set, "built-in stray.txt", "no declaration"));
     BOOST_TEST(set.problems().size() == 5u);
+    tpl::dictionary d;
+    BOOST_CHECK_THROW(set.expand("d.txt", d), std::runtime_error);  // declared, but there is none
     BOOST_CHECK_THROW(make_set({}, {{"a.txt", {}, {}, {}}, {"a.txt", {}, {}, {}}}), std::invalid_argument);
 }
 

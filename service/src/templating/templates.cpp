@@ -603,6 +603,10 @@ void template_set::expand(std::string_view name, const dictionary& values, std::
     out.resize(before);
     if (!impl_->declarations.contains(name))
         throw std::invalid_argument("no template \"" + std::string(name) + "\" is declared");
+    const bool loaded = std::any_of(impl_->templates.begin(), impl_->templates.end(),
+                                    [&](const impl::loaded& t) { return t.declared->name == name; });
+    if (!loaded)
+        throw std::runtime_error("template \"" + std::string(name) + "\" could not be loaded (see problems())");
     throw std::runtime_error("template \"" + std::string(name) +
                              "\" could not be expanded: an include names a template that is not in the set");
 }

@@ -26,7 +26,8 @@
 // (dictionary::include) in its place, with the values the including template sees. That is
 // how a page gets its layout (the layout is expanded, and {{>content}} names the page) and its
 // partials, and how one layout serves every language (the code names "sv/footer.html" or
-// "en/footer.html" for {{>footer}}).
+// "en/footer.html" for {{>footer}}). ctemplate escapes each template for itself, as if it began
+// in HTML text, so an include stands where text may: not inside a tag, an attribute or a script.
 //
 // The start check (problems()): ctemplate expands a name nobody filled as empty, so the check is
 // ours. Every declared template, built in or the operator's, must parse; may use only the
@@ -109,8 +110,8 @@ public:
     // Reads the declared templates (the operator's file under override_dir where there is one,
     // else the built-in text; override_dir empty: built-in only), parses them and runs the start
     // check. What a template holds never throws: it is in problems(). A template of the
-    // operator's that does not parse is replaced by the built-in one, so that expansions work
-    // whatever problems() says.
+    // operator's that does not parse or includes itself is replaced by the built-in one, so that
+    // expansions work, and end, whatever problems() says.
     template_set(std::span<const source> built_in, std::vector<declaration> declarations,
                  std::string override_dir = {});
     ~template_set();
@@ -122,9 +123,10 @@ public:
     // start otherwise.
     const std::vector<std::string>& problems() const;
 
-    // The expansion of the template `name`, appended to `out`. Thread-safe. Throws
-    // std::invalid_argument for a name that is not declared and std::runtime_error when an
-    // include names a template that is not in the set.
+    // The expansion of the template `name`, appended to `out` (nothing is appended when it
+    // throws). Thread-safe. Throws std::invalid_argument for a name that is not declared and
+    // std::runtime_error for a template that could not be loaded (problems() says why) or an
+    // include that names a template that is not in the set.
     void expand(std::string_view name, const dictionary& values, std::string& out) const;
     std::string expand(std::string_view name, const dictionary& values) const;
 
