@@ -600,7 +600,7 @@ BOOST_AUTO_TEST_CASE(the_html_frame_is_written_once_in_the_layout_not_per_kind) 
                 BOOST_TEST(text.find(frame) == std::string::npos, frame);
         }
     }
-    BOOST_TEST(html_files == 2u * (7u + 4u));
+    BOOST_TEST(html_files == 2u * (7u + 5u));
 }
 
 BOOST_AUTO_TEST_CASE(unknown_language_falls_back_to_swedish_and_unknown_kind_or_name_throws) {

@@ -22,7 +22,7 @@ constexpr std::array<std::string_view, 11> variables = {
     "cancel_url",    "organisation_name", "waitlist_position", "time_changed", "place_changed"};
 constexpr std::array<std::string_view, 2> flags = {"time_changed", "place_changed"};
 constexpr std::array<std::string_view, 2> languages = {"sv", "en"};
-constexpr std::array<std::string_view, 4> shared_parts = {"greeting", "meeting", "signup", "footer"};
+constexpr std::array<std::string_view, 5> shared_parts = {"greeting", "meeting", "signup", "cancel", "footer"};
 constexpr std::array<std::string_view, 2> bodies = {"txt", "html"};
 constexpr std::string_view default_language = "sv";
 

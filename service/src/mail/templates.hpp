@@ -8,13 +8,13 @@
 //   layout.txt, layout.html         the frame of every message: the include "content" is the
 //                                   kind's own text, "footer" the language's footer
 //   <lang>/<kind>.txt, .html        the kind's own text
-//   <lang>/greeting.*, meeting.*, signup.*, footer.*   the parts the kinds share (includes)
+//   <lang>/greeting.*, meeting.*, signup.*, cancel.*, footer.*   the parts the kinds share
 // <lang> is sv or en. Variables: template_variables() that hold text, and in .txt and .html also
 // `language` ("sv", "en") and `subject` (the rendered subject). Sections: {{#name}} for each of
 // template_variables() that is set (a text that is not empty, a flag that is true) and
 // {{#no_name}} for each that is not. Includes in .txt and .html: greeting, meeting, signup,
-// footer, and content in the layouts. Anything else in a template stops the service at start
-// (check()), as does a template that does not parse or, in .html, a value left unescaped.
+// cancel, footer, and content in the layouts. Anything else in a template stops the service at
+// start (check()), as does a template that does not parse or, in .html, a value left unescaped.
 // A rendered subject has its line breaks turned into spaces and is trimmed.
 
 #include "templating/templates.hpp"
