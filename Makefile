@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Everything else is for developers.
-.PHONY: all deps build run test bench fuzz clean help
+.PHONY: all deps build run test bench fuzz screenshots browser-deps clean help
 
 PRESET ?= dev
 BUILD_DIR := build
@@ -12,6 +12,7 @@ help:
 	@echo "make test   install what is missing, build, run every test beside a throwaway PostgreSQL"
 	@echo "make bench  benchmarks (see docs/benchmarks.md)"
 	@echo "make fuzz   fuzz the iCalendar import parser for ten minutes"
+	@echo "make screenshots  desktop and phone screenshots of the pages into docs/screenshots/"
 
 deps:
 	@deploy/install-deps.sh build
@@ -26,9 +27,14 @@ run: deps
 	@mkdir -p var
 	@KALENDARIUM_LOG_FORMAT=$${KALENDARIUM_LOG_FORMAT:-text} $(BUILD_DIR)/bin/kalendarium serve --demo
 
+# The browser tests' npm packages, again whenever package-lock.json is newer than the install.
+browser-deps:
+	@[ tests/browser/node_modules/.package-lock.json -nt tests/browser/package-lock.json ] || npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+
 test:
 	@deploy/install-deps.sh test
 	@[ -d tests/e2e/js/node_modules/ical.js ] || npm ci --prefix tests/e2e/js --no-audit --no-fund --loglevel=error
+	@$(MAKE) --no-print-directory browser-deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 	@tests/with-postgres.sh ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 900
@@ -42,6 +48,14 @@ bench:
 # libFuzzer on the iCalendar import parser, ten minutes by default (FUZZ_SECONDS=60 for less).
 fuzz:
 	@tests/fuzz/run.sh $(or $(FUZZ_SECONDS),600)
+
+# Real Chromium, the real binary with demo data: docs/screenshots/<page>-desktop.png and -phone.png.
+screenshots:
+	@deploy/install-deps.sh test
+	@$(MAKE) --no-print-directory browser-deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target kalendarium
+	@KAL_BINARY=$(BUILD_DIR)/bin/kalendarium node tests/browser/screenshots.mjs
 
 clean:
 	rm -rf build build-release build-asan build-fuzz

@@ -29,7 +29,7 @@ std::string html_escape(const std::string& s) {
 response page(int status, const std::string& title, const std::string& body_html) {
     response res;
     res.status = status;
-    res.body = "<!doctype html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
+    res.body = "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                "<title>" + html_escape(title) + " – Överenskommelsen i Borås</title>\n"
                "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;"
