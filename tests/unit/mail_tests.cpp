@@ -3,9 +3,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include "kal/calendar/ical.hpp"
-#include "mail/message.hpp"
-#include "mail/smtp.hpp"
-#include "mail/templates.hpp"
+#include "kal/service/mail/message.hpp"
+#include "kal/service/mail/smtp.hpp"
+#include "kal/service/mail/templates.hpp"
 #include "smtp_sink.hpp"
 #include "unit_support.hpp"
 
@@ -460,7 +460,7 @@ mail::context full_context() {
     };
 }
 
-const fs::path templates_dir = KAL_SOURCE_DIR "/service/templates/mail";
+const fs::path templates_dir = KAL_SOURCE_DIR "/service/mail/templates";
 
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);

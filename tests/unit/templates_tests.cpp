@@ -2,7 +2,7 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "templating/templates.hpp"
+#include "kal/service/templating/templates.hpp"
 #include "unit_support.hpp"
 
 #include <unistd.h>
@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-// The template engine (service/src/templating/) over the real ctemplate. What HTML comes out is
+// The template engine (service/templating/) over the real ctemplate. What HTML comes out is
 // read back by Python's html.parser (tests/tools/html_inspect.py), JSON by Boost.JSON: parsers
 // that are not ours decide whether a hostile value came out as text.
 

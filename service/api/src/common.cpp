@@ -7,6 +7,7 @@
 
 #include "kal/calendar/time.hpp"
 #include "kal/db/meetings.hpp"
+#include "kal/service/app/directory.hpp"
 
 namespace kal::service::api {
 
@@ -157,5 +158,23 @@ char csv_separator(const request& req) {
 }
 
 bool wants_csv(const request& req) { return req.header("accept").value_or("").find("text/csv") != std::string::npos; }
+
+app::directory_query directory_query_of(const request& req) {
+    app::directory_query q;
+    auto p = read_paging(req);
+    q.limit = p.limit;
+    q.after = p.after;
+    q.q = req.query_value("q").value_or("");
+    if (q.q.size() > 200) throw app::bad_parameter("q", "at most 200 characters");
+    q.kind = req.query_value("kind");
+    q.organisation = req.query_value("organisation");
+    return q;
+}
+
+response created_at(const boost::json::object& j, const std::string& collection, db::id_t id) {
+    auto r = json_ok(201, j);
+    r.set_header("Location", "/api/v1/" + collection + "/" + std::to_string(id));
+    return r;
+}
 
 }  // namespace kal::service::api

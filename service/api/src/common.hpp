@@ -12,6 +12,7 @@
 #include "kal/db/model.hpp"
 #include "kal/service/app/access.hpp"
 #include "kal/service/app/context.hpp"
+#include "kal/service/app/directory.hpp"
 #include "kal/service/app/errors.hpp"
 #include "kal/service/http/message.hpp"
 #include "kal/service/http/metrics.hpp"
@@ -66,6 +67,11 @@ response csv_response(const std::vector<std::vector<std::string>>& rows, char se
 // The separator query parameter (comma, the default, or semicolon).
 char csv_separator(const request& req);
 bool wants_csv(const request& req);
+
+// A directory list's query: paging, q (at most 200 characters), kind, organisation.
+app::directory_query directory_query_of(const request& req);
+// 201 with the created resource and its Location.
+response created_at(const boost::json::object& j, const std::string& collection, db::id_t id);
 
 // True when the query says a venue double booking is intended.
 db::venue_overlap venue_overlap_of(const request& req);

@@ -2,7 +2,7 @@
 
 #include <boost/url/parse.hpp>
 
-#include "mail/message.hpp"
+#include "kal/service/mail/message.hpp"
 
 namespace kal::service::app {
 

@@ -9,9 +9,9 @@
 #include "kal/service/app/dates.hpp"
 #include "kal/service/app/delivery.hpp"
 #include "kal/service/app/reminders.hpp"
-#include "mail/message.hpp"
-#include "mail/smtp.hpp"
-#include "mail/templates.hpp"
+#include "kal/service/mail/message.hpp"
+#include "kal/service/mail/smtp.hpp"
+#include "kal/service/mail/templates.hpp"
 
 namespace kal::service::workers {
 

@@ -1,10 +1,10 @@
-#include "mail/templates.hpp"
+#include "kal/service/mail/templates.hpp"
 
 #include <algorithm>
 #include <array>
 #include <stdexcept>
 
-// Generated at build time from service/templates/mail/ (cmake/embed_files.cmake).
+// Generated at build time from service/mail/templates/ (cmake/embed_files.cmake).
 namespace kal::service::mail {
 extern const std::string_view embedded_templates_paths[];
 extern const std::string_view embedded_templates_texts[];

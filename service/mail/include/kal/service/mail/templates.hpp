@@ -2,7 +2,7 @@
 // The texts of the e-mails: templates (templating/templates.hpp, over ctemplate) that an operator
 // can override.
 //
-// The files (service/templates/mail/), compiled in; an operator's directory laid out the same way
+// The files (service/mail/templates/), compiled in; an operator's directory laid out the same way
 // (mail.template_dir) replaces any of them file by file, the layouts too:
 //   <lang>/<kind>.subject           the subject (plain text)
 //   layout.txt, layout.html         the frame of every message: the include "content" is the
@@ -17,7 +17,7 @@
 // start (check()), as does a template that does not parse or, in .html, a value left unescaped.
 // A rendered subject has its line breaks turned into spaces and is trimmed.
 
-#include "templating/templates.hpp"
+#include "kal/service/templating/templates.hpp"
 
 #include <map>
 #include <span>

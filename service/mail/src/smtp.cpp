@@ -1,6 +1,6 @@
-#include "mail/smtp.hpp"
+#include "kal/service/mail/smtp.hpp"
 
-#include "mail/message.hpp"
+#include "kal/service/mail/message.hpp"
 
 #include <curl/curl.h>
 

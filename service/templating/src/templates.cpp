@@ -1,4 +1,4 @@
-#include "templating/templates.hpp"
+#include "kal/service/templating/templates.hpp"
 
 #include "kal/calendar/utf8.hpp"
 

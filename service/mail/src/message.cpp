@@ -1,4 +1,4 @@
-#include "mail/message.hpp"
+#include "kal/service/mail/message.hpp"
 
 #include "kal/calendar/utf8.hpp"
 
