@@ -9,7 +9,7 @@ build_packages=(
   cmake ninja-build g++ make pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
   libical-dev libsoci-dev libsqlite3-dev libpq-dev libsodium-dev libspdlog-dev libtomlplusplus-dev
-  libcurl4-openssl-dev
+  libcurl4-openssl-dev libctemplate-dev
 )
 # PostgreSQL 15 for the throwaway test cluster; calendar parsers nobody here wrote to read the
 # feeds back (Python's from Debian; ical.js comes from npm, so Node.js and npm are needed); a

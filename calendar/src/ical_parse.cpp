@@ -14,6 +14,7 @@
 #include "text_util.hpp"
 #include "kal/calendar/ical.hpp"
 #include "kal/calendar/time.hpp"
+#include "kal/calendar/utf8.hpp"
 
 // Import of text/calendar bodies. The parser is written for hostile input: every loop is linear
 // in the input, nothing is indexed without a bounds check, and every exception ends up as a
@@ -55,44 +56,13 @@ private:
     std::size_t limit_;
 };
 
-// Length of the UTF-8 sequence starting at text[pos], or 0 when it is not well-formed (overlong
-// forms, surrogates and code points above U+10FFFF included).
+// Length of the well-formed UTF-8 sequence at text[pos], or 0 (calendar/utf8.hpp's rules).
 std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) {
-    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-    const unsigned char lead = byte(pos);
-    if (lead < 0x80) return 1;
-    std::size_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        if (lead == 0xE0) low = 0xA0;
-        if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        if (lead == 0xF0) low = 0x90;
-        if (lead == 0xF4) high = 0x8F;
-    } else {
-        return 0;
-    }
-    if (text.size() - pos < length) return 0;
-    if (byte(pos + 1) < low || byte(pos + 1) > high) return 0;
-    for (std::size_t i = 2; i < length; ++i) {
-        if (byte(pos + i) < 0x80 || byte(pos + i) > 0xBF) return 0;
-    }
-    return length;
+    char32_t ignored = 0;
+    return utf8::sequence(text, pos, ignored);
 }
 
-bool is_utf8(std::string_view text) {
-    for (std::size_t pos = 0; pos < text.size();) {
-        const std::size_t length = utf8_sequence_length(text, pos);
-        if (length == 0) return false;
-        pos += length;
-    }
-    return true;
-}
+bool is_utf8(std::string_view text) { return utf8::is_valid(text); }
 
 // Untrusted text in a message: short, whole UTF-8 characters, no control characters.
 std::string quoted(std::string_view text) {

@@ -6,19 +6,18 @@
 
 #include <libpq-fe.h>
 
-#include <stdexcept>
+#include <optional>
 #include <string>
 
 namespace kal::db::detail {
 
-inline std::string pg_conninfo(const std::string& url) {
+// nullopt when libpq cannot parse the URL (its message may quote the URL, password included,
+// so it is not passed on).
+inline std::optional<std::string> pg_conninfo(const std::string& url) {
     char* err = nullptr;
     PQconninfoOption* options = PQconninfoParse(url.c_str(), &err);
-    if (!options) {
-        std::string msg = err ? err : "cannot parse";
-        if (err) PQfreemem(err);
-        throw std::invalid_argument("invalid PostgreSQL url: " + msg);
-    }
+    if (err) PQfreemem(err);
+    if (!options) return std::nullopt;
     std::string out;
     for (auto* o = options; o->keyword; ++o) {
         if (!o->val) continue;

@@ -1,7 +1,7 @@
 #include <string>
 #include <string_view>
 
-#include "kal/db/store.hpp"
+#include "kal/db/directory.hpp"
 
 namespace kal::db {
 

@@ -5,6 +5,8 @@
 
 #include <soci/soci.h>
 
+#include "kal/db/errors.hpp"
+
 #include <cstdint>
 #include <deque>
 #include <initializer_list>
@@ -37,8 +39,14 @@ public:
     stmt& use(int v) { st_.exchange(soci::use(ints_.emplace_back(v))); return *this; }
     stmt& use(bool v) { return use(v ? 1 : 0); }
     stmt& use(double v) { st_.exchange(soci::use(dbls_.emplace_back(v))); return *this; }
-    stmt& use(const std::string& v) { st_.exchange(soci::use(strs_.emplace_back(v))); return *this; }
+    stmt& use(const std::string& v) { st_.exchange(soci::use(strs_.emplace_back(checked_text(v)))); return *this; }
     stmt& use(const char* v) { return use(std::string(v)); }
+    // Enumerations are stored as their one text (enums.hpp).
+    template <class E>
+        requires std::is_enum_v<E>
+    stmt& use(E v) {
+        return use(std::string(to_text(v)));
+    }
     template <class T>
     stmt& use(const std::optional<T>& v) {
         auto& ind = inds_.emplace_back(v ? soci::i_ok : soci::i_null);
@@ -47,7 +55,7 @@ public:
         else if constexpr (std::is_same_v<T, int>)
             st_.exchange(soci::use(ints_.emplace_back(v.value_or(0)), ind));
         else if constexpr (std::is_same_v<T, std::string>)
-            st_.exchange(soci::use(strs_.emplace_back(v.value_or(std::string())), ind));
+            st_.exchange(soci::use(strs_.emplace_back(checked_text(v.value_or(std::string()))), ind));
         else
             st_.exchange(soci::use(lls_.emplace_back(static_cast<long long>(v.value_or(0))), ind));
         return *this;
@@ -85,6 +93,13 @@ public:
     }
 
 private:
+    // libpq passes text as C strings, so PostgreSQL would store or compare a text with a NUL cut
+    // at the NUL, where SQLite keeps it whole. Refused on both, before any statement runs.
+    static const std::string& checked_text(const std::string& v) {
+        if (v.find('\0') != std::string::npos) throw invalid_value("", "text must not contain the NUL character");
+        return v;
+    }
+
     void prepare() {
         st_.alloc();
         st_.prepare(query_);
@@ -133,7 +148,9 @@ public:
         std::string fragment = column + " IN (";
         for (std::size_t i = 0; i < values.size(); ++i) {
             fragment += i ? ", ?" : "?";
-            if constexpr (std::is_integral_v<T>)
+            if constexpr (std::is_enum_v<T>)
+                values_.emplace_back(std::string(to_text(values[i])));
+            else if constexpr (std::is_integral_v<T>)
                 values_.emplace_back(static_cast<long long>(values[i]));
             else
                 values_.emplace_back(values[i]);

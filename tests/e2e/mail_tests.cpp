@@ -599,3 +599,57 @@ BOOST_AUTO_TEST_CASE(starttls_and_a_login_are_used_when_configured) {
     BOOST_TEST(sink.messages().size() == 1u);  // only Anna's
     std::filesystem::remove_all(dir);
 }
+
+// mail.template_dir: the operator's templates are checked before the service listens (exit 2,
+// naming the file and the name), and ones that pass are what the mails are made of.
+BOOST_AUTO_TEST_CASE(operators_templates_are_checked_at_start_and_then_used_file_by_file) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("kal-mail-templates-" + std::to_string(::getpid()) + "-" + kal::test::current_test_name());
+    const auto write = [&](const std::string& name, const std::string& text) {
+        std::filesystem::create_directories((dir / name).parent_path());
+        std::ofstream(dir / name, std::ios::binary) << text;
+    };
+    const auto start = [&](const std::string& name) {
+        return kal::test::run_kalendarium(
+            {"serve", "--port", "0", "--db", kal::test::fresh_database_url(name)},
+            mail_env("smtp://127.0.0.1:9", {{"KALENDARIUM_MAIL_TEMPLATE_DIR", dir.string()}}));
+    };
+    write("sv/reminder.txt", "Hej {{recipient_name}}!\n{{meeting_titel}}\n");
+    auto r = start("templates_unknown");
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find("mail.template_dir") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find((dir / "sv" / "reminder.txt").string() + ": line 2: unknown variable \"meeting_titel\"") !=
+                   std::string::npos,
+               r.err);
+    std::filesystem::remove_all(dir);
+    write("layout.html", "{{%AUTOESCAPE context=\"HTML\"}}\n{{#never_closed}}\n{{>content}}\n");
+    r = start("templates_broken");
+    BOOST_TEST(r.exit_code == 2);
+    BOOST_TEST(r.err.find((dir / "layout.html").string() + ": does not parse") != std::string::npos, r.err);
+    std::filesystem::remove_all(dir);
+
+    write("sv/confirmed.subject", "Välkommen till {{meeting_title}}\n");
+    write("layout.html", "{{%AUTOESCAPE context=\"HTML\"}}\n<!DOCTYPE html>\n<html lang=\"{{language}}\">"
+                         "<title>{{subject}}</title><p class=\"operator\">Borås Stad</p>\n{{>content}}\n</html>\n");
+    smtp_sink sink(sink_script);
+    running_service s(kal::test::current_test_name(), {},
+                      mail_env(sink.url(), {{"KALENDARIUM_MAIL_TEMPLATE_DIR", dir.string()}}));
+    auto org = s.create("organisations", json::object{{"name", "Borås Stad"}}, s.admin()).at("id").as_int64();
+    auto meeting = create_meeting(s, org, "Möte <i>", std::nullopt);
+    sign_up(s, meeting, "Anna", "anna@example.org");
+    sign_up(s, meeting, "Bo", "bo@example.org", "en");
+    auto mails = sink.wait_for(2);
+    BOOST_TEST_REQUIRE(mails.size() == 2u);
+    for (const auto& m : mails) {
+        const auto parsed = inspect(m);
+        const bool swedish = m.recipients.at(0) == "anna@example.org";
+        BOOST_TEST(value(parsed, "subject") == (swedish ? "Välkommen till Möte <i>" : "You're signed up: Möte <i>"));
+        std::string html;
+        for (const auto& p : parsed.at("parts").as_array())
+            if (p.at("content_type").as_string() == "text/html") html = std::string(p.at("body").as_string());
+        BOOST_TEST(html.find("<p class=\"operator\">Borås Stad</p>") != std::string::npos, html);  // both languages
+        BOOST_TEST(html.find("Möte &lt;i&gt;") != std::string::npos, html);
+        BOOST_TEST(html.find("<i>") == std::string::npos, html);
+    }
+    std::filesystem::remove_all(dir);
+}

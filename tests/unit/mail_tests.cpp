@@ -3,10 +3,11 @@
 #include <boost/test/unit_test.hpp>
 
 #include "kal/calendar/ical.hpp"
-#include "mail/message.hpp"
-#include "mail/smtp.hpp"
-#include "mail/templates.hpp"
+#include "kal/service/mail/message.hpp"
+#include "kal/service/mail/smtp.hpp"
+#include "kal/service/mail/templates.hpp"
 #include "smtp_sink.hpp"
+#include "unit_support.hpp"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -18,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,34 +38,11 @@ namespace {
 
 const std::string tools = KAL_SOURCE_DIR "/tests/tools/";
 
-fs::path temp_path(const std::string& name) {
-    static std::atomic<int> counter{0};
-    return fs::temp_directory_path() /
-           ("kal_mail_" + std::to_string(::getpid()) + "_" + std::to_string(++counter) + "_" + name);
-}
+using kal::test::temp_path;
+using kal::test::write_file;
 
-void write_file(const fs::path& path, std::string_view content) {
-    fs::create_directories(path.parent_path());
-    std::ofstream out(path, std::ios::binary);
-    out << content;
-}
-
-// Runs tests/tools/mail_inspect.py on the bytes and parses what it prints.
-json::object inspect(const std::string& raw) {
-    const fs::path path = temp_path("message.eml");
-    write_file(path, raw);
-    const std::string command = "/usr/bin/python3 " + tools + "mail_inspect.py " + path.string() + " 2>&1";
-    std::string output;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    BOOST_TEST_REQUIRE(pipe != nullptr);
-    char buffer[8192];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) output.append(buffer, n);
-    const int status = ::pclose(pipe);
-    fs::remove(path);
-    BOOST_TEST_INFO(output.substr(0, 2000));
-    BOOST_TEST_REQUIRE((WIFEXITED(status) && WEXITSTATUS(status) == 0));
-    return json::parse(output).as_object();
-}
+// What Python's email package reads in the message (tests/tools/mail_inspect.py).
+json::object inspect(const std::string& raw) { return kal::test::run_python_tool("mail_inspect.py", raw); }
 
 std::string str(const json::value& v) { return std::string(v.as_string()); }
 
@@ -460,6 +439,8 @@ BOOST_AUTO_TEST_CASE(encoded_words_are_at_most_75_characters_and_cut_between_cha
 }
 
 // ---- templates ------------------------------------------------------------------------------
+// The engine itself (escaping by context, includes, the check) is pinned in templates_tests.cpp;
+// these pin the mails made with it.
 
 namespace {
 
@@ -479,64 +460,120 @@ mail::context full_context() {
     };
 }
 
+const fs::path templates_dir = KAL_SOURCE_DIR "/service/mail/templates";
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// What Python's html.parser reads in a document (tests/tools/html_inspect.py).
+json::object inspect_html(const std::string& html) { return kal::test::run_python_tool("html_inspect.py", html); }
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+bool has_problem(const std::vector<std::string>& problems, const std::string& file, const std::string& what) {
+    for (const auto& p : problems) {
+        if (p.find(file) != std::string::npos && p.find(what) != std::string::npos) return true;
+    }
+    return false;
+}
+
 }  // namespace
 
-BOOST_AUTO_TEST_CASE(variables_are_escaped_in_html_and_raw_in_text_and_subject) {
-    const mail::context ctx = full_context();
-    BOOST_TEST(mail::render_template("<p>{{meeting_title}}</p>", ctx, true) ==
-               "<p>FRÖ-möte: &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;vänner&quot;</p>");
-    BOOST_TEST(mail::render_template("{{ meeting_title }}", ctx, false) ==
-               std::get<std::string>(ctx.at("meeting_title")));
-    BOOST_TEST(mail::render_template("{{{meeting_title}}}|{{&meeting_title}}", ctx, true) ==
-               std::get<std::string>(ctx.at("meeting_title")) + "|" + std::get<std::string>(ctx.at("meeting_title")));
-
+BOOST_AUTO_TEST_CASE(values_are_escaped_in_html_and_left_as_they_are_in_text_and_subject) {
     const mail::templates t;
+    const mail::context ctx = full_context();
+    const std::string title = std::get<std::string>(ctx.at("meeting_title"));
     const auto r = t.render("confirmed", "sv", ctx);
     BOOST_TEST(r.html.find("<script>") == std::string::npos);
-    BOOST_TEST(r.html.find("&lt;script&gt;") != std::string::npos);
+    BOOST_TEST(r.html.find("FRÖ-möte: &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;vänner&quot;") !=
+               std::string::npos);
     BOOST_TEST(r.html.find("href=\"https://kalendarium.boras.se/moten/17?a=1&amp;b=2\"") != std::string::npos);
-    BOOST_TEST(r.text.find("<script>alert('x')</script>") != std::string::npos);
-    BOOST_TEST(r.subject == "Du är anmäld: " + std::get<std::string>(ctx.at("meeting_title")));
+    BOOST_TEST(r.text.find("Du har en plats på " + title + ".") != std::string::npos);
+    BOOST_TEST(r.subject == "Du är anmäld: " + title);
+    // Read back: the title is the subject, the paragraph holds the title as text.
+    const auto page = inspect_html(r.html);
+    BOOST_TEST(page.at("first").at("title").as_string() == r.subject);
+    BOOST_TEST(!page.at("first").as_object().contains("script"));
+    BOOST_TEST(std::string(page.at("first").at("main").as_string()).find("Du har en plats på " + title + ".") !=
+               std::string::npos);
+
+    // A link that is no web address does not become one.
+    mail::context evil = full_context();
+    evil["meeting_url"] = "javascript:alert(1)";
+    BOOST_TEST(t.render("reminder", "en", evil).html.find("href=\"#\"") != std::string::npos);
+    BOOST_TEST(t.render("reminder", "en", evil).html.find("javascript:") == std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(sections_show_on_true_or_non_empty_and_inverted_sections_otherwise) {
-    const mail::context ctx = {
-        {"time_changed", true}, {"place_changed", false}, {"meeting_where", ""}, {"meeting_title", "T"}};
-    BOOST_TEST(mail::render_template("{{#time_changed}}yes{{/time_changed}}", ctx, false) == "yes");
-    BOOST_TEST(mail::render_template("{{#place_changed}}yes{{/place_changed}}", ctx, false) == "");
-    BOOST_TEST(mail::render_template("{{^place_changed}}no{{/place_changed}}", ctx, false) == "no");
-    BOOST_TEST(mail::render_template("{{#meeting_where}}x{{/meeting_where}}", ctx, false) == "");
-    BOOST_TEST(mail::render_template("{{^meeting_where}}none{{/meeting_where}}", ctx, false) == "none");
-    BOOST_TEST(mail::render_template("{{#meeting_title}}[{{meeting_title}}]{{/meeting_title}}", ctx, false) == "[T]");
-    BOOST_TEST(mail::render_template("{{#missing}}x{{/missing}}{{^missing}}y{{/missing}}", ctx, false) == "y");
-    BOOST_TEST(mail::render_template("{{#time_changed}}a{{#place_changed}}b{{/place_changed}}c{{/time_changed}}", ctx,
-                                     false) == "ac");
-    BOOST_TEST(mail::render_template("{{time_changed}}|{{missing}}|{{! a comment }}", ctx, false) == "||");
-    // A section tag alone on its line takes the line with it.
-    BOOST_TEST(mail::render_template("a\n{{#time_changed}}\nb\n{{/time_changed}}\nc\n", ctx, false) == "a\nb\nc\n");
-    BOOST_TEST(mail::render_template("a\n  {{#place_changed}}  \nb\n{{/place_changed}}\nc", ctx, false) == "a\nc");
-    BOOST_TEST(mail::render_template("a {{#time_changed}}b{{/time_changed}} c\n", ctx, false) == "a b c\n");
-}
-
-BOOST_AUTO_TEST_CASE(every_kind_renders_in_both_languages_with_accessible_html) {
+BOOST_AUTO_TEST_CASE(sections_follow_the_context_in_text_and_html) {
     const mail::templates t;
-    BOOST_TEST(t.check().empty());
+    const auto render = [&](std::string_view kind, std::string_view language, const mail::context& ctx) {
+        return t.render(kind, language, ctx);
+    };
+    mail::context ctx = {{"meeting_title", "T"}, {"meeting_when", "W"}, {"recipient_name", ""}};
+    auto r = render("confirmed", "sv", ctx);
+    BOOST_TEST(r.text.starts_with("Hej!\n"));
+    BOOST_TEST(r.html.find("<p>Hej!</p>") != std::string::npos);
+    BOOST_TEST(render("confirmed", "en", ctx).text.starts_with("Hello,\n"));
+    ctx["recipient_name"] = "Åsa";
+    BOOST_TEST(render("confirmed", "sv", ctx).text.starts_with("Hej Åsa!\n"));
+    // Neither link: no heading for them; the cancel link alone: the heading once; both: once.
+    BOOST_TEST(occurrences(render("confirmed", "sv", ctx).html, "Din anmälan</h2>") == 0u);
+    ctx["cancel_url"] = "https://x.se/c";
+    r = render("confirmed", "sv", ctx);
+    BOOST_TEST(occurrences(r.html, "Din anmälan</h2>") == 1u);
+    BOOST_TEST(r.html.find("Se eller ändra") == std::string::npos);
+    BOOST_TEST(r.text.find("Se eller ändra") == std::string::npos);
+    ctx["manage_url"] = "https://x.se/m";
+    r = render("confirmed", "sv", ctx);
+    BOOST_TEST(occurrences(r.html, "Din anmälan</h2>") == 1u);
+    BOOST_TEST(r.text.find("Se eller ändra din anmälan:\nhttps://x.se/m\n") != std::string::npos);
+    // Flags and optional texts.
+    ctx["time_changed"] = true;
+    ctx["place_changed"] = false;
+    r = render("meeting_changed", "sv", ctx);
+    BOOST_TEST(r.text.find("Tiden är ny. Så här") != std::string::npos);
+    BOOST_TEST(r.html.find("Platsen är ny.") == std::string::npos);
+    BOOST_TEST(r.text.find("Var:") == std::string::npos);
+    ctx["meeting_where"] = "Kraftens Hus";
+    BOOST_TEST(render("meeting_changed", "sv", ctx).text.find("\nVar: Kraftens Hus\n") != std::string::npos);
+    BOOST_TEST(render("waitlisted", "sv", ctx).text.find("nummer") == std::string::npos);
+    ctx["waitlist_position"] = "4";
+    BOOST_TEST(render("waitlisted", "sv", ctx).html.find("Du är nummer 4 i kön.") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(every_kind_renders_in_both_languages_within_the_one_layout) {
+    const mail::templates t;
     for (const auto& problem : t.check()) BOOST_TEST_MESSAGE(problem);
+    BOOST_TEST(t.check().empty());
     const mail::context ctx = full_context();
     for (const auto kind : mail::template_kinds()) {
         for (const std::string language : {"sv", "en"}) {
             BOOST_TEST_CONTEXT(kind << " " << language) {
                 const auto r = t.render(kind, language, ctx);
+                const std::string footer = read_file(templates_dir / language / "footer.txt");
                 BOOST_TEST(!r.subject.empty());
                 BOOST_TEST(r.subject.find('\n') == std::string::npos);
                 BOOST_TEST(r.text.find("{{") == std::string::npos);
                 BOOST_TEST(r.html.find("{{") == std::string::npos);
-                BOOST_TEST(r.html.find("<html lang=\"" + language + "\">") != std::string::npos);
-                BOOST_TEST(r.html.find("<title>") != std::string::npos);
-                BOOST_TEST(r.html.find("<h1") != std::string::npos);
+                BOOST_TEST(r.html.starts_with("<!DOCTYPE html>\n<html lang=\"" + language + "\">\n"));
+                BOOST_TEST(occurrences(r.html, "<main") == 1u);
+                BOOST_TEST(occurrences(r.html, "<h1") == 1u);
+                BOOST_TEST(r.text.ends_with("\n\n-- \n" + footer));
                 BOOST_TEST(r.text.find("\n\n\n") == std::string::npos);
                 BOOST_TEST(r.text.find(std::get<std::string>(ctx.at("meeting_when"))) != std::string::npos);
-                // Sections leave no blank lines behind in the text version either when values are missing.
+                const auto page = inspect_html(r.html);
+                BOOST_TEST(page.at("first").at("title").as_string() == r.subject);
+                BOOST_TEST(page.at("first").at("footer").as_string() ==
+                           "\n" + footer.substr(0, footer.find('\n')) + "\n" + footer.substr(footer.find('\n') + 1));
+                // Sections leave no blank lines behind in the text either when values are missing.
                 const auto bare = t.render(kind, language, {{"meeting_title", "T"}, {"meeting_when", "W"}});
                 BOOST_TEST(bare.text.find("\n\n\n") == std::string::npos);
                 BOOST_TEST(bare.html.find("href=\"\"") == std::string::npos);
@@ -550,61 +587,104 @@ BOOST_AUTO_TEST_CASE(every_kind_renders_in_both_languages_with_accessible_html) 
     BOOST_TEST(changed.text.find("The place is new.") == std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(unknown_language_falls_back_to_swedish_and_unknown_kind_throws) {
+BOOST_AUTO_TEST_CASE(the_html_frame_is_written_once_in_the_layout_not_per_kind) {
+    BOOST_TEST(occurrences(read_file(templates_dir / "layout.html"), "<!DOCTYPE html>") == 1u);
+    std::size_t html_files = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(templates_dir)) {
+        if (entry.path().extension() != ".html" || entry.path().filename() == "layout.html") continue;
+        ++html_files;
+        const std::string text = read_file(entry.path());
+        BOOST_TEST_CONTEXT(entry.path().string()) {
+            BOOST_TEST(text.starts_with("{{%AUTOESCAPE context=\"HTML\"}}\n"));
+            for (const char* frame : {"<html", "<head", "<body", "<main", "<footer", "<title"})
+                BOOST_TEST(text.find(frame) == std::string::npos, frame);
+        }
+    }
+    BOOST_TEST(html_files == 2u * (7u + 5u));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_language_falls_back_to_swedish_and_unknown_kind_or_name_throws) {
     const mail::templates t;
     const mail::context ctx = full_context();
     const auto sv = t.render("reminder", "sv", ctx);
     BOOST_TEST(t.render("reminder", "de", ctx).text == sv.text);
     BOOST_TEST(t.render("reminder", "", ctx).subject == sv.subject);
+    BOOST_TEST(t.render("reminder", "de", ctx).html == sv.html);
     BOOST_TEST(sv.subject.starts_with("Påminnelse: "));
     BOOST_TEST(t.render("reminder", "en", ctx).subject.starts_with("Reminder: "));
     BOOST_CHECK_THROW(t.render("remindr", "sv", ctx), std::invalid_argument);
+    BOOST_CHECK_THROW(t.render("reminder", "sv", {{"meeting_titel", "T"}}), std::invalid_argument);
 }
 
-BOOST_AUTO_TEST_CASE(override_directory_wins_file_by_file) {
+BOOST_AUTO_TEST_CASE(override_directory_wins_file_by_file_the_layout_too) {
     const fs::path dir = temp_path("templates");
     write_file(dir / "sv" / "reminder.subject", "Glöm inte: {{meeting_title}}\n");
-    write_file(dir / "en" / "reminder.html", "<html lang=\"en\"><title>{{meeting_title}}</title></html>");
+    write_file(dir / "en" / "reminder.html", "{{%AUTOESCAPE context=\"HTML\"}}\n<h1>{{meeting_title}}</h1>\n");
+    write_file(dir / "layout.html",
+               "{{%AUTOESCAPE context=\"HTML\"}}\n<html lang=\"{{language}}\"><title>{{subject}}</title>\n"
+               "<div class=\"operator\">\n{{>content}}\n</div><footer>{{>footer}}</footer></html>\n");
+    write_file(dir / "sv" / "footer.txt", "Borås Stad\n");
     const mail::templates t(dir.string());
+    for (const auto& problem : t.check()) BOOST_TEST_MESSAGE(problem);
     BOOST_TEST(t.check().empty());
-    const mail::context ctx = {{"meeting_title", "<FRÖ>"}};
+    const mail::templates defaults;
+    const mail::context ctx = {{"meeting_title", "<FRÖ>"}, {"meeting_when", "W"}};
     const auto sv = t.render("reminder", "sv", ctx);
     BOOST_TEST(sv.subject == "Glöm inte: <FRÖ>");
-    BOOST_TEST(sv.text == mail::templates().render("reminder", "sv", ctx).text);  // the default
+    const std::string default_text = defaults.render("reminder", "sv", ctx).text;
+    BOOST_TEST(sv.text == default_text.substr(0, default_text.rfind("-- \n")) + "-- \nBorås Stad\n");
     const auto en = t.render("reminder", "en", ctx);
-    BOOST_TEST(en.html == "<html lang=\"en\"><title>&lt;FRÖ&gt;</title></html>");
-    BOOST_TEST(en.subject == "Reminder: <FRÖ>");
+    const std::string footer = read_file(templates_dir / "en" / "footer.html");  // after its AUTOESCAPE line
+    BOOST_TEST(en.html ==
+               "<html lang=\"en\"><title>Reminder: &lt;FRÖ&gt;</title>\n<div class=\"operator\">\n"
+               "<h1>&lt;FRÖ&gt;</h1>\n</div><footer>" +
+                   footer.substr(footer.find('\n') + 1) + "</footer></html>\n");
+    BOOST_TEST(en.text == defaults.render("reminder", "en", ctx).text);
+    // The layout frames every kind, not only the overridden one.
+    const auto confirmed = t.render("confirmed", "sv", ctx);
+    BOOST_TEST(
+        confirmed.html.starts_with("<html lang=\"sv\"><title>Du är anmäld: &lt;FRÖ&gt;</title>\n"
+                                   "<div class=\"operator\">\n<h1"));
     fs::remove_all(dir);
 }
 
-BOOST_AUTO_TEST_CASE(check_names_the_file_and_the_unknown_variable_or_unbalanced_section) {
+BOOST_AUTO_TEST_CASE(check_names_the_file_and_the_unknown_name_or_broken_template) {
     const fs::path dir = temp_path("broken");
     write_file(dir / "sv" / "reminder.txt", "Hej {{recipient_name}}!\n{{meeting_titel}}\n");
-    write_file(dir / "en" / "confirmed.html", "{{#time_changed}}never closed");
+    write_file(dir / "en" / "confirmed.html", "{{%AUTOESCAPE context=\"HTML\"}}\n{{#time_changed}}never closed");
     write_file(dir / "en" / "promoted.txt", "{{#time_changed}}x{{/place_changed}}");
+    write_file(dir / "sv" / "greeting.txt", "{{^recipient_name}}Hej!{{/recipient_name}}\n");  // Mustache, not ctemplate
+    write_file(dir / "sv" / "waitlisted.html", "<p>{{meeting_title}}</p>\n");                 // no AUTOESCAPE
+    write_file(dir / "layout.html", "{{%AUTOESCAPE context=\"HTML\"}}\n{{>content}}\n{{>fotter}}\n");
+    write_file(dir / "sv" / "meeting.txt", "{{>greeting}}\n");
+    write_file(dir / "sv" / "greeting.html", "{{%AUTOESCAPE context=\"HTML\"}}\n{{>meeting}}\n");
+    write_file(dir / "sv" / "meeting.html", "{{%AUTOESCAPE context=\"HTML\"}}\n{{>greeting}}\n");
     write_file(dir / "sv" / "reminder.text", "a typo in the file name");
     write_file(dir / "de" / "reminder.txt", "no such language");
     const mail::templates t(dir.string());
     const auto problems = t.check();
     for (const auto& p : problems) BOOST_TEST_MESSAGE(p);
-    const auto has = [&](const std::string& file, const std::string& what) {
-        for (const auto& p : problems) {
-            if (p.find(file) != std::string::npos && p.find(what) != std::string::npos) return true;
-        }
-        return false;
-    };
-    BOOST_TEST(has((dir / "sv" / "reminder.txt").string(), "unknown variable \"meeting_titel\""));
-    BOOST_TEST(has((dir / "sv" / "reminder.txt").string(), "line 2"));
-    BOOST_TEST(has((dir / "en" / "confirmed.html").string(), "never closed"));
-    BOOST_TEST(has((dir / "en" / "promoted.txt").string(), "closes {{#time_changed}}"));
-    BOOST_TEST(has((dir / "sv" / "reminder.text").string(), "not a template"));
-    BOOST_TEST(has((dir / "de").string(), "not a language directory"));
-    BOOST_TEST(problems.size() == 5u);
-    // A template that does not parse is not used; one with an unknown variable is (it renders empty).
+    BOOST_TEST(
+        has_problem(problems, (dir / "sv" / "reminder.txt").string(), "line 2: unknown variable \"meeting_titel\""));
+    BOOST_TEST(has_problem(problems, (dir / "en" / "confirmed.html").string(),
+                           "does not parse: File ended before all sections were closed"));
+    BOOST_TEST(has_problem(problems, (dir / "en" / "promoted.txt").string(),
+                           "does not parse: Found end of different section"));
+    BOOST_TEST(has_problem(problems, (dir / "sv" / "greeting.txt").string(), "does not parse"));
+    BOOST_TEST(has_problem(problems, (dir / "sv" / "waitlisted.html").string(), "{{meeting_title}} is not escaped"));
+    BOOST_TEST(has_problem(problems, (dir / "layout.html").string(), "line 3: unknown include \"fotter\""));
+    BOOST_TEST(has_problem(problems, (dir / "sv" / "greeting.html").string(),
+                           "includes itself: sv/greeting.html -> sv/meeting.html -> sv/greeting.html"));
+    BOOST_TEST(has_problem(problems, (dir / "sv" / "reminder.text").string(), "not a template"));
+    BOOST_TEST(has_problem(problems, (dir / "de").string(), "not a directory of templates"));
+    // sv/meeting.txt includes greeting, which includes nothing: a partial in a partial is fine.
+    BOOST_TEST(problems.size() == 9u);
+    // A template that does not parse is not used; one with an unknown variable is (it renders
+    // empty), though the service would not start with it.
+    const mail::templates defaults;
     const mail::context ctx = full_context();
-    BOOST_TEST(t.render("confirmed", "en", ctx).html == mail::templates().render("confirmed", "en", ctx).html);
-    BOOST_TEST(t.render("reminder", "sv", ctx).text == "Hej Åsa!\n\n");
-    fs::remove_all(dir);
+    BOOST_TEST(t.render("confirmed", "en", ctx).text == defaults.render("confirmed", "en", ctx).text);
+    BOOST_TEST(t.render("reminder", "sv", ctx).text.starts_with("Hej Åsa!\n\n-- \n"));
 
     BOOST_TEST(!mail::templates("/nonexistent/kalendarium/templates").check().empty());
 }

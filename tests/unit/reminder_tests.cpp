@@ -6,9 +6,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include "kal/calendar/time.hpp"
-#include "kal/service/reminders.hpp"
+#include "kal/service/app/reminders.hpp"
 
-namespace svc = kal::service;
+namespace svc = kal::service::app;
 
 namespace {
 
@@ -80,13 +80,13 @@ BOOST_AUTO_TEST_CASE(late_reminders_go_out_only_while_the_meeting_is_far_enough_
 }
 
 BOOST_AUTO_TEST_CASE(a_meeting_s_own_offsets_win_over_its_type_s) {
-    std::map<std::string, std::vector<std::int64_t>> defaults{{"fro", {7 * day, day}}};
+    svc::reminder_defaults defaults{{kal::db::meeting_type::fro, {7 * day, day}}};
     auto m = at("2026-05-07T18:00:00");
-    m.type = "fro";
+    m.type = kal::db::meeting_type::fro;
     BOOST_TEST(svc::reminder_offsets(m, defaults).size() == 2u);
     m.offsets = std::vector<std::int64_t>{};
     BOOST_TEST(svc::reminder_offsets(m, defaults).empty());
     m.offsets.reset();
-    m.type = "other";
+    m.type = kal::db::meeting_type::other;
     BOOST_TEST(svc::reminder_offsets(m, defaults).empty());
 }

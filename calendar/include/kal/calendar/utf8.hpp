@@ -4,6 +4,7 @@
 // whatever the input holds. Header-only.
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace kal::calendar::utf8 {
@@ -61,5 +62,28 @@ void for_each_character(std::string_view text, Emit emit) {
 
 // C0, DEL and C1.
 inline bool is_control(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+
+// True when the whole text is well-formed UTF-8.
+inline bool is_valid(std::string_view text) {
+    for (std::size_t pos = 0; pos < text.size();) {
+        char32_t cp = 0;
+        const std::size_t length = sequence(text, pos, cp);
+        if (length == 0) return false;
+        pos += length;
+    }
+    return true;
+}
+
+// The text with every malformed byte and control character replaced by U+FFFD: safe to echo in
+// an answer or a log line, whatever a request held.
+inline std::string printable(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for_each_character(text, [&](char32_t cp, std::string_view bytes) {
+        if (is_control(cp)) out += replacement_character;
+        else out += bytes;
+    });
+    return out;
+}
 
 }  // namespace kal::calendar::utf8

@@ -82,7 +82,7 @@ struct mail_settings {
     std::string from_name = "Överenskommelsen i Borås";
     std::string reply_to;           // an address people can answer to; empty: none
     std::string message_id_domain;  // empty: the domain of from_address
-    std::string template_dir;       // the operator's templates (<dir>/<lang>/<kind>.<part>); empty: built in
+    std::string template_dir;       // the operator's templates, laid out as service/mail/templates/; empty: built in
     int workers = 1;                // sending threads per instance
     int batch_size = 20;
     std::chrono::milliseconds poll_interval{1000};

@@ -1,61 +1,65 @@
 #pragma once
-// The compact's model: plain value types with no SQL, HTTP or JSON in them.
+// The compact's model: plain value types with no SQL, HTTP or JSON in them. The repositories
+// (one header each: directory, meetings, feeds, rsvps, attendance, outbox, reminders, api_tokens,
+// personal_data) read and write them inside a unit of work (database.hpp).
+//
 // Instants are Unix seconds (UTC). Local times are ISO 8601 strings without offset,
 // "YYYY-MM-DDTHH:MM:SS" for timed meetings and "YYYY-MM-DD" for all-day meetings.
 
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
+
+#include "kal/db/enums.hpp"
 
 namespace kal::db {
 
 using id_t = std::int64_t;
+using instant = std::int64_t;  // Unix seconds, UTC
 
-// Allowed values of the enumerated text columns; the first one is the default where one applies.
-inline constexpr std::string_view organisation_kinds[] = {"association", "city_unit", "other"};
-inline constexpr std::string_view network_kinds[] = {"area_network", "local_council", "interest_network",
-                                                     "samrad",       "forum",         "other"};
-inline constexpr std::string_view meeting_types[] = {"fro",    "stormote", "network",    "samrad",
-                                                     "dialog", "training", "conference", "other"};
-inline constexpr std::string_view meeting_statuses[] = {"draft", "published", "cancelled"};
-inline constexpr std::string_view token_roles[] = {"admin", "organiser"};
+// A keyset position in a list ordered by (sort_key, id). Opaque to clients.
+struct cursor {
+    std::int64_t sort_key = 0;
+    id_t id = 0;
+    bool operator==(const cursor&) const = default;
+};
 
-template <std::size_t N>
-bool is_one_of(std::string_view value, const std::string_view (&allowed)[N]) {
-    for (auto a : allowed)
-        if (a == value) return true;
-    return false;
-}
+template <class T>
+struct page {
+    std::vector<T> items;
+    std::optional<cursor> next;  // set exactly when more items follow
+};
+
+// ---- the directory -----------------------------------------------------------------------------
 
 struct organisation {
     id_t id = 0;
-    std::string kind = "association";
+    organisation_kind kind = organisation_kind::association;
     std::string name;
-    std::string slug;
+    std::string slug;  // unique among organisations
     std::optional<std::string> contact_email;
     std::optional<std::string> contact_phone;
     bool contact_public = false;  // contact details are shown to the public only when true
-    std::int64_t created_at = 0;
-    std::int64_t updated_at = 0;
+    instant created_at = 0;
+    instant updated_at = 0;
 };
 
 struct network {
     id_t id = 0;
-    std::string kind = "other";
+    network_kind kind = network_kind::other;
     std::string name;
-    std::string slug;
+    std::string slug;  // unique among networks
     std::string description;
-    std::vector<id_t> organisation_ids;  // owners, sorted ascending
-    std::int64_t created_at = 0;
-    std::int64_t updated_at = 0;
+    std::vector<id_t> organisation_ids;  // owners, sorted ascending, each once
+    instant created_at = 0;
+    instant updated_at = 0;
 };
 
 struct venue {
     id_t id = 0;
     std::string name;
-    std::string slug;
+    std::string slug;  // unique among venues
     std::string address;
     std::optional<int> capacity;
     bool step_free = false;
@@ -66,9 +70,11 @@ struct venue {
     std::optional<double> longitude;
     std::optional<id_t> organisation_id;  // owner
     bool shared = false;                  // bookable by the other party of the compact
-    std::int64_t created_at = 0;
-    std::int64_t updated_at = 0;
+    instant created_at = 0;
+    instant updated_at = 0;
 };
+
+// ---- meetings and series -----------------------------------------------------------------------
 
 struct document_link {
     std::string title;
@@ -76,9 +82,9 @@ struct document_link {
     bool operator==(const document_link&) const = default;
 };
 
-// The parts of a meeting that say when and where. Shared by meetings and series templates.
+// The parts of a meeting that say what, when and where. Shared by meetings and series templates.
 struct meeting_fields {
-    std::string type = "other";
+    meeting_type type = meeting_type::other;
     std::string title;
     std::string description;
     std::string theme;
@@ -86,28 +92,28 @@ struct meeting_fields {
     std::string start_local;  // see file comment
     std::string end_local;    // timed: exclusive end; all-day: exclusive end date (RFC 5545 style)
     std::string time_zone = "Europe/Stockholm";
-    std::int64_t start_utc = 0;  // computed by the caller from local time and zone
-    std::int64_t end_utc = 0;
+    instant start_utc = 0;  // computed by the caller from local time and zone
+    instant end_utc = 0;
     std::optional<id_t> venue_id;
     std::string location;    // free text when there is no venue
     std::string online_url;  // validated absolute http(s) URL or empty
     id_t organisation_id = 0;
-    std::vector<id_t> network_ids;  // sorted ascending
+    std::vector<id_t> network_ids;  // sorted ascending when read
     std::optional<int> capacity;    // null = unlimited
-    std::optional<std::int64_t> registration_deadline_utc;
-    std::string status = "draft";
-    std::vector<document_link> documents;
+    std::optional<instant> registration_deadline_utc;
+    meeting_status status = meeting_status::draft;
+    std::vector<document_link> documents;  // in the given order
 };
 
 struct meeting : meeting_fields {
     id_t id = 0;
-    std::string uid;  // stable forever; shared by all occurrences of a series
-    int sequence = 0;  // raised on every change of time, place, recurrence or status
+    std::string uid;   // stable forever; shared by all occurrences of a series
+    int sequence = 0;  // raised on every change of time, place or status (RFC 5546)
     std::optional<id_t> series_id;
     std::string recurrence_id;  // original local start of the occurrence; empty outside a series
     bool overridden = false;    // an occurrence changed on its own since the series last set it
-    std::int64_t created_at = 0;
-    std::int64_t updated_at = 0;
+    instant created_at = 0;
+    instant updated_at = 0;
 };
 
 // A recurring meeting. Its occurrences are stored as meetings (series_id set), computed by the
@@ -115,31 +121,33 @@ struct meeting : meeting_fields {
 struct series {
     id_t id = 0;
     std::string uid;
-    meeting_fields fields;  // the template; start/end are those of the first occurrence
-    std::string rrule;      // RFC 5545 RRULE value, without the "RRULE:" prefix
-    std::vector<std::string> exdates;  // local starts of occurrences that do not take place
+    meeting_fields fields;             // the template; start/end are those of the first occurrence
+    std::string rrule;                 // RFC 5545 RRULE value, without the "RRULE:" prefix
+    std::vector<std::string> exdates;  // local starts of occurrences that do not take place, sorted
     int sequence = 0;
-    std::int64_t created_at = 0;
-    std::int64_t updated_at = 0;
+    instant created_at = 0;
+    instant updated_at = 0;
 };
 
-// One occurrence computed from a series' rule, as the caller passes it to the store.
+// One occurrence computed from a series' rule, as the caller passes it.
 struct occurrence {
     std::string recurrence_id;  // local start as generated by the rule
     std::string start_local;
     std::string end_local;
-    std::int64_t start_utc = 0;
-    std::int64_t end_utc = 0;
+    instant start_utc = 0;
+    instant end_utc = 0;
 };
+
+// ---- tokens ------------------------------------------------------------------------------------
 
 struct api_token {
     id_t id = 0;
-    std::string role;  // admin | organiser
+    token_role role = token_role::organiser;
     std::string name;
     std::optional<id_t> organisation_id;  // required for organisers
-    std::int64_t created_at = 0;
-    std::optional<std::int64_t> revoked_at;
-    std::int64_t last_used_at = 0;
+    instant created_at = 0;
+    std::optional<instant> revoked_at;
+    instant last_used_at = 0;
 };
 
 // A personal feed: a saved filter behind a secret link (/feeds/private/{token}.ics).
@@ -147,12 +155,74 @@ struct feed_token {
     id_t id = 0;
     std::string name;
     std::optional<id_t> organisation_id;  // the organisation whose organiser made it
-    std::vector<std::string> types;       // meeting types; empty = all
-    std::vector<id_t> network_ids;        // any of; empty = all
-    std::vector<id_t> organisation_ids;   // any of; empty = all
-    std::int64_t created_at = 0;
-    std::int64_t rotated_at = 0;
-    std::optional<std::int64_t> revoked_at;
+    std::vector<meeting_type> types;      // any of; empty = all; sorted, each once
+    std::vector<id_t> network_ids;        // any of; empty = all; sorted, each once
+    std::vector<id_t> organisation_ids;   // any of; empty = all; sorted, each once
+    instant created_at = 0;
+    instant rotated_at = 0;  // 0 while the secret was never replaced
+    std::optional<instant> revoked_at;
+};
+
+// ---- sign-ups and attendance -------------------------------------------------------------------
+
+// One sign-up of a party for a meeting. Personal data (name, email, needs) is held only here and
+// in walk-in check-ins, and is blanked after the meeting (personal_data::anonymise_ended_before).
+struct rsvp {
+    id_t id = 0;
+    id_t meeting_id = 0;
+    std::string name;
+    std::string email;  // as given; compared case-insensitively (stored lower-cased in a key column)
+    std::optional<id_t> organisation_id;  // a known organisation, or
+    std::string organisation_name;        // free text when not a known one
+    int party_size = 1;
+    std::string needs;  // accessibility or diet; organisers only
+    // Qualified: a member named like its type may not use the unqualified name (GCC rejects it).
+    db::language language = db::language::sv;
+    rsvp_status status = rsvp_status::confirmed;
+    // 1-based place in the meeting's waitlist, derived when read (never stored): consecutive, in
+    // sign-up order; set exactly for waitlisted sign-ups.
+    std::optional<int> waitlist_position;
+    instant created_at = 0;
+    instant updated_at = 0;
+    std::optional<instant> cancelled_at;
+    std::optional<instant> anonymised_at;
+};
+
+// One person or party present at a meeting: a sign-up, or a walk-in who did not sign up.
+struct checkin {
+    id_t id = 0;
+    id_t meeting_id = 0;
+    std::optional<id_t> rsvp_id;          // set for a sign-up; empty for a walk-in
+    std::string name;                     // a walk-in's name (personal data; empty for sign-ups)
+    std::optional<id_t> organisation_id;  // a known organisation, or
+    std::string organisation_name;        // free text; for sign-ups copied from the sign-up
+    int people = 0;  // the party that came; 0 when checking in: the sign-up's party size, or 1
+    instant created_at = 0;
+    std::optional<instant> anonymised_at;
+};
+
+// ---- mail --------------------------------------------------------------------------------------
+
+// One e-mail to one recipient, as stored in the outbox (outbox.hpp).
+struct outbox_message {
+    id_t id = 0;
+    message_kind kind = message_kind::confirmed;
+    id_t meeting_id = 0;
+    std::optional<id_t> rsvp_id;
+    std::string recipient;  // the e-mail address; blanked when the sign-up is anonymised
+    db::language language = db::language::sv;
+    int sequence = 0;                 // the meeting's SEQUENCE when the message was written
+    instant meeting_start_utc = 0;    // the start it was written for (reminders check it)
+    std::string dedup_key;            // unique: the same cause is written once
+    std::string message_id;           // "<...@domain>", chosen by the caller
+    message_state state = message_state::pending;
+    int attempts = 0;
+    instant next_attempt_at = 0;
+    std::optional<instant> claimed_until;
+    std::string last_error;
+    std::string link_token;  // the manage link's secret this message carries, until sent
+    instant created_at = 0;
+    std::optional<instant> sent_at;
 };
 
 }  // namespace kal::db

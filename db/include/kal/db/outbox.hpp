@@ -1,66 +1,65 @@
 #pragma once
-// The mail outbox (issue 5): every e-mail is first a row, written in the same transaction as the
-// change that caused it, then sent by a delivery worker. Plain value types; the store keeps them.
+// The mail outbox: every e-mail is first a row, written by the application layer in the same
+// unit of work as the change that causes it, then claimed and sent by a delivery worker.
+//
+// db/ holds no mail policy: the caller decides who gets what, composes the dedup key, the
+// Message-ID and the link secret, and passes a complete message. No write here changes what
+// feeds show.
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "kal/db/database.hpp"
 #include "kal/db/model.hpp"
 
 namespace kal::db {
 
-// confirmed, waitlisted and promoted carry the manage link; confirmed and promoted also the
-// invitation (METHOD:REQUEST); meeting_changed a new REQUEST with the raised SEQUENCE;
-// meeting_cancelled METHOD:CANCEL; rsvp_cancelled a confirmation (with CANCEL when the sign-up
-// had a seat); reminder a reminder with a link to cancel.
-inline constexpr std::string_view message_kinds[] = {"confirmed",         "waitlisted",     "promoted",
-                                                     "meeting_changed",   "meeting_cancelled",
-                                                     "rsvp_cancelled",    "reminder"};
-inline constexpr std::string_view message_states[] = {"pending", "sending", "sent", "failed", "skipped"};
-
-struct outbox_message {
-    id_t id = 0;
-    std::string kind;
+// A message to write. Everything the row holds apart from its delivery state.
+struct new_message {
+    message_kind kind = message_kind::confirmed;
     id_t meeting_id = 0;
     std::optional<id_t> rsvp_id;
-    std::string recipient;  // the e-mail address; blanked when the sign-up is anonymised
-    std::string language;   // sv | en
-    int sequence = 0;       // the meeting's SEQUENCE when the message was written
-    std::int64_t meeting_start_utc = 0;  // the start it was written for (reminders check it)
-    std::string dedup_key;
-    std::string message_id;  // "<...@domain>", derived from dedup_key
-    std::string state;
-    int attempts = 0;
-    std::int64_t next_attempt_at = 0;
-    std::optional<std::int64_t> claimed_until;
-    std::string last_error;
-    std::string link_token;  // the manage link's secret this message carries, until sent
-    std::int64_t created_at = 0;
-    std::optional<std::int64_t> sent_at;
+    std::string recipient;
+    db::language language = db::language::sv;
+    int sequence = 0;               // the meeting's SEQUENCE the message is written for
+    instant meeting_start_utc = 0;  // the meeting's start the message is written for
+    std::string dedup_key;          // one message per key, ever
+    std::string message_id;         // the Message-ID header, "<...@domain>"
+    std::string link_token;         // the secret of the manage link it carries, or empty
 };
 
-struct outbox_options {
-    // Off: no messages are written (no mail configured).
-    bool enabled = false;
-    std::string message_id_domain = "kalendarium.invalid";
-    // A new manage-link secret and its hash, for messages that carry a link (the service's
-    // token functions; db/ has no cryptography of its own).
-    std::function<std::pair<std::string, std::string>()> new_link_token;
-};
+class outbox {
+public:
+    explicit outbox(unit_of_work& w) : w_(w) {}
 
-// A meeting with confirmed sign-ups that may need reminders (planner input).
-struct reminder_candidate {
-    id_t meeting_id = 0;
-    std::string type;
-    bool all_day = false;
-    std::string start_local;
-    std::string time_zone;
-    std::int64_t start_utc = 0;
-    std::optional<std::vector<std::int64_t>> offsets;  // the meeting's own, else the type's defaults
+    // Writes the message, pending and due at now, unless one with its dedup_key exists: then it
+    // writes nothing and returns false (also under concurrency: the unique key decides, and a
+    // concurrent writer of the same key waits for the first and then writes nothing).
+    // invalid_reference("meeting_id" / "rsvp_id") for unknown ids.
+    bool enqueue(const new_message& m);
+    // Claims up to `limit` due messages (pending with next_attempt_at <= now, or sending with a
+    // claim that ran out before now) for `worker` until now + lease_seconds: state sending,
+    // attempts + 1. On PostgreSQL with FOR UPDATE SKIP LOCKED, so instances never claim the same
+    // row; on SQLite under BEGIN IMMEDIATE. Oldest due first.
+    std::vector<outbox_message> claim(const std::string& worker, std::int64_t lease_seconds, int limit);
+    void mark_sent(id_t id);  // sent at now; forgets the link secret
+    // Pending again at next_attempt_at, if still sending (a claim taken over meanwhile stays).
+    void mark_retry(id_t id, instant next_attempt_at, const std::string& error);
+    void mark_failed(id_t id, const std::string& error);
+    void mark_skipped(id_t id, const std::string& reason);  // forgets the link secret
+    std::optional<outbox_message> find(id_t id);
+    std::vector<outbox_message> list(id_t meeting_id);  // oldest first
+    // A failed or skipped message goes out again: pending at now, attempts 0, created at now.
+    // not_found; conflict("state") for any other state.
+    outbox_message resend(id_t id);
+    // How many messages are in each state; states without any are left out. In state order.
+    std::vector<std::pair<message_state, std::int64_t>> counts();
+
+private:
+    unit_of_work& w_;
 };
 
 }  // namespace kal::db

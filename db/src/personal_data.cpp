@@ -1,0 +1,112 @@
+// Personal data: access, erasure and scheduled anonymisation.
+
+#include "kal/db/personal_data.hpp"
+
+#include "common.hpp"
+#include "rows.hpp"
+#include "sqlite_lower.hpp"
+#include "unit.hpp"
+#include "waitlist.hpp"
+
+namespace kal::db {
+
+namespace {
+
+using namespace detail;
+
+// Of sign-ups of meetings that ended before :e and are not anonymised yet.
+constexpr const char* blank_messages_of_ended =
+    "UPDATE outbox SET recipient = '', link_token = '' WHERE rsvp_id IN (SELECT id FROM rsvps WHERE "
+    "anonymised_at IS NULL AND meeting_id IN (SELECT id FROM meetings WHERE end_utc < :e))";
+constexpr const char* delete_link_tokens_of_ended =
+    "DELETE FROM rsvp_tokens WHERE rsvp_id IN (SELECT id FROM rsvps WHERE anonymised_at IS NULL AND meeting_id IN "
+    "(SELECT id FROM meetings WHERE end_utc < :e))";
+// The placeholders are unique per row, so the unique token hash and the index of active e-mails
+// hold without a trace of the person.
+constexpr const char* anonymise_walk_ins =
+    "UPDATE checkins SET name = '', person_key = 'anonymised-' || CAST(id AS TEXT), anonymised_at = :t "
+    "WHERE anonymised_at IS NULL AND meeting_id IN (SELECT id FROM meetings WHERE end_utc < :e)";
+constexpr const char* anonymise_rsvps =
+    "UPDATE rsvps SET name = '', email = '', email_key = 'anonymised-' || CAST(id AS TEXT), needs = '', "
+    "token_hash = 'anonymised-' || CAST(id AS TEXT), anonymised_at = :t "
+    "WHERE anonymised_at IS NULL AND meeting_id IN (SELECT id FROM meetings WHERE end_utc < :e)";
+constexpr const char* select_meetings_held_by_address =
+    "SELECT DISTINCT meeting_id FROM rsvps WHERE email_key = :k AND status <> 'cancelled' ORDER BY meeting_id";
+constexpr const char* delete_checkins_of_address =
+    "DELETE FROM checkins WHERE rsvp_id IN (SELECT id FROM rsvps WHERE email_key = :k)";
+constexpr const char* delete_rsvps_of_address = "DELETE FROM rsvps WHERE email_key = :k";
+constexpr const char* select_meeting_of_rsvp = "SELECT meeting_id FROM rsvps WHERE id = :id";
+constexpr const char* delete_checkins_of_rsvp = "DELETE FROM checkins WHERE rsvp_id = :id";
+constexpr const char* delete_rsvp = "DELETE FROM rsvps WHERE id = :id";
+
+}  // namespace
+
+personal_record personal_data::of(const std::string& email) {
+    auto& s = session_of(w_);
+    const std::string key = unicode_lower(email);
+    personal_record out;
+    {
+        stmt st(s, std::string(rsvp_select) + " WHERE r.email_key = :k ORDER BY r.id");
+        st.use(key);
+        out.rsvps = all_rows<rsvp, rsvp_row>(st);
+    }
+    stmt st(s, std::string(checkin_select) + " WHERE c.rsvp_id IN (SELECT id FROM rsvps WHERE email_key = :k) ORDER BY c.id");
+    st.use(key);
+    out.checkins = all_rows<checkin, checkin_row>(st);
+    return out;
+}
+
+erasure personal_data::erase_address(const std::string& email) {
+    require_write(w_);
+    auto& s = session_of(w_);
+    const std::string key = unicode_lower(email);
+    // Active sign-ups hold seats: their meetings are locked (in id order, so two erasures cannot
+    // deadlock) and their waitlists move once the rows are gone. Link tokens and messages go with
+    // the rows (ON DELETE CASCADE).
+    std::vector<id_t> meetings;
+    {
+        stmt st(s, select_meetings_held_by_address);
+        st.use(key);
+        long long m = 0;
+        st.into(m);
+        while (st.next()) meetings.push_back(m);
+    }
+    std::vector<std::optional<int>> capacities;
+    for (id_t m : meetings) capacities.push_back(lock_meeting(w_, m).capacity);
+    stmt(s, delete_checkins_of_address).use(key).run();
+    erasure out;
+    out.erased = static_cast<int>(stmt(s, delete_rsvps_of_address).use(key).run());
+    for (std::size_t i = 0; i < meetings.size(); ++i) {
+        auto promoted = promote(w_, meetings[i], capacities[i]);
+        out.promoted.insert(out.promoted.end(), promoted.begin(), promoted.end());
+    }
+    return out;
+}
+
+erasure personal_data::erase_rsvp(id_t rsvp_id) {
+    require_write(w_);
+    auto& s = session_of(w_);
+    long long meeting_id = 0;
+    if (!stmt(s, select_meeting_of_rsvp).use(ll(rsvp_id)).into(meeting_id).one())
+        throw not_found("no sign-up with id " + std::to_string(rsvp_id));
+    auto gate = lock_meeting(w_, meeting_id);
+    auto r = find_rsvp(w_, rsvp_id);
+    if (!r) throw not_found("no sign-up with id " + std::to_string(rsvp_id));
+    stmt(s, delete_checkins_of_rsvp).use(ll(rsvp_id)).run();
+    stmt(s, delete_rsvp).use(ll(rsvp_id)).run();
+    erasure out;
+    out.erased = 1;
+    if (r->status == rsvp_status::confirmed) out.promoted = promote(w_, meeting_id, gate.capacity);
+    return out;
+}
+
+int personal_data::anonymise_ended_before(instant ended_before) {
+    require_write(w_);
+    auto& s = session_of(w_);
+    stmt(s, blank_messages_of_ended).use(ll(ended_before)).run();
+    stmt(s, delete_link_tokens_of_ended).use(ll(ended_before)).run();
+    stmt(s, anonymise_walk_ins).use(ll(w_.now())).use(ll(ended_before)).run();
+    return static_cast<int>(stmt(s, anonymise_rsvps).use(ll(w_.now())).use(ll(ended_before)).run());
+}
+
+}  // namespace kal::db

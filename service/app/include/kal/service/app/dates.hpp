@@ -1,0 +1,28 @@
+#pragma once
+// Dates and times in words, as Swedish public sites write them and as English readers expect:
+// "torsdag 3 december 2026, kl. 18.00–20.00" and "Thursday 3 December 2026, 18:00–20:00" (the full
+// year, "kl." and a full stop in Swedish times). Used by mail, the web pages and the feeds.
+
+#include <string>
+
+#include "kal/db/model.hpp"
+
+namespace kal::service::app {
+
+// "torsdag 3 december 2026" / "Thursday 3 December 2026" for a local date YYYY-MM-DD.
+std::string date_text(const std::string& local_date, db::language language);
+// "december 2026" / "December 2026" for a month (YYYY-MM).
+std::string month_text(const std::string& year_month, db::language language);
+// "18.00" / "18:00" for the time of a local date-time.
+std::string clock_text(const std::string& local_date_time, db::language language);
+// The whole span of a meeting in its own zone: "torsdag 3 december 2026, kl. 18.00–20.00";
+// several days, all-day ranges and a zone other than Europe/Stockholm are said as such.
+std::string when_text(const db::meeting_fields& m, db::language language);
+// Only the times of a meeting ("kl. 18.00–20.00" / "18:00–20:00"; "Heldag" / "All day"), for
+// lists that already name the day.
+std::string time_span_text(const db::meeting_fields& m, db::language language);
+// Weekday names, Monday first, for month tables ("må", "ti", ... / "Mon", "Tue", ...).
+const char* weekday_abbreviation(int monday_based_index, db::language language);
+const char* weekday_name(int monday_based_index, db::language language);
+
+}  // namespace kal::service::app

@@ -1,0 +1,36 @@
+#pragma once
+// Who is told what, by e-mail, when something happens to a sign-up or a meeting. Each function
+// writes outbox rows in the caller's unit of work, so a message exists exactly when the change
+// that caused it was committed; nothing is written when mail is not configured.
+//
+// Each message has a dedup key naming its cause ("confirmed:<rsvp>",
+// "meeting_changed:<rsvp>:<sequence>", "reminder:<rsvp>:<start>:<offset>"), so that a cause
+// writes it once whatever retries or instances do, and a Message-ID derived from that key
+// ("<kal.confirmed.12@domain>"), so that a message sent twice after a crash is shown once. A
+// message that carries a manage link gets a secret of its own, whose hash opens the sign-up.
+
+#include <cstdint>
+
+#include "kal/db/meetings.hpp"
+#include "kal/db/model.hpp"
+#include "kal/service/app/context.hpp"
+
+namespace kal::service::app::mail_policy {
+
+// A new sign-up: confirmed, or on the waitlist.
+void signed_up(context& ctx, db::unit_of_work& w, const db::rsvp& r, const db::meeting& m);
+// Moved from the waitlist to a seat.
+void promoted(context& ctx, db::unit_of_work& w, const std::vector<db::rsvp>& promoted, const db::meeting& m);
+// The holder cancelled their sign-up.
+void sign_up_cancelled(context& ctx, db::unit_of_work& w, const db::rsvp& r, const db::meeting& m);
+// Time, place or status changed (SEQUENCE rose): an updated invitation to those with a seat, or a
+// cancellation to everyone signed up; and a note to anyone a capacity rise promoted.
+void meeting_changed(context& ctx, db::unit_of_work& w, const db::meeting_change& change);
+// A reminder `offset_seconds` before the start `start_utc`.
+void reminder(context& ctx, db::unit_of_work& w, const db::rsvp& r, const db::meeting& m, std::int64_t start_utc,
+              std::int64_t offset_seconds);
+
+// The Message-ID a dedup key gives, in the configured domain.
+std::string message_id_of(const context& ctx, const std::string& dedup_key);
+
+}  // namespace kal::service::app::mail_policy

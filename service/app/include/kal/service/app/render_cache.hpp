@@ -1,0 +1,68 @@
+#pragma once
+// Answers rendered once and served many times (feeds now; public pages and lists next), tagged
+// with the database's change counter that every feed-visible write raises in its own
+// transaction, and with the local day they were rendered for (windows move daily).
+//
+// Correct across instances: an entry is answered without touching the database only while this
+// instance has committed no feed-visible write since it last read the counter and read it within
+// feeds.change_poll_interval. Otherwise the caller reads the counter (in the same unit of work
+// that would render) and the entry is used only when it was rendered at exactly that counter.
+// So another instance's write is seen within the poll interval, this instance's at once.
+
+#include <chrono>
+#include <functional>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "kal/config/config.hpp"
+#include "kal/db/database.hpp"
+
+namespace kal::service::app {
+
+struct rendered_answer {
+    std::int64_t change_counter = 0;
+    std::string day;  // the local date it was rendered for
+    std::shared_ptr<const std::string> body;
+    std::string etag;                // strong, quoted: a hash of the body
+    std::int64_t last_modified = 0;  // when this instance first rendered these exact bytes
+    std::string content_type;
+    std::string filename;     // for Content-Disposition; may be empty
+    bool is_private = false;  // Cache-Control: private (a secret link's answer)
+    // What the adapter keeps beside the body to send it faster (a memory file for sendfile(2)).
+    std::shared_ptr<const void> sendable;
+};
+
+class render_cache {
+public:
+    render_cache(const config::settings& settings, const db::database& database);
+
+    // A current entry for key, without touching the database; null when the counter must be
+    // read again or the entry rendered.
+    std::shared_ptr<const rendered_answer> fresh(const std::string& key, const std::string& day);
+    // Call before reading the counter, then observed() with what was read: a write through this
+    // instance in between is then never missed.
+    std::uint64_t before_counter_read() const;
+    void observed(std::int64_t counter, std::uint64_t local_writes_before);
+    // The entry rendered at exactly this counter and day, or null.
+    std::shared_ptr<const rendered_answer> at(const std::string& key, std::int64_t counter, const std::string& day);
+    // Sets the ETag and keeps last_modified of identical bytes; returns the stored entry.
+    std::shared_ptr<const rendered_answer> store(const std::string& key, rendered_answer answer);
+    // What the adapter keeps beside each stored body (rendered_answer::sendable), made once per
+    // entry when it is stored. Set once, before serving.
+    void attach_with(std::function<std::shared_ptr<const void>(const std::string& body)> make);
+
+private:
+    const config::settings& settings_;
+    const db::database& database_;
+    std::mutex mutex_;
+    std::map<std::string, std::shared_ptr<const rendered_answer>> entries_;
+    std::int64_t known_counter_ = -1;
+    std::uint64_t known_local_writes_ = 0;
+    std::chrono::steady_clock::time_point checked_at_{};
+    std::function<std::shared_ptr<const void>(const std::string&)> attach_;
+};
+
+}  // namespace kal::service::app

@@ -1,0 +1,26 @@
+#include "kal/service/app/context.hpp"
+
+#include <chrono>
+
+#include "kal/service/app/rate_limit.hpp"
+#include "kal/service/app/render_cache.hpp"
+
+namespace kal::service::app {
+
+std::int64_t system_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+context::context(const config::settings& s, db::database& d, clock c)
+    : settings(s),
+      database(d),
+      now(std::move(c)),
+      cache_(std::make_unique<render_cache>(s, d)),
+      sign_up_limit_(std::make_unique<rate_limiter>(s.rsvps.rate_limit_per_minute)) {}
+
+context::~context() = default;
+
+bool context::mail_enabled() const { return !settings.mail.smtp_url.empty(); }
+
+}  // namespace kal::service::app

@@ -1,0 +1,212 @@
+#include "kal/service/app/sign_ups.hpp"
+
+#include "kal/db/meetings.hpp"
+#include "kal/db/personal_data.hpp"
+#include "kal/service/app/mail_policy.hpp"
+#include "kal/service/app/rate_limit.hpp"
+#include "kal/service/app/text_rules.hpp"
+
+namespace kal::service::app {
+
+namespace {
+
+db::rsvp read_sign_up(const sign_up_input& in, db::id_t meeting_id) {
+    field_errors errors;
+    in.unreadable.report(errors);
+    db::rsvp r;
+    r.meeting_id = meeting_id;
+    if (auto v = read_text(errors, "name", in.name, 200, true)) r.name = *v;
+    if (auto v = read_text(errors, "email", in.email, 254, true)) {
+        if (is_email(*v)) r.email = *v;
+        else errors.add("email", "is not an e-mail address", "email");
+    }
+    if (in.organisation_id) {
+        if (*in.organisation_id > 0) r.organisation_id = *in.organisation_id;
+        else errors.add("organisation", "must be an organisation id or a name", "organisation");
+    } else if (auto v = read_text(errors, "organisation", in.organisation_name, 200, false)) {
+        r.organisation_name = *v;
+    }
+    if (in.party_size) {
+        if (*in.party_size < 1 || *in.party_size > max_party_size)
+            errors.add("party_size", "must be between 1 and " + std::to_string(max_party_size), "range");
+        else r.party_size = static_cast<int>(*in.party_size);
+    }
+    if (auto v = read_text(errors, "needs", in.needs, 1000, false, text_kind::multi_line)) r.needs = *v;
+    if (auto v = read_text(errors, "language", in.language, 2, false)) {
+        if (auto l = db::parse_language(*v)) r.language = *l;
+        else errors.add("language", "must be sv or en", "one_of");
+    }
+    if (!in.consent) errors.add("consent", "is required", "required");
+    else if (!*in.consent)
+        errors.add("consent", "must be true: we store your name and e-mail for this meeting", "consent");
+    errors.throw_if_any();
+    return r;
+}
+
+void take_attempt(context& ctx, const std::string& client) {
+    if (auto wait = ctx.sign_up_limit().take(client)) throw rate_limited(*wait);
+}
+
+// The sign-up a link opens, inside a unit: nullopt for anything that opens nothing.
+std::optional<db::rsvp> rsvp_of_secret(db::unit_of_work& w, const std::string& secret) {
+    if (!is_secret(secret, secret_kind::sign_up_link)) return std::nullopt;
+    auto r = db::rsvps{w}.find_by_token_hash(hash_secret(secret));
+    if (!r || r->anonymised_at) return std::nullopt;
+    return r;
+}
+
+db::rsvp held_rsvp(db::unit_of_work& w, const std::string& secret) {
+    auto r = rsvp_of_secret(w, secret);
+    if (!r) throw not_found("No such sign-up");
+    return *r;
+}
+
+db::meeting meeting_of(db::unit_of_work& w, db::id_t id) {
+    auto m = db::meetings{w}.find(id);
+    if (!m) throw not_found("No meeting " + std::to_string(id));
+    return *m;
+}
+
+}  // namespace
+
+db::meeting organisers_meeting(db::unit_of_work& w, const principal& who, db::id_t meeting_id) {
+    auto m = db::meetings{w}.find(meeting_id);
+    if (!m || (m->status == db::meeting_status::draft && !who.may_write_for(m->organisation_id)))
+        throw not_found("No meeting " + std::to_string(meeting_id));
+    require_write(who, m->organisation_id);
+    return *m;
+}
+
+sign_up_outcome sign_up(context& ctx, const credentials& creds, db::id_t meeting_id, const sign_up_input& in,
+                        const std::string& client) {
+    // Without credentials this is a public sign-up: the rate limit is taken before any database
+    // work, so a flood costs no transactions.
+    if (creds.empty()) take_attempt(ctx, client);
+    auto secret = new_secret(secret_kind::sign_up_link);
+    return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
+        sign_up_outcome out;
+        if (auto who = identify(w, creds)) {
+            auto m = db::meetings{w}.find(meeting_id);
+            out.by_organiser = m && who->may_write_for(m->organisation_id);
+        }
+        if (!creds.empty() && !out.by_organiser) take_attempt(ctx, client);
+        auto r = read_sign_up(in, meeting_id);
+        auto result = db::rsvps{w}.sign_up(r, hash_secret(secret),
+                                           out.by_organiser ? db::signed_up_by::organiser : db::signed_up_by::holder);
+        out.stored = result.stored;
+        out.created = result.created;
+        if (result.created) {
+            out.secret = secret;
+            mail_policy::signed_up(ctx, w, result.stored, meeting_of(w, meeting_id));
+        }
+        return out;
+    });
+}
+
+std::optional<held_sign_up> sign_up_of_secret(context& ctx, const std::string& secret) {
+    if (!is_secret(secret, secret_kind::sign_up_link)) return std::nullopt;
+    return ctx.database.read([&](db::unit_of_work& w) -> std::optional<held_sign_up> {
+        auto r = rsvp_of_secret(w, secret);
+        if (!r) return std::nullopt;
+        auto m = db::meetings{w}.find(r->meeting_id);
+        if (!m) return std::nullopt;
+        return held_sign_up{*r, *m};
+    });
+}
+
+db::rsvp change_sign_up(context& ctx, const std::string& secret, const sign_up_changes& changes) {
+    return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
+        auto r = held_rsvp(w, secret);
+        field_errors errors;
+        changes.unreadable.report(errors);
+        int party_size = r.party_size;
+        std::string needs = r.needs;
+        if (changes.party_size) {
+            if (*changes.party_size < 1 || *changes.party_size > max_party_size)
+                errors.add("party_size", "must be between 1 and " + std::to_string(max_party_size), "range");
+            else party_size = static_cast<int>(*changes.party_size);
+        }
+        if (auto v = read_text(errors, "needs", changes.needs, 1000, false, text_kind::multi_line)) needs = *v;
+        errors.throw_if_any();
+        if (r.status == db::rsvp_status::cancelled) throw conflict("The sign-up is cancelled");
+        db::rsvp_update update;
+        try {
+            update = db::rsvps{w}.update(r.id, party_size, needs);
+        } catch (const db::sign_up_refused& e) {
+            // A party that grows past its organisation's quota: the size is what is wrong.
+            auto out = *classify(std::current_exception());
+            out.fields = {{"party_size", e.what(), "quota_full"}};
+            throw out;
+        }
+        if (!update.promoted.empty()) mail_policy::promoted(ctx, w, update.promoted, meeting_of(w, r.meeting_id));
+        return update.stored;
+    });
+}
+
+db::rsvp cancel_sign_up(context& ctx, const std::string& secret) {
+    return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
+        auto r = held_rsvp(w, secret);
+        auto cancellation = db::rsvps{w}.cancel(r.id);
+        if (cancellation.changed) {
+            auto m = meeting_of(w, r.meeting_id);
+            mail_policy::sign_up_cancelled(ctx, w, cancellation.cancelled, m);
+            mail_policy::promoted(ctx, w, cancellation.promoted, m);
+        }
+        return cancellation.cancelled;
+    });
+}
+
+void erase_sign_up(context& ctx, const std::string& secret) {
+    ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
+        auto r = held_rsvp(w, secret);
+        auto erasure = db::personal_data{w}.erase_rsvp(r.id);
+        if (!erasure.promoted.empty()) mail_policy::promoted(ctx, w, erasure.promoted, meeting_of(w, r.meeting_id));
+    });
+}
+
+std::vector<db::rsvp> list_sign_ups(context& ctx, const credentials& creds, db::id_t meeting_id,
+                                    const std::vector<db::rsvp_status>& statuses,
+                                    std::optional<db::id_t> organisation_id) {
+    return ctx.database.read([&](db::unit_of_work& w) {
+        auto who = require_principal(w, creds);
+        organisers_meeting(w, who, meeting_id);
+        return db::rsvps{w}.list(meeting_id, statuses, organisation_id);
+    });
+}
+
+db::rsvp confirm_from_waitlist(context& ctx, const credentials& creds, db::id_t meeting_id, db::id_t rsvp_id) {
+    return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
+        auto who = require_principal(w, creds);
+        auto m = organisers_meeting(w, who, meeting_id);
+        auto r = db::rsvps{w}.find(rsvp_id);
+        if (!r || r->meeting_id != meeting_id) throw not_found("No sign-up " + std::to_string(rsvp_id));
+        auto move = db::rsvps{w}.confirm_from_waitlist(rsvp_id);
+        if (move.changed) mail_policy::promoted(ctx, w, {move.stored}, m);
+        return move.stored;
+    });
+}
+
+std::optional<int> meeting_quota(context& ctx, const credentials& creds, db::id_t meeting_id) {
+    return ctx.database.read([&](db::unit_of_work& w) {
+        auto who = identify(w, creds);
+        auto m = db::meetings{w}.find(meeting_id);
+        if (!m || !may_see(who, m->status, m->organisation_id))
+            throw not_found("No meeting " + std::to_string(meeting_id));
+        return db::rsvps{w}.quota(meeting_id);
+    });
+}
+
+void set_meeting_quota(context& ctx, const credentials& creds, db::id_t meeting_id, const unreadable_input& unreadable,
+                       std::optional<std::int64_t> quota) {
+    ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
+        auto who = require_principal(w, creds);
+        organisers_meeting(w, who, meeting_id);
+        field_errors errors;
+        unreadable.report(errors);
+        if (quota && (*quota < 1 || *quota > 1000)) errors.add("per_organisation", "must be between 1 and 1000", "range");
+        errors.throw_if_any();
+        db::rsvps{w}.set_quota(meeting_id, quota ? std::optional<int>(static_cast<int>(*quota)) : std::nullopt);
+    });
+}
+
+}  // namespace kal::service::app

@@ -1,0 +1,63 @@
+#pragma once
+// Routes a request to a handler by method and path pattern ("/api/v1/meetings/{id}").
+// A path that exists with other methods gets 405 with Allow; HEAD is served by GET routes.
+// How errors read is not decided here: the adapters give an `answers` (errors_to_answers).
+
+#include <exception>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kal/service/http/message.hpp"
+
+namespace kal::service::http {
+
+using handler = std::function<response(request&)>;
+// Answers from memory on the I/O thread when it can (a cached feed), else nullopt: then the
+// route's handler runs on the database pool. Must not block.
+using fast_handler = std::function<std::optional<response>(request&)>;
+
+// Where a handler runs: database work blocks, so it goes to the database thread pool.
+enum class runs_on { io_thread, database_pool };
+
+struct route {
+    std::string method;
+    std::string pattern;
+    handler fn;
+    runs_on where = runs_on::database_pool;
+    fast_handler fast;  // optional
+    std::vector<std::string> segments = {};  // the pattern split once, when added
+};
+
+struct match_result {
+    const route* found = nullptr;          // the route, or null
+    std::vector<std::string> allowed;      // methods for the path when found is null
+};
+
+// How errors become answers, given by the wiring from the adapters: problem+json for the API
+// and feeds, an HTML page for a browser.
+struct errors_to_answers {
+    // An exception a handler threw (the adapter's error family, or anything unexpected: 500).
+    std::function<response(const request&, std::exception_ptr)> from_exception;
+    // A refusal by the server or router; `req` is null when the request could not be read.
+    std::function<response(const request* req, const refusal&)> from_refusal;
+};
+
+class router {
+public:
+    void add(std::string method, std::string pattern, handler fn, runs_on where = runs_on::database_pool);
+    // A database route with a fast path tried first on the I/O thread.
+    void add_cached(std::string method, std::string pattern, fast_handler fast, handler fn);
+    // Fills req.params on a match.
+    match_result match(request& req) const;
+    const std::vector<route>& routes() const { return routes_; }
+
+private:
+    std::vector<route> routes_;
+};
+
+// Splits a path into its segments ("/a/b/" -> {"a","b",""}).
+std::vector<std::string> split_path(const std::string& path);
+
+}  // namespace kal::service::http

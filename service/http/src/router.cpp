@@ -1,0 +1,77 @@
+#include "kal/service/http/router.hpp"
+
+#include <algorithm>
+
+namespace kal::service::http {
+
+std::vector<std::string> split_path(const std::string& path) {
+    std::vector<std::string> out;
+    std::size_t start = path.starts_with('/') ? 1 : 0;
+    while (start <= path.size()) {
+        auto slash = path.find('/', start);
+        if (slash == std::string::npos) {
+            out.push_back(path.substr(start));
+            break;
+        }
+        out.push_back(path.substr(start, slash - start));
+        start = slash + 1;
+    }
+    return out;
+}
+
+namespace {
+
+bool match_pattern(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
+                   std::map<std::string, std::string>* params) {
+    if (pattern.size() != path.size()) return false;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        const auto& p = pattern[i];
+        // A parameter is a whole segment "{id}" or a segment with a fixed suffix "{slug}.ics".
+        auto close = p.find('}');
+        if (p.size() > 2 && p.front() == '{' && close != std::string::npos) {
+            auto suffix = std::string_view(p).substr(close + 1);
+            const auto& segment = path[i];
+            if (segment.size() <= suffix.size() || !std::string_view(segment).ends_with(suffix)) return false;
+            if (params) (*params)[p.substr(1, close - 1)] = segment.substr(0, segment.size() - suffix.size());
+        } else if (p != path[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+void router::add(std::string method, std::string pattern, handler fn, runs_on where) {
+    auto segments = split_path(pattern);
+    routes_.push_back({std::move(method), std::move(pattern), std::move(fn), where, {}, std::move(segments)});
+}
+
+void router::add_cached(std::string method, std::string pattern, fast_handler fast, handler fn) {
+    auto segments = split_path(pattern);
+    routes_.push_back({std::move(method), std::move(pattern), std::move(fn), runs_on::database_pool, std::move(fast),
+                       std::move(segments)});
+}
+
+match_result router::match(request& req) const {
+    auto segments = split_path(req.path);
+    match_result result;
+    // HEAD is answered by the GET route, without the body (server.cpp drops it).
+    const std::string method = req.method == "HEAD" ? "GET" : req.method;
+    for (const auto& r : routes_) {
+        if (!match_pattern(r.segments, segments, nullptr)) continue;
+        if (r.method == method) {
+            req.params.clear();
+            match_pattern(r.segments, segments, &req.params);
+            result.found = &r;
+            return result;
+        }
+        if (std::find(result.allowed.begin(), result.allowed.end(), r.method) == result.allowed.end())
+            result.allowed.push_back(r.method);
+    }
+    if (std::find(result.allowed.begin(), result.allowed.end(), "GET") != result.allowed.end())
+        result.allowed.push_back("HEAD");
+    return result;
+}
+
+}  // namespace kal::service::http

@@ -1,0 +1,50 @@
+// kalendarium: picks the command and turns what it throws into an exit code. Only wires.
+
+#include <iostream>
+
+#include "kal/config/config.hpp"
+#include "kal/db/errors.hpp"
+#include "kal/service/app/access.hpp"
+#include "kal/service/cli/commands.hpp"
+#include "kal/service/http/server.hpp"
+
+int main(int argc, char** argv) {
+    namespace cli = kal::service::cli;
+    kal::service::http::server::ignore_broken_pipes();  // before any thread starts
+    if (argc < 2) {
+        std::cerr << cli::usage;
+        return 2;
+    }
+    std::string command = argv[1];
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << cli::usage;
+        return 0;
+    }
+    try {
+        kal::service::app::init_crypto();
+        auto args = cli::parse_arguments(argc, argv, 2, {"demo", "help"});
+        if (cli::has_switch(args, "help")) {
+            auto help = cli::command_help(command);
+            if (!help) throw cli::usage_error("unknown command " + command);
+            std::cout << help;
+            return 0;
+        }
+        if (command == "serve") return cli::serve(args);
+        if (command == "migrate") return cli::migrate(args);
+        if (command == "token") return cli::token(args);
+        if (command == "demo-data") return cli::demo_data(args);
+        throw cli::usage_error("unknown command " + command);
+    } catch (const cli::usage_error& e) {
+        std::cerr << "kalendarium: " << e.what() << "\n(see kalendarium --help)\n";
+        return 2;
+    } catch (const kal::config::config_error& e) {
+        std::cerr << "kalendarium: invalid configuration: " << e.what() << "\n";
+        return 2;
+    } catch (const kal::db::unavailable& e) {
+        std::cerr << "kalendarium: database unavailable: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "kalendarium: " << e.what() << "\n";
+        return 1;
+    }
+}
