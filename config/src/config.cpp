@@ -1,6 +1,7 @@
 #include "kal/config/config.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <charconv>
 #include <filesystem>
@@ -155,6 +156,17 @@ const std::vector<key_spec>& key_table() {
         make_key("mail.reminders", &settings::mail, &mail_settings::reminders),
         make_key("mail.reminder_grace", &settings::mail, &mail_settings::reminder_grace),
         make_key("mail.late_reminder_min_lead", &settings::mail, &mail_settings::late_reminder_min_lead),
+        make_key("site.organisation_name", &settings::site, &site_settings::organisation_name),
+        make_key("site.service_name", &settings::site, &site_settings::service_name),
+        make_key("site.service_name_en", &settings::site, &site_settings::service_name_en),
+        make_key("site.logo_file", &settings::site, &site_settings::logo_file),
+        make_key("site.accent_colour", &settings::site, &site_settings::accent_colour),
+        make_key("site.contact_email", &settings::site, &site_settings::contact_email),
+        make_key("site.accessibility_assessed", &settings::site, &site_settings::accessibility_assessed),
+        make_key("site.accessibility_contact", &settings::site, &site_settings::accessibility_contact),
+        make_key("site.controller", &settings::site, &site_settings::controller),
+        make_key("site.controller_contact", &settings::site, &site_settings::controller_contact),
+        make_key("site.data_protection_officer", &settings::site, &site_settings::data_protection_officer),
         make_key("log.level", &settings::log, &log_settings::level),
         make_key("log.format", &settings::log, &log_settings::format),
     };
@@ -167,10 +179,64 @@ const key_spec* find_key(const std::string& key) {
     return nullptr;
 }
 
+// name@domain, nothing a mail header could be split by.
+bool plain_address(const std::string& a) {
+    auto at = a.find('@');
+    return at != std::string::npos && at > 0 && at + 1 < a.size() && a.find('@', at + 1) == std::string::npos &&
+           a.find_first_of(" <>()[],;:\"\\\r\n\t") == std::string::npos;
+}
+
+// Relative luminance of an sRGB colour (WCAG 2.1).
+double luminance(int r, int g, int b) {
+    auto channel = [](int c) {
+        double v = c / 255.0;
+        return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+}
+
+double contrast(double a, double b) { return (std::max(a, b) + 0.05) / (std::min(a, b) + 0.05); }
+
+void validate_site(const site_settings& site) {
+    auto one_line = [](const std::string& key, const std::string& v) {
+        if (v.empty() || v.size() > 200 || v.find_first_of("\r\n") != std::string::npos)
+            fail(key, "one line of 1 to 200 characters");
+    };
+    one_line("site.organisation_name", site.organisation_name);
+    one_line("site.service_name", site.service_name);
+    one_line("site.service_name_en", site.service_name_en);
+    one_line("site.controller", site.controller);
+    const auto& c = site.accent_colour;
+    if (c.size() != 7 || c[0] != '#' || c.find_first_not_of("0123456789abcdefABCDEF", 1) != std::string::npos)
+        fail("site.accent_colour", "must be a colour #rrggbb");
+    const int r = std::stoi(c.substr(1, 2), nullptr, 16), g = std::stoi(c.substr(3, 2), nullptr, 16),
+              b = std::stoi(c.substr(5, 2), nullptr, 16);
+    // Links and buttons are drawn in it on white and on the light surface (#f3f2f1), and white
+    // text on it: WCAG 2.1 AA wants 4.5:1 for each (docs/architecture.md, "The look").
+    const double l = luminance(r, g, b);
+    if (contrast(l, 1.0) < 4.5 || contrast(l, luminance(0xf3, 0xf2, 0xf1)) < 4.5)
+        fail("site.accent_colour", "needs a contrast of at least 4.5:1 against white and #f3f2f1 (WCAG 2.1 AA)");
+    if (!site.logo_file.empty()) {
+        if (!site.logo_file.ends_with(".svg") && !site.logo_file.ends_with(".png"))
+            fail("site.logo_file", "must be an .svg or .png file");
+        if (!std::filesystem::is_regular_file(site.logo_file)) fail("site.logo_file", "no such file: " + site.logo_file);
+    }
+    for (auto [key, value] : {std::pair{"site.contact_email", &site.contact_email},
+                              std::pair{"site.accessibility_contact", &site.accessibility_contact},
+                              std::pair{"site.controller_contact", &site.controller_contact},
+                              std::pair{"site.data_protection_officer", &site.data_protection_officer}})
+        if (!plain_address(*value)) fail(key, "must be a plain e-mail address");
+    const auto& d = site.accessibility_assessed;
+    if (d.size() != 10 || d[4] != '-' || d[7] != '-' ||
+        d.find_first_not_of("0123456789-") != std::string::npos)
+        fail("site.accessibility_assessed", "must be a date YYYY-MM-DD");
+}
+
 void validate(const settings& s) {
     auto positive = [](const std::string& key, std::int64_t v) {
         if (v <= 0) fail(key, "must be greater than zero");
     };
+    validate_site(s.site);
     if (s.server.listen_address.empty()) fail("server.listen_address", "must not be empty");
     positive("server.io_threads", s.server.io_threads);
     if (s.server.io_threads > 256) fail("server.io_threads", "at most 256");
@@ -218,11 +284,6 @@ void validate(const settings& s) {
     if (m.tls != "none" && m.tls != "starttls" && m.tls != "try") fail("mail.tls", "must be none, starttls or try");
     if (!m.ca_file.empty() && !std::filesystem::is_regular_file(m.ca_file))
         fail("mail.ca_file", "no such file: " + m.ca_file);
-    auto plain_address = [](const std::string& a) {
-        auto at = a.find('@');
-        return at != std::string::npos && at > 0 && at + 1 < a.size() && a.find('@', at + 1) == std::string::npos &&
-               a.find_first_of(" <>()[],;:\"\\\r\n\t") == std::string::npos;
-    };
     if (!plain_address(m.from_address)) fail("mail.from_address", "must be a plain e-mail address");
     if (!m.reply_to.empty() && !plain_address(m.reply_to)) fail("mail.reply_to", "must be a plain e-mail address");
     if (m.from_name.find_first_of("\r\n") != std::string::npos || m.from_name.size() > 200)

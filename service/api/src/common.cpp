@@ -8,6 +8,7 @@
 #include "kal/calendar/time.hpp"
 #include "kal/db/meetings.hpp"
 #include "kal/service/app/directory.hpp"
+#include "kal/service/app/lookup.hpp"
 
 namespace kal::service::api {
 
@@ -22,38 +23,7 @@ db::id_t path_id(const request& req, const std::string& name) {
     throw app::not_found("No such resource: " + req.path);
 }
 
-std::string encode_cursor(const db::cursor& c) {
-    std::string plain = "1:" + std::to_string(c.sort_key) + ":" + std::to_string(c.id);
-    std::string out(sodium_base64_ENCODED_LEN(plain.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    out.resize(std::strlen(out.c_str()));
-    return out;
-}
-
-namespace {
-std::optional<db::cursor> decode_cursor(const std::string& text) {
-    if (text.size() > 200) return std::nullopt;
-    std::string plain(text.size(), '\0');
-    std::size_t length = 0;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(plain.data()), plain.size(), text.c_str(), text.size(),
-                          nullptr, &length, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
-        return std::nullopt;
-    plain.resize(length);
-    if (!plain.starts_with("1:")) return std::nullopt;
-    auto colon = plain.find(':', 2);
-    if (colon == std::string::npos) return std::nullopt;
-    db::cursor c;
-    auto parse = [](std::string_view s, std::int64_t& v) {
-        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-        return ec == std::errc{} && p == s.data() + s.size() && !s.empty();
-    };
-    if (!parse(std::string_view(plain).substr(2, colon - 2), c.sort_key) ||
-        !parse(std::string_view(plain).substr(colon + 1), c.id))
-        return std::nullopt;
-    return c;
-}
-}  // namespace
+std::string encode_cursor(const db::cursor& c) { return app::cursor_text(c); }
 
 paging read_paging(const request& req) {
     paging p;
@@ -65,7 +35,7 @@ paging read_paging(const request& req) {
         p.limit = v;
     }
     if (auto cursor = req.query_value("cursor")) {
-        p.after = decode_cursor(*cursor);
+        p.after = app::cursor_of(*cursor);
         if (!p.after) throw app::bad_parameter("cursor", "is not a cursor this API returned");
     }
     return p;

@@ -51,7 +51,7 @@ response openapi(request&) {
 }  // namespace
 
 void add_operation_routes(http::router& routes, app::context& ctx, http::metrics& metrics) {
-    routes.add("GET", "/", bind(ctx, index), http::runs_on::io_thread);
+    routes.add("GET", "/api/v1", bind(ctx, index), http::runs_on::io_thread);
     routes.add("GET", "/healthz", health, http::runs_on::io_thread);
     routes.add("GET", "/readyz", bind(ctx, readiness));
     routes.add(

@@ -1,6 +1,8 @@
 #include "kal/service/app/lookup.hpp"
 
 #include <charconv>
+#include <cstring>
+#include <sodium.h>
 
 #include "kal/db/directory.hpp"
 
@@ -11,6 +13,37 @@ std::optional<db::id_t> parse_id(const std::string& text) {
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
     if (ec != std::errc{} || p != text.data() + text.size() || id < 1 || text.front() == '+') return std::nullopt;
     return id;
+}
+
+std::string cursor_text(const db::cursor& c) {
+    std::string plain = "1:" + std::to_string(c.sort_key) + ":" + std::to_string(c.id);
+    std::string out(sodium_base64_ENCODED_LEN(plain.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    out.resize(std::strlen(out.c_str()));
+    return out;
+}
+
+std::optional<db::cursor> cursor_of(const std::string& text) {
+    if (text.size() > 200) return std::nullopt;
+    std::string plain(text.size(), '\0');
+    std::size_t length = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(plain.data()), plain.size(), text.c_str(), text.size(),
+                          nullptr, &length, nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+        return std::nullopt;
+    plain.resize(length);
+    if (!plain.starts_with("1:")) return std::nullopt;
+    auto colon = plain.find(':', 2);
+    if (colon == std::string::npos) return std::nullopt;
+    db::cursor c;
+    auto parse = [](std::string_view s, std::int64_t& v) {
+        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+        return ec == std::errc{} && p == s.data() + s.size() && !s.empty();
+    };
+    if (!parse(std::string_view(plain).substr(2, colon - 2), c.sort_key) ||
+        !parse(std::string_view(plain).substr(colon + 1), c.id))
+        return std::nullopt;
+    return c;
 }
 
 namespace {

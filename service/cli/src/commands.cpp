@@ -19,6 +19,7 @@
 #include "kal/service/app/texts.hpp"
 #include "kal/service/cli/demo_data.hpp"
 #include "kal/service/http/server.hpp"
+#include "kal/service/web/web.hpp"
 #include "kal/service/workers/housekeeping.hpp"
 #include "kal/service/workers/mail_worker.hpp"
 
@@ -145,6 +146,7 @@ const std::vector<std::string> common_options = {"config", "db"};
 void print_banner(const cfg::settings& settings, std::uint16_t port, const std::optional<std::string>& demo_token) {
     std::string base = "http://" + settings.server.listen_address + ":" + std::to_string(port);
     std::cout << "Kalendarium lyssnar på / is listening on " << base << "\n"
+              << "  Kalendern / the calendar:  " << base << "/  (English: " << base << "/en/)\n"
               << "  Möten / meetings:   " << base << "/api/v1/meetings\n"
               << "  Nätverk / networks: " << base << "/api/v1/networks\n"
               << "  Lokaler / venues:   " << base << "/api/v1/venues\n"
@@ -181,8 +183,10 @@ int serve(const arguments& a) {
 
     http::metrics metrics;
     http::router routes;
+    auto pages = web::make_site(settings);  // page templates with a problem stop the start (exit 2)
     api::add_routes(routes, ctx, metrics);
-    const auto answers = api::problem_answers();
+    web::add_routes(routes, ctx, pages);
+    const auto answers = web::browser_answers(pages, api::problem_answers());
     // Before serving: templates an operator got wrong stop the start (exit 2).
     workers::mail_worker mailer(ctx);
     http::server server(settings, routes, answers, metrics);

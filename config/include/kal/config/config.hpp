@@ -98,6 +98,23 @@ struct mail_settings {
     std::chrono::milliseconds late_reminder_min_lead{2 * 3600 * 1000};
 };
 
+// The web pages: who runs them and how they look (issue 11). The pages' texts are in
+// service/texts; these are the parts that differ from one city to another.
+struct site_settings {
+    std::string organisation_name = "Borås Stad";
+    std::string service_name = "Överenskommelsen – möten";
+    std::string service_name_en = "The compact – meetings";
+    std::string logo_file;                  // an SVG or PNG shown beside the name; empty: none
+    std::string accent_colour = "#00567d";  // links and buttons; must keep 4.5:1 contrast
+    std::string contact_email = "overenskommelsen@example.boras.se";
+    // The accessibility statement (Digg's template) and the privacy notice (GDPR art. 13).
+    std::string accessibility_assessed = "2026-12-01";  // date of the last assessment
+    std::string accessibility_contact = "overenskommelsen@example.boras.se";
+    std::string controller = "Kommunstyrelsen, Borås Stad";  // personuppgiftsansvarig
+    std::string controller_contact = "boras.stad@example.boras.se";
+    std::string data_protection_officer = "dataskyddsombud@example.boras.se";
+};
+
 struct log_settings {
     std::string level = "info";   // trace, debug, info, warn, error, off
     std::string format = "json";  // json or text
@@ -111,6 +128,7 @@ struct settings {
     rsvp_settings rsvps;
     report_settings reports;
     mail_settings mail;
+    site_settings site;
     log_settings log;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 // Things named in a request by id or by slug ("network=integration" or "network=4").
 
+#include <optional>
 #include <string>
 
 #include "kal/db/database.hpp"
@@ -16,5 +17,10 @@ db::id_t venue_id_or_slug(db::unit_of_work& w, const std::string& text);
 
 // The digits of a positive id that fits in 64 bits, or nullopt.
 std::optional<db::id_t> parse_id(const std::string& text);
+
+// A keyset position as an opaque text for a "next page" link, and back (nullopt for any text
+// this did not make).
+std::string cursor_text(const db::cursor& c);
+std::optional<db::cursor> cursor_of(const std::string& text);
 
 }  // namespace kal::service::app

@@ -76,6 +76,9 @@ class dictionary_view;
 class dictionary {
 public:
     dictionary() = default;
+    // A dictionary whose names, where it has none of its own, are looked up in `around`, which
+    // must outlive it (a page's values over the texts of its language).
+    explicit dictionary(const dictionary* around) : parent_(around) {}
     dictionary(const dictionary&) = delete;
     dictionary& operator=(const dictionary&) = delete;
     ~dictionary();
@@ -93,7 +96,6 @@ public:
 
 private:
     friend class dictionary_view;
-    explicit dictionary(const dictionary* parent) : parent_(parent) {}
 
     struct section {
         std::string name;

@@ -1,0 +1,47 @@
+#pragma once
+// Every value, section and include the page templates may use (besides the texts, t_*). The
+// templates' start check refuses a name that is not here, so a typo in a template stops the
+// start instead of leaving a hole in a page. Keep each list sorted by page.
+
+#include <array>
+#include <string_view>
+
+namespace kal::service::web {
+
+inline constexpr std::string_view page_variables[] = {
+    // the frame (layout.html)
+    "lang", "title", "description", "css", "canonical", "alternate_sv", "alternate_en", "other_language_href",
+    "organisation_name", "service_name", "contact_email", "prefix", "home", "logo", "feed_href", "feed_title",
+    "nav_href", "nav_label",
+    // errors (error.html)
+    "error_title", "error_body", "error_detail",
+    // the agenda (agenda.html, meeting_item.html)
+    "list_href", "month_href", "option_value", "option_label", "from_value", "to_value", "search_value",
+    "day_date", "day_text", "more_href", "item_time", "item_href", "item_title", "item_place", "item_type",
+    "item_seats",
+};
+
+inline constexpr std::string_view page_sections[] = {
+    // the frame
+    "has_description", "has_logo", "feed_link", "nav_item", "nav_current",
+    // errors
+    "has_detail",
+    // the agenda
+    "filters_open", "type_option", "network_option", "organisation_option", "venue_option", "option_selected",
+    "no_meetings", "day", "day_today", "meeting", "has_more", "cancelled", "not_cancelled", "item_full",
+    "item_has_seats",
+};
+
+// Each include marker and the templates the code may name for it: pages for the frame's
+// {{>content}}, what a page adds to <head>, and the partials pages share.
+struct include_marker {
+    std::string_view marker;
+    std::array<std::string_view, 24> templates;  // unused entries are empty
+};
+inline constexpr include_marker page_includes[] = {
+    {"content", {"agenda.html", "error.html"}},
+    {"head", {"empty.html"}},
+    {"meeting_item", {"meeting_item.html"}},
+};
+
+}  // namespace kal::service::web
