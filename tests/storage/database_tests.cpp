@@ -558,8 +558,16 @@ BOOST_AUTO_TEST_CASE(a_broken_postgresql_connection_is_unavailable_then_reconnec
                          "WHERE datname = current_database() AND pid <> pg_backend_pid()");
     BOOST_TEST(PQresultStatus(r) == PGRES_TUPLES_OK);
     PQclear(r);
+    // Until the server processes are gone (a loaded machine may take longer than a moment).
+    for (int waited = 0; waited < 100; ++waited) {
+        r = PQexec(admin, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                          "AND pid <> pg_backend_pid()");
+        bool gone = PQresultStatus(r) == PGRES_TUPLES_OK && std::string(PQgetvalue(r, 0, 0)) == "0";
+        PQclear(r);
+        if (gone) break;
+        std::this_thread::sleep_for(50ms);
+    }
     PQfinish(admin);
-    std::this_thread::sleep_for(100ms);
     BOOST_CHECK_THROW(db.find_organisation(org), unavailable);
     BOOST_TEST(raw.pool_in_use() == 0u);
     // Every later call finds its session reconnected, whichever pooled session it gets.
