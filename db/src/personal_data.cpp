@@ -35,7 +35,6 @@ constexpr const char* select_meetings_held_by_address =
 constexpr const char* delete_checkins_of_address =
     "DELETE FROM checkins WHERE rsvp_id IN (SELECT id FROM rsvps WHERE email_key = :k)";
 constexpr const char* delete_rsvps_of_address = "DELETE FROM rsvps WHERE email_key = :k";
-constexpr const char* select_meeting_of_rsvp = "SELECT meeting_id FROM rsvps WHERE id = :id";
 constexpr const char* delete_checkins_of_rsvp = "DELETE FROM checkins WHERE rsvp_id = :id";
 constexpr const char* delete_rsvp = "DELETE FROM rsvps WHERE id = :id";
 
@@ -86,17 +85,12 @@ erasure personal_data::erase_address(const std::string& email) {
 erasure personal_data::erase_rsvp(id_t rsvp_id) {
     require_write(w_);
     auto& s = session_of(w_);
-    long long meeting_id = 0;
-    if (!stmt(s, select_meeting_of_rsvp).use(ll(rsvp_id)).into(meeting_id).one())
-        throw not_found("no sign-up with id " + std::to_string(rsvp_id));
-    auto gate = lock_meeting(w_, meeting_id);
-    auto r = find_rsvp(w_, rsvp_id);
-    if (!r) throw not_found("no sign-up with id " + std::to_string(rsvp_id));
+    auto [r, gate] = lock_rsvp(w_, rsvp_id);
     stmt(s, delete_checkins_of_rsvp).use(ll(rsvp_id)).run();
     stmt(s, delete_rsvp).use(ll(rsvp_id)).run();
     erasure out;
     out.erased = 1;
-    if (r->status == rsvp_status::confirmed) out.promoted = promote(w_, meeting_id, gate.capacity);
+    if (r.status == rsvp_status::confirmed) out.promoted = promote(w_, r.meeting_id, gate.capacity);
     return out;
 }
 

@@ -26,7 +26,6 @@ constexpr const char* insert_rsvp =
 constexpr const char* select_rsvp_of_link = "SELECT rsvp_id FROM rsvp_tokens WHERE token_hash = :h";
 constexpr const char* insert_link_token =
     "INSERT INTO rsvp_tokens (token_hash, rsvp_id, created_at) VALUES (:h, :r, :c)";
-constexpr const char* select_meeting_of_rsvp = "SELECT meeting_id FROM rsvps WHERE id = :id";
 constexpr const char* update_party =
     "UPDATE rsvps SET party_size = :p, needs = :n, updated_at = :u WHERE id = :id";
 constexpr const char* cancel_rsvp =
@@ -73,18 +72,6 @@ void require_free_token_hash(unit_of_work& w, const std::string& token_hash) {
     stmt(session_of(w), count_token_hash).use(token_hash).into(in_rsvps).one();
     stmt(session_of(w), count_link_token_hash).use(token_hash).into(in_links).one();
     if (in_rsvps + in_links > 0) throw conflict("token_hash", "a sign-up with this token hash exists");
-}
-
-// The sign-up and its meeting locked, for a write; the sign-up is read again after the lock so
-// that its status is the one in force.
-std::pair<rsvp, meeting_gate> lock_rsvp(unit_of_work& w, id_t id) {
-    long long meeting_id = 0;
-    if (!stmt(session_of(w), select_meeting_of_rsvp).use(ll(id)).into(meeting_id).one())
-        throw not_found("no sign-up with id " + std::to_string(id));
-    auto gate = lock_meeting(w, meeting_id);
-    auto r = find_rsvp(w, id);
-    if (!r) throw not_found("no sign-up with id " + std::to_string(id));
-    return {*r, gate};
 }
 
 }  // namespace

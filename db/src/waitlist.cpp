@@ -13,6 +13,7 @@ constexpr const char* select_gate =
     "SELECT status, start_utc, capacity, registration_deadline_utc FROM meetings WHERE id = :id";
 constexpr const char* select_gate_locked =
     "SELECT status, start_utc, capacity, registration_deadline_utc FROM meetings WHERE id = :id FOR UPDATE";
+constexpr const char* select_meeting_of_rsvp = "SELECT meeting_id FROM rsvps WHERE id = :id";
 constexpr const char* sum_confirmed =
     "SELECT COALESCE(SUM(party_size), 0) FROM rsvps WHERE meeting_id = :m AND status = 'confirmed'";
 constexpr const char* select_waitlist =
@@ -42,6 +43,16 @@ std::optional<rsvp> find_rsvp(unit_of_work& w, id_t id) {
     row.into(st);
     if (!st.one()) return std::nullopt;
     return row.to_model();
+}
+
+std::pair<rsvp, meeting_gate> lock_rsvp(unit_of_work& w, id_t id) {
+    long long meeting_id = 0;
+    if (!stmt(session_of(w), select_meeting_of_rsvp).use(ll(id)).into(meeting_id).one())
+        throw not_found("no sign-up with id " + std::to_string(id));
+    auto gate = lock_meeting(w, meeting_id);
+    auto r = find_rsvp(w, id);
+    if (!r) throw not_found("no sign-up with id " + std::to_string(id));
+    return {*r, gate};
 }
 
 std::vector<rsvp> rsvps_by_ids(unit_of_work& w, const std::vector<id_t>& ids) {

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kal/db/database.hpp"
@@ -26,6 +27,9 @@ struct meeting_gate {
 meeting_gate lock_meeting(unit_of_work& w, id_t meeting_id);
 
 std::optional<rsvp> find_rsvp(unit_of_work& w, id_t id);
+// A sign-up and its meeting locked, for a write; the sign-up is read after the lock, so its
+// status is the one in force. not_found.
+std::pair<rsvp, meeting_gate> lock_rsvp(unit_of_work& w, id_t id);
 // Sign-ups by id, in id order; ids that do not exist are left out.
 std::vector<rsvp> rsvps_by_ids(unit_of_work& w, const std::vector<id_t>& ids);
 // Confirmed and waitlisted sign-ups of a meeting that are not anonymised, in sign-up order.

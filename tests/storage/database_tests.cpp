@@ -323,8 +323,10 @@ BOOST_AUTO_TEST_CASE(a_deadlocked_unit_runs_again_and_returns_what_its_last_atte
     std::thread tb([&] { result_b = lock_in_order(second, first); });
     ta.join();
     tb.join();
-    BOOST_TEST(attempts.load() == 3);  // one of them ran twice
-    BOOST_TEST(std::max(result_a, result_b) == 3);  // the retried one returned its last attempt's value
+    // One of them ran again (under load PostgreSQL may pick a victim more than once), and the
+    // retried one returned what its last attempt returned.
+    BOOST_TEST(attempts.load() >= 3);
+    BOOST_TEST(std::max(result_a, result_b) == attempts.load());
     BOOST_TEST(f.db->meeting_quota(first).has_value());
     BOOST_TEST(f.db->meeting_quota(second).has_value());
 }
@@ -558,8 +560,16 @@ BOOST_AUTO_TEST_CASE(a_broken_postgresql_connection_is_unavailable_then_reconnec
                          "WHERE datname = current_database() AND pid <> pg_backend_pid()");
     BOOST_TEST(PQresultStatus(r) == PGRES_TUPLES_OK);
     PQclear(r);
+    // Until the server processes are gone (a loaded machine may take longer than a moment).
+    for (int waited = 0; waited < 100; ++waited) {
+        r = PQexec(admin, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                          "AND pid <> pg_backend_pid()");
+        bool gone = PQresultStatus(r) == PGRES_TUPLES_OK && std::string(PQgetvalue(r, 0, 0)) == "0";
+        PQclear(r);
+        if (gone) break;
+        std::this_thread::sleep_for(50ms);
+    }
     PQfinish(admin);
-    std::this_thread::sleep_for(100ms);
     BOOST_CHECK_THROW(db.find_organisation(org), unavailable);
     BOOST_TEST(raw.pool_in_use() == 0u);
     // Every later call finds its session reconnected, whichever pooled session it gets.

@@ -123,6 +123,10 @@ public:
     // generated itself (a slug): fn must therefore have no effect outside the database, and
     // may run more than once. An exception from fn rolls back and propagates. Returns what fn
     // returns.
+    // The errors repositories throw themselves (not_found, conflict, sign_up_refused, ...) leave
+    // the transaction usable: fn may catch one and go on. A statement the database refused ends
+    // the unit: its failure passes through fn as an exception of no type of errors.hpp (do not
+    // catch it there) and becomes one of them when it leaves fn.
     template <class F>
     auto write(instant now, F&& fn) {
         return run(access::write, now, std::forward<F>(fn));
