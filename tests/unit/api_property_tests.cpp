@@ -138,7 +138,7 @@ bool checks_credentials(const http::route& r) {
 
 // Routes with nothing a request can get wrong: excluded from "must be 4xx".
 bool has_no_input(const http::route& r) {
-    static const std::set<std::string> plain = {"/", "/healthz", "/readyz", "/metrics", "/api/openapi.json",
+    static const std::set<std::string> plain = {"/api/v1", "/healthz", "/readyz", "/metrics", "/api/openapi.json",
                                                 "/feeds/all.ics", "/api/v1/feeds"};
     return plain.count(r.pattern) > 0;
 }
