@@ -11,7 +11,7 @@ help:
 	@echo "make run    install what is missing, build, serve demo data on http://127.0.0.1:8080"
 	@echo "make test   install what is missing, build, run every test beside a throwaway PostgreSQL"
 	@echo "make bench  benchmarks (see docs/benchmarks.md)"
-	@echo "make fuzz   fuzz the iCalendar import parser for ten minutes"
+	@echo "make fuzz   fuzz the iCalendar import parser and the HTTP request reader, ten minutes each"
 
 deps:
 	@deploy/install-deps.sh build
@@ -39,7 +39,8 @@ bench:
 	@cmake --build build-release -j $(JOBS)
 	@tests/with-postgres.sh bench/run.sh build-release
 
-# libFuzzer on the iCalendar import parser, ten minutes by default (FUZZ_SECONDS=60 for less).
+# libFuzzer on the iCalendar import parser and the HTTP request reader, ten minutes each by
+# default (FUZZ_SECONDS=60 for less).
 fuzz:
 	@tests/fuzz/run.sh $(or $(FUZZ_SECONDS),600)
 

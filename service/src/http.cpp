@@ -204,7 +204,7 @@ std::optional<problem> check_host(const parser_type::value_type& msg) {
     std::string_view host = msg[beast_http::field::host];
     if (host.empty()) return std::nullopt;
     auto authority = boost::urls::parse_authority(host);
-    if (!authority || authority->has_userinfo() || (authority->has_port() && authority->port().empty()))
+    if (!authority || authority->has_userinfo())
         return problems::bad_request("Ogiltigt Host-fält / The Host field is not a valid host[:port]");
     return std::nullopt;
 }
@@ -265,9 +265,11 @@ struct request_reader::impl {
             url = boost::urls::parse_absolute_uri(target);
             if (!url) return fail(bad_target());
             const auto scheme = url->scheme_id();
+            // Boost.URL 1.81 takes "http://[::1]j:80/x" for host [::1] and path "j:80/x"; after
+            // an authority the path is empty or begins with "/" (RFC 3986 §3.3).
             if ((scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https) ||
                 !url->has_authority() || url->encoded_host().empty() || url->has_userinfo() ||
-                (url->has_port() && url->port().empty()))
+                !(url->encoded_path().empty() || url->encoded_path().starts_with('/')))
                 return fail(bad_target());
         }
         pending.raw_path = url->encoded_path();

@@ -1,4 +1,5 @@
-// The only translation unit that includes Beast: keeping it here keeps builds fast.
+// The only translation unit with Beast's I/O (http.cpp holds its request parser): keeping it
+// here keeps builds fast.
 
 #include "kal/service/server.hpp"
 
@@ -7,7 +8,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>

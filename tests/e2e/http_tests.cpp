@@ -294,6 +294,7 @@ BOOST_AUTO_TEST_CASE(http_1_1_needs_exactly_one_valid_host) {
                                     "GET /healthz HTTP/1.1\r\nHost: kalendarium.example.boras.se\r\n\r\n",
                                     "GET /healthz HTTP/1.1\r\nHOST: 127.0.0.1:8080\r\n\r\n",
                                     "GET /healthz HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n",
+                                    "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:\r\n\r\n",  // port = *DIGIT
                                     "GET /healthz HTTP/1.1\r\nHost:\r\n\r\n"})
         BOOST_TEST(ask(port, good).status == 200, good);
 }
@@ -336,6 +337,7 @@ BOOST_AUTO_TEST_CASE(absolute_form_targets_are_served_and_other_forms_only_where
                                    "GET healthz HTTP/1.1\r\n", "GET ftp://127.0.0.1/healthz HTTP/1.1\r\n",
                                    "GET http:/healthz HTTP/1.1\r\n", "GET http:///healthz HTTP/1.1\r\n",
                                    "GET http://user@127.0.0.1/healthz HTTP/1.1\r\n",
+                                   "GET http://[::1]j:8080/healthz HTTP/1.1\r\n",  // found by http_head_fuzz
                                    "GET http://127.0.0.1/healthz#top HTTP/1.1\r\n"}) {
         BOOST_TEST_CONTEXT(bad) {
             auto r = talk(port, bad + host + "\r\n");
