@@ -61,8 +61,12 @@ struct connection {
     std::atomic<std::int64_t> phase_since_ms{0};  // when the present phase began
     // When the connection's current phase must be over, in steady-clock milliseconds; the
     // sweeper cancels the socket's operations after it. One store per phase instead of a timer
-    // per operation: no timer syscalls per request. 0 marks a connection closed to make room.
+    // per operation: no timer syscalls per request.
     std::atomic<std::int64_t> deadline_ms{std::numeric_limits<std::int64_t>::max()};
+    // Chosen to be closed to make room at max_connections. The session also checks it after
+    // each read while it waits (idle, head, lingering): a read that completed just before the
+    // cancel would otherwise let it live on.
+    std::atomic<bool> closing_for_room{false};
 };
 
 // v4-mapped IPv6 addresses are their IPv4 address (a dual-stack listener sees both).
@@ -303,6 +307,7 @@ struct server::impl {
             // body in larger ones.
             const std::size_t step = reader.head_done() ? 65536 : 8192;
             auto [ec, n] = co_await socket.async_read_some(buffer.prepare(step), nothrow);
+            if (!reader.head_done() && conn.closing_for_room.load()) co_return read_outcome::closed;
             if (ec) {
                 if (ec == asio::error::eof && reader.started()) co_return read_outcome::cut_short;
                 if (ec != asio::error::eof && peer_gone(ec)) client_gone(metrics::disconnect_phase::reading, ec);
@@ -330,7 +335,7 @@ struct server::impl {
             // Never committed: each read lands in the same memory.
             auto [ec, n] = co_await socket.async_read_some(
                 buffer.prepare(std::min<std::size_t>(65536, cfg.linger_bytes - dropped)), nothrow);
-            if (ec) break;
+            if (ec || conn.closing_for_room.load()) break;
             dropped += n;
         }
     }
@@ -356,7 +361,7 @@ struct server::impl {
                 enter(*conn, phase::idle, steady_ms() + cfg.idle_timeout.count());
                 auto [ec_first, n_first] =
                     co_await socket.async_read_some(buffer.prepare(std::min<std::size_t>(cfg.header_limit, 8192)), nothrow);
-                if (ec_first) break;  // closed by the peer, the idle timeout, shutdown or for room
+                if (ec_first || conn->closing_for_room.load()) break;  // the peer, idle_timeout, shutdown, room
                 buffer.commit(n_first);
             }
             reader.reset();
@@ -503,7 +508,7 @@ struct server::impl {
         std::int64_t since = std::numeric_limits<std::int64_t>::max();
         for (const auto& c : connections) {
             if (!may_be_closed_for_room(c->state.load(std::memory_order_relaxed))) continue;
-            if (c->deadline_ms.load(std::memory_order_relaxed) == 0) continue;  // already on its way out
+            if (c->closing_for_room.load(std::memory_order_relaxed)) continue;  // already on its way out
             const auto t = c->phase_since_ms.load(std::memory_order_relaxed);
             if (t < since) {
                 since = t;
@@ -511,10 +516,11 @@ struct server::impl {
             }
         }
         if (!oldest) return false;
-        // Its deadline passes at once: if the cancel below misses (the session was between
-        // reads), the sweeper cancels again, unless the session went on to a busy phase.
-        oldest->deadline_ms.store(0);
-        cancel_if_late(oldest);
+        oldest->closing_for_room = true;
+        asio::post(oldest->executor, [oldest] {
+            beast::error_code e;
+            if (oldest->socket && may_be_closed_for_room(oldest->state.load())) oldest->socket->cancel(e);
+        });
         return true;
     }
 

@@ -88,6 +88,7 @@ struct answer {
     std::string content_type;
     std::string allow;
     std::string connection;
+    std::string retry_after;
     std::string body;
 };
 
@@ -106,7 +107,7 @@ std::vector<answer> parse_answers(std::string_view bytes, bool to_head = false) 
         auto res = p.release();
         out.push_back({static_cast<int>(res.result_int()), std::string(res[http::field::content_type]),
                        std::string(res[http::field::allow]), std::string(res[http::field::connection]),
-                       res.body()});
+                       std::string(res[http::field::retry_after]), res.body()});
     }
     return out;
 }
@@ -125,8 +126,8 @@ conversation talk(std::uint16_t port, const std::string& bytes, std::chrono::mil
 }
 
 // One request on a new connection; the first answer (status 0 when there was none).
-answer ask(std::uint16_t port, const std::string& bytes) {
-    wire w(port);
+answer ask(std::uint16_t port, const std::string& bytes, const char* from = "127.0.0.1") {
+    wire w(port, from);
     w.send(bytes);
     std::string got;
     for (;;) {
@@ -397,15 +398,15 @@ BOOST_AUTO_TEST_CASE(an_early_answer_reaches_a_client_that_sends_its_whole_body_
         w.send("POST /api/v1/organisations HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + std::string(20000, 'y') +
                "\r\nContent-Length: " + std::to_string(two_mib) + "\r\n\r\n" + std::string(two_mib, 'x'));
         auto answers = parse_answers(w.read_until_closed(5s).first);
-        BOOST_TEST_REQUIRE(answers.size() == 1u);
-        BOOST_TEST(is_problem(answers[0], 431));
+        BOOST_TEST(answers.size() == 1u);
+        BOOST_TEST((!answers.empty() && is_problem(answers[0], 431)));
     }
     {
         wire w(s.server.port());
         w.send(post_head(s, "Transfer-Encoding: gzip\r\n") + std::string(two_mib, 'x'));
         auto answers = parse_answers(w.read_until_closed(5s).first);
-        BOOST_TEST_REQUIRE(answers.size() == 1u);
-        BOOST_TEST(is_problem(answers[0], 400));
+        BOOST_TEST(answers.size() == 1u);
+        BOOST_TEST((!answers.empty() && is_problem(answers[0], 400)));
     }
     // Python's urllib, which sends the whole body before it reads: it sees the 413.
     const auto script = "import urllib.request, urllib.error\n"
@@ -489,6 +490,10 @@ BOOST_AUTO_TEST_CASE(one_address_holding_1100_stalled_heads_locks_nobody_else_ou
         BOOST_TEST(r.status == 200);
         BOOST_TEST((took < 1s), std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
     }
+    // A new connection from that address is told why it is turned away, with when to come back.
+    auto turned_away = ask(s.server.port(), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "127.0.0.2");
+    BOOST_TEST(is_problem(turned_away, 429), turned_away.status << " " << turned_away.body);
+    BOOST_TEST(turned_away.retry_after == "1");
     // The address over its cap was turned away: at most the cap's worth of its connections is open.
     std::size_t open = 0;
     for (auto& w : stalled) {
