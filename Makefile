@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Everything else is for developers.
-.PHONY: all deps build run test bench fuzz screenshots browser-deps clean help
+.PHONY: all deps build run test deb bench fuzz screenshots browser-deps clean help
 
 PRESET ?= dev
 BUILD_DIR := build
@@ -10,8 +10,9 @@ all: build
 help:
 	@echo "make run    install what is missing, build, serve demo data on http://127.0.0.1:8080"
 	@echo "make test   install what is missing, build, run every test beside a throwaway PostgreSQL"
+	@echo "make deb    the Debian package, build-release/kalendarium_<version>-1_<arch>.deb (docs/operations.md)"
 	@echo "make bench  benchmarks (see docs/benchmarks.md)"
-	@echo "make fuzz   fuzz the iCalendar import parser for ten minutes"
+	@echo "make fuzz   fuzz the iCalendar import parser and the HTTP request reader, ten minutes each"
 	@echo "make screenshots  desktop and phone screenshots of the pages into docs/screenshots/"
 
 deps:
@@ -39,13 +40,20 @@ test:
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 	@tests/with-postgres.sh ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 900
 
+# The release build, packaged by CPack (cmake/packaging.cmake); the Containerfile runs this too.
+deb: deps
+	@cmake --preset release >/dev/null
+	@cmake --build build-release -j $(JOBS) --target kalendarium
+	@cd build-release && cpack -G DEB
+
 bench:
 	@deploy/install-deps.sh bench
 	@cmake --preset release >/dev/null
 	@cmake --build build-release -j $(JOBS)
 	@tests/with-postgres.sh bench/run.sh build-release
 
-# libFuzzer on the iCalendar import parser, ten minutes by default (FUZZ_SECONDS=60 for less).
+# libFuzzer on the iCalendar import parser and the HTTP request reader, ten minutes each by
+# default (FUZZ_SECONDS=60 for less).
 fuzz:
 	@tests/fuzz/run.sh $(or $(FUZZ_SECONDS),600)
 

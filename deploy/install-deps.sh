@@ -10,14 +10,18 @@ build_packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
   libical-dev libsoci-dev libsqlite3-dev libpq-dev libsodium-dev libspdlog-dev libtomlplusplus-dev
   libcurl4-openssl-dev libctemplate-dev
+  # make deb: CPack finds the ELF files with file(1) and reads their dependencies with
+  # dpkg-shlibdeps (dpkg-dev); neither comes with the compiler.
+  dpkg-dev file
 )
 # PostgreSQL 15 for the throwaway test cluster; calendar parsers nobody here wrote to read the
 # feeds back (Python's from Debian; ical.js comes from npm, so Node.js and npm are needed); a
 # real SMTP server on loopback for the mail tests (aiosmtpd, run by tests/tools/smtp_sink.py);
 # the browser the page tests drive (playwright-core from npm, never a browser it downloads) and
-# a font, so that layout and screenshots do not depend on what else a machine has.
+# a font, so that layout and screenshots do not depend on what else a machine has; debootstrap
+# for the clean Debian 12 root the package is installed into (tests/deb/).
 test_packages=(postgresql-15 curl python3 python3-icalendar python3-vobject python3-recurring-ical-events
-  python3-aiosmtpd openssl wrk chromium fonts-dejavu-core)
+  python3-aiosmtpd openssl wrk chromium fonts-dejavu-core debootstrap)
 node_packages=(nodejs npm)
 bench_packages=(postgresql-15 postgresql-contrib wrk nginx curl python3 python3-aiosmtpd)
 
