@@ -39,6 +39,10 @@ std::string month_text(const std::string& year_month, db::language language) {
     return std::string(english(language) ? en_months[mo - 1] : sv_months[mo - 1]) + " " + std::to_string(y);
 }
 
+const char* month_name(int month, db::language language) {
+    return english(language) ? en_months[(month + 11) % 12] : sv_months[(month + 11) % 12];
+}
+
 std::string month_heading(const std::string& year_month, db::language language) {
     auto out = month_text(year_month, language);
     // Every month's name starts with an ASCII letter, in both languages.

@@ -19,6 +19,10 @@ inline constexpr std::string_view page_variables[] = {
     "list_href", "month_href", "option_value", "option_label", "from_value", "to_value", "search_value",
     "day_date", "day_text", "more_href", "item_time", "item_href", "item_title", "item_place", "item_type",
     "item_seats",
+    // the calendar's filters and views (calendar_filters.html), the agenda's pager, the month (month.html)
+    "filter_action", "next_page", "first_href", "month_caption", "weekday_name", "weekday_abbr", "cell_date",
+    "cell_weekday", "cell_day", "cell_month", "event_href", "event_title", "event_time", "previous_href",
+    "previous_text", "next_href", "next_text",
 };
 
 inline constexpr std::string_view page_sections[] = {
@@ -30,6 +34,10 @@ inline constexpr std::string_view page_sections[] = {
     "filters_open", "type_option", "network_option", "organisation_option", "venue_option", "option_selected",
     "no_meetings", "day", "day_today", "meeting", "has_more", "cancelled", "not_cancelled", "item_full",
     "item_has_seats",
+    // the calendar's filters and views, the agenda's pager, the month
+    "view_list_current", "view_month_current", "filter_dates", "pager", "not_first_page", "month_none",
+    "month_truncated", "weekday", "week", "month_day", "cell_outside", "cell_inside", "cell_empty", "cell_today",
+    "cell_has_events", "month_event", "event_starts", "event_continued", "event_cancelled", "event_not_cancelled",
 };
 
 // Each include marker and the templates the code may name for it: pages for the frame's
@@ -39,9 +47,10 @@ struct include_marker {
     std::array<std::string_view, 24> templates;  // unused entries are empty
 };
 inline constexpr include_marker page_includes[] = {
-    {"content", {"agenda.html", "error.html"}},
+    {"content", {"agenda.html", "error.html", "month.html"}},
     {"head", {"empty.html"}},
     {"meeting_item", {"meeting_item.html"}},
+    {"calendar_filters", {"calendar_filters.html"}},
 };
 
 }  // namespace kal::service::web
