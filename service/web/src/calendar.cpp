@@ -135,11 +135,6 @@ void fill_filters(dictionary& d, const calendar_filters& f, const app::surroundi
     d.include("calendar_filters", "calendar_filters.html");
 }
 
-std::string with_query(const std::string& path, const std::vector<std::pair<std::string, std::string>>& parameters) {
-    auto query = query_string(parameters);
-    return query.empty() ? path : path + "?" + query;
-}
-
 // The day a meeting is listed under in the agenda: its own local date.
 std::string day_of(const db::meeting& m) { return m.start_local.substr(0, 10); }
 

@@ -43,6 +43,11 @@ std::string query_string(const std::vector<std::pair<std::string, std::string>>&
     return out;
 }
 
+std::string with_query(const std::string& path, const std::vector<std::pair<std::string, std::string>>& parameters) {
+    auto query = query_string(parameters);
+    return query.empty() ? path : path + "?" + query;
+}
+
 listed_meeting listed(const db::meeting& m, const app::surroundings& around, db::language language) {
     const auto& t = app::texts::of(language);
     listed_meeting out;

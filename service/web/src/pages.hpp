@@ -29,6 +29,8 @@ std::string localised(db::language language, const std::string& path);
 // A query string from name/value pairs, each value percent-encoded; empty values left out.
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& parameters);
 std::string percent_encoded(std::string_view text);
+// "/manad/2026-12?typ=fro": a path with the query of `parameters` (the path alone when all are empty).
+std::string with_query(const std::string& path, const std::vector<std::pair<std::string, std::string>>& parameters);
 
 // The words a meeting is listed with: its time, its place, seats.
 struct listed_meeting {
@@ -41,6 +43,9 @@ listed_meeting listed(const db::meeting& m, const app::surroundings& around, db:
 
 // Page routes of each part of the site.
 void add_calendar_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+// The embed (/inbaddning), the one page any origin may frame, and the page explaining it (/badda-in).
+void add_embed_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+bool is_embed_path(std::string_view path);
 void add_static_files(http::router& routes, std::shared_ptr<const site> pages);
 
 }  // namespace kal::service::web

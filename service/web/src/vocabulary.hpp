@@ -23,6 +23,9 @@ inline constexpr std::string_view page_variables[] = {
     "filter_action", "next_page", "first_href", "month_caption", "weekday_name", "weekday_abbr", "cell_date",
     "cell_weekday", "cell_day", "cell_month", "event_href", "event_title", "event_time", "previous_href",
     "previous_text", "next_href", "next_text",
+    // the embed (embed_layout.html, embed.html) and the page explaining it (embed_help.html)
+    "embed_heading", "embed_when", "embed_href", "embed_title", "embed_place", "embed_calendar_href", "count_value",
+    "help_action", "embed_src", "embed_preview_href",
 };
 
 inline constexpr std::string_view page_sections[] = {
@@ -38,6 +41,8 @@ inline constexpr std::string_view page_sections[] = {
     "view_list_current", "view_month_current", "filter_dates", "pager", "not_first_page", "month_none",
     "month_truncated", "weekday", "week", "month_day", "cell_outside", "cell_inside", "cell_empty", "cell_today",
     "cell_has_events", "month_event", "event_starts", "event_continued", "event_cancelled", "event_not_cancelled",
+    // the embed and the page explaining it
+    "embed_none", "embed_meeting", "embed_cancelled", "embed_not_cancelled", "embed_has_place",
 };
 
 // Each include marker and the templates the code may name for it: pages for the frame's
@@ -47,7 +52,7 @@ struct include_marker {
     std::array<std::string_view, 24> templates;  // unused entries are empty
 };
 inline constexpr include_marker page_includes[] = {
-    {"content", {"agenda.html", "error.html", "month.html"}},
+    {"content", {"agenda.html", "error.html", "month.html", "embed.html", "embed_help.html"}},
     {"head", {"empty.html"}},
     {"meeting_item", {"meeting_item.html"}},
     {"calendar_filters", {"calendar_filters.html"}},
