@@ -45,8 +45,8 @@ struct calendar_fixture {
 
     std::int64_t meeting(const std::string& type, const std::string& title, const std::string& start,
                          const std::string& end, bool all_day = false, bool in_network = false) {
-        json::object body{{"type", type},       {"title", title},       {"start", start},
-                          {"end", end},         {"all_day", all_day},   {"organisation_id", organisation},
+        json::object body{{"type", type},         {"title", title},     {"start", start},
+                          {"end", end},           {"all_day", all_day}, {"organisation_id", organisation},
                           {"status", "published"}};
         if (in_network) body["network_ids"] = json::array{network};
         return id_of(s.create("meetings", body, s.admin()));
@@ -60,7 +60,8 @@ BOOST_FIXTURE_TEST_CASE(the_month_lists_each_meeting_on_every_day_it_takes_place
     auto training = meeting("training", "Utbildning i två dagar", "2099-03-30", "2099-03-31", true);
     auto overnight = meeting("network", "Nattvandring", "2099-03-31T22:00", "2099-04-01T02:00", false, true);
     auto cancelled = meeting("samrad", "Samråd som ställs in", "2099-03-17T15:00", "2099-03-17T16:00");
-    BOOST_TEST_REQUIRE(s.call("POST", "/api/v1/meetings/" + std::to_string(cancelled) + "/cancel", nullptr, s.admin()).first == 200);
+    BOOST_TEST_REQUIRE(
+        s.call("POST", "/api/v1/meetings/" + std::to_string(cancelled) + "/cancel", nullptr, s.admin()).first == 200);
 
     auto march = s.client.get("/manad/2099-03", browser);
     BOOST_TEST_REQUIRE(march.status == 200);
@@ -68,23 +69,36 @@ BOOST_FIXTURE_TEST_CASE(the_month_lists_each_meeting_on_every_day_it_takes_place
     BOOST_TEST(march.body.find("<caption>Mars 2099</caption>") != std::string::npos);
     BOOST_TEST(count_of(march.body, "<th scope=\"col\">") == 7u);
     // 1 March 2099 is a Sunday: the table starts on Monday 23 February, outside the month.
-    BOOST_TEST(march.body.find("month__day--outside\"><span class=\"month__date\"><span class=\"month__weekday\">måndag "
-                               "</span><time datetime=\"2099-02-23\">") != std::string::npos);
+    BOOST_TEST(
+        march.body.find("month__day--outside\"><span class=\"month__date\"><span class=\"month__weekday\">måndag "
+                        "</span><time datetime=\"2099-02-23\">") != std::string::npos);
     const auto link = [](std::int64_t id) { return "<a href=\"/moten/" + std::to_string(id) + "\">"; };
-    BOOST_TEST(cell_of(march.body, "2099-03-12").find(link(fro) + "18.00 FRÖ-möte &lt;Kraftens Hus&gt;</a>") != std::string::npos);
-    BOOST_TEST(cell_of(march.body, "2099-03-30").find(link(training) + "Heldag Utbildning i två dagar</a>") != std::string::npos);
-    BOOST_TEST(cell_of(march.body, "2099-03-31").find(link(training) + "Utbildning i två dagar (fortsättning)</a>") != std::string::npos);
+    BOOST_TEST(cell_of(march.body, "2099-03-12").find(link(fro) + "18.00 FRÖ-möte &lt;Kraftens Hus&gt;</a>") !=
+               std::string::npos);
+    BOOST_TEST(cell_of(march.body, "2099-03-30").find(link(training) + "Heldag Utbildning i två dagar</a>") !=
+               std::string::npos);
+    BOOST_TEST(cell_of(march.body, "2099-03-31").find(link(training) + "Utbildning i två dagar (fortsättning)</a>") !=
+               std::string::npos);
     BOOST_TEST(cell_of(march.body, "2099-03-31").find(link(overnight) + "22.00 Nattvandring</a>") != std::string::npos);
-    BOOST_TEST(cell_of(march.body, "2099-03-17").find("<strong class=\"tag tag--cancelled\">Inställt</strong> <s>15.00 Samråd som ställs in</s>") != std::string::npos);
-    BOOST_TEST(cell_of(march.body, "2099-04-01").find("Nattvandring") == std::string::npos);  // outside March: shown in April
+    BOOST_TEST(cell_of(march.body, "2099-03-17")
+                   .find("<strong class=\"tag tag--cancelled\">Inställt</strong> <s>15.00 Samråd som ställs in</s>") !=
+               std::string::npos);
+    BOOST_TEST(cell_of(march.body, "2099-04-01").find("Nattvandring") ==
+               std::string::npos);  // outside March: shown in April
     BOOST_TEST(cell_of(march.body, "2099-03-13").find("<a ") == std::string::npos);
-    BOOST_TEST(march.body.find("<a href=\"/manad/2099-02\" rel=\"prev\"><span aria-hidden=\"true\">←</span> Februari 2099</a>") != std::string::npos);
-    BOOST_TEST(march.body.find("<a href=\"/manad/2099-04\" rel=\"next\">April 2099 <span aria-hidden=\"true\">→</span></a>") != std::string::npos);
+    BOOST_TEST(march.body.find(
+                   "<a href=\"/manad/2099-02\" rel=\"prev\"><span aria-hidden=\"true\">←</span> Februari 2099</a>") !=
+               std::string::npos);
+    BOOST_TEST(
+        march.body.find("<a href=\"/manad/2099-04\" rel=\"next\">April 2099 <span aria-hidden=\"true\">→</span></a>") !=
+        std::string::npos);
 
     auto april = s.client.get("/en/manad/2099-04", browser);
     BOOST_TEST_REQUIRE(april.status == 200);
     BOOST_TEST(april.body.find("<caption>April 2099</caption>") != std::string::npos);
-    BOOST_TEST(cell_of(april.body, "2099-04-01").find("<a href=\"/en/moten/" + std::to_string(overnight) + "\">Nattvandring (continued)</a>") != std::string::npos);
+    BOOST_TEST(cell_of(april.body, "2099-04-01")
+                   .find("<a href=\"/en/moten/" + std::to_string(overnight) + "\">Nattvandring (continued)</a>") !=
+               std::string::npos);
     BOOST_TEST(april.body.find("<abbr title=\"Monday\">Mon</abbr>") != std::string::npos);
 }
 
@@ -134,15 +148,16 @@ BOOST_FIXTURE_TEST_CASE(only_the_embed_may_be_framed_and_from_any_origin, calend
         BOOST_TEST(r.header("content-security-policy").ends_with("frame-ancestors *"), target);
         BOOST_TEST(r.headers.count("x-frame-options") == 0u, target);
     }
-    for (const char* target : {"/", "/en/", "/manad/2099-03", "/badda-in", "/en/badda-in?natverk=natverket-for-integration",
-                               "/manad/2099-13", "/?typ=fest"}) {
+    for (const char* target : {"/", "/en/", "/manad/2099-03", "/badda-in",
+                               "/en/badda-in?natverk=natverket-for-integration", "/manad/2099-13", "/?typ=fest"}) {
         auto r = s.client.get(target, browser);
         BOOST_TEST(r.header("content-security-policy").ends_with("frame-ancestors 'none'"), target);
         BOOST_TEST(r.header("x-frame-options") == "DENY", target);
     }
     auto embed = s.client.get("/inbaddning?natverk=natverket-for-integration", browser);
     BOOST_TEST_REQUIRE(embed.status == 200);
-    BOOST_TEST(embed.body.find("<h2 class=\"embed__title\">Kommande möten – Nätverket för integration</h2>") != std::string::npos);
+    BOOST_TEST(embed.body.find("<h2 class=\"embed__title\">Kommande möten – Nätverket för integration</h2>") !=
+               std::string::npos);
     BOOST_TEST(embed.body.find("target=\"_top\">Nätverksträff</a>") != std::string::npos);
     BOOST_TEST(embed.body.find("torsdag 19 mars 2099, kl. 18.00–20.00") != std::string::npos);
     BOOST_TEST(embed.body.find("class=\"site-nav\"") == std::string::npos);  // its own frame, no site navigation

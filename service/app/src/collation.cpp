@@ -31,13 +31,13 @@ struct folded {
     std::uint8_t accent;
 };
 constexpr folded latin1[32] = {
-    {letter('a'), 1}, {letter('a'), 1}, {letter('a'), 1}, {letter('a'), 1},  // à á â ã
-    {a_umlaut, 0},    {a_ring, 0},      {a_umlaut, 1},    {letter('c'), 1},  // ä å æ ç
-    {letter('e'), 1}, {letter('e'), 1}, {letter('e'), 1}, {letter('e'), 1},  // è é ê ë
-    {letter('i'), 1}, {letter('i'), 1}, {letter('i'), 1}, {letter('i'), 1},  // ì í î ï
-    {letter('d'), 1}, {letter('n'), 1}, {letter('o'), 1}, {letter('o'), 1},  // ð ñ ò ó
-    {letter('o'), 1}, {letter('o'), 1}, {o_umlaut, 0},    {0, 0},            // ô õ ö ÷
-    {o_umlaut, 1},    {letter('u'), 1}, {letter('u'), 1}, {letter('u'), 1},  // ø ù ú û
+    {letter('a'), 1}, {letter('a'), 1}, {letter('a'), 1},   {letter('a'), 1},  // à á â ã
+    {a_umlaut, 0},    {a_ring, 0},      {a_umlaut, 1},      {letter('c'), 1},  // ä å æ ç
+    {letter('e'), 1}, {letter('e'), 1}, {letter('e'), 1},   {letter('e'), 1},  // è é ê ë
+    {letter('i'), 1}, {letter('i'), 1}, {letter('i'), 1},   {letter('i'), 1},  // ì í î ï
+    {letter('d'), 1}, {letter('n'), 1}, {letter('o'), 1},   {letter('o'), 1},  // ð ñ ò ó
+    {letter('o'), 1}, {letter('o'), 1}, {o_umlaut, 0},      {0, 0},            // ô õ ö ÷
+    {o_umlaut, 1},    {letter('u'), 1}, {letter('u'), 1},   {letter('u'), 1},  // ø ù ú û
     {letter('y'), 1}, {letter('y'), 1}, {others + 0xFE, 0}, {letter('y'), 1},  // ü ý þ ÿ
 };
 

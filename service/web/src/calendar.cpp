@@ -2,12 +2,11 @@
 // a table of the month's days. Both take the same filters as a plain GET form; the agenda pages
 // on with a "more" link (keyset paging), the month with links to the months around it.
 
-#include <chrono>
 #include <charconv>
+#include <chrono>
 #include <map>
 
 #include "kal/calendar/time.hpp"
-#include "kal/service/app/collation.hpp"
 #include "kal/service/app/dates.hpp"
 #include "kal/service/app/errors.hpp"
 #include "kal/service/app/feeds.hpp"
@@ -89,46 +88,24 @@ app::meeting_query agenda_query(const calendar_filters& f, const std::string& to
     return q;
 }
 
-// A network, organisation or venue named in a filter that does not exist is a bad parameter,
-// not an empty calendar that looks as if nothing were planned.
-template <class Map>
-void check_named(const Map& things, const std::string& wanted, const char* parameter) {
-    if (wanted.empty()) return;
-    for (const auto& [id, thing] : things)
-        if (thing.slug == wanted || std::to_string(id) == wanted) return;
-    throw app::bad_parameter(parameter, "names nothing in the directory");
-}
-
 void check_named(const calendar_filters& f, const app::surroundings& around) {
-    check_named(around.networks, f.network, "natverk");
-    check_named(around.organisations, f.organisation, "arrangor");
-    check_named(around.venues, f.venue, "lokal");
-}
-
-template <class Map>
-void options(dictionary& d, const char* section, const Map& things, const std::string& selected) {
-    std::vector<const typename Map::mapped_type*> sorted;
-    for (const auto& [id, thing] : things) sorted.push_back(&thing);
-    std::sort(sorted.begin(), sorted.end(), app::by_swedish_name{});
-    for (const auto* thing : sorted) {
-        auto& o = d.add(section).set("option_value", thing->slug).set("option_label", thing->name);
-        if (thing->slug == selected || std::to_string(thing->id) == selected) o.show("option_selected");
-    }
+    named_in(around.networks, f.network, "natverk");
+    named_in(around.organisations, f.organisation, "arrangor");
+    named_in(around.venues, f.venue, "lokal");
 }
 
 // The filter form (calendar_filters.html) and the list/month switch above it.
 void fill_filters(dictionary& d, const calendar_filters& f, const app::surroundings& around, db::language language,
                   bool with_dates) {
-    std::vector<std::pair<std::string, std::string>> types;  // label, value
-    for (const auto& [type, text] : db::meeting_type_texts) types.emplace_back(app::label(type, language), text);
-    std::sort(types.begin(), types.end(), [](const auto& a, const auto& b) { return app::swedish_less(a.first, b.first); });
-    for (const auto& [label, text] : types) {
-        auto& o = d.add("type_option").set("option_value", text).set("option_label", label);
-        if (f.type == text) o.show("option_selected");
-    }
-    options(d, "network_option", around.networks, f.network);
-    options(d, "organisation_option", around.organisations, f.organisation);
-    options(d, "venue_option", around.venues, f.venue);
+    const auto& t = app::texts::of(language);
+    add_select(d, {"filter-typ", "typ", t["calendar.type"], t["calendar.all_types"]}, type_choices(language, false),
+               f.type);
+    add_select(d, {"filter-natverk", "natverk", t["calendar.network"], t["calendar.all_networks"]},
+               choices_of(around.networks), f.network);
+    add_select(d, {"filter-arrangor", "arrangor", t["calendar.organisation"], t["calendar.all_organisations"]},
+               choices_of(around.organisations), f.organisation);
+    add_select(d, {"filter-lokal", "lokal", t["calendar.venue"], t["calendar.all_venues"]}, choices_of(around.venues),
+               f.venue);
     d.set("search_value", f.search);
     if (with_dates) d.show("filter_dates").set("from_value", f.from).set("to_value", f.to);
     if (with_dates ? f.any() : !query_string(f.scope()).empty()) d.show("filters_open");
@@ -189,7 +166,8 @@ response agenda(app::context& ctx, const site& pages, request& req, db::language
             .set("next_page", std::to_string(filters.page + 1));
     }
     if (listing.page.next || filters.page > 1) d.show("pager");
-    if (filters.page > 1) d.show("not_first_page").set("first_href", with_query(localised(language, "/"), filters.parameters()));
+    if (filters.page > 1)
+        d.show("not_first_page").set("first_href", with_query(localised(language, "/"), filters.parameters()));
     page_frame frame;
     frame.language = language;
     frame.path = "/";
@@ -259,16 +237,18 @@ void fill_month(dictionary& d, const app::meeting_listing& listing, const std::s
     using namespace std::chrono;
     const auto first = key + "-01";
     const sys_days first_day(ymd_of(first));
-    const auto last = date_key(sys_days(year_month_day_last(ymd_of(first).year(), month_day_last(ymd_of(first).month()))));
+    const auto last =
+        date_key(sys_days(year_month_day_last(ymd_of(first).year(), month_day_last(ymd_of(first).month()))));
     std::map<std::string, std::vector<month_entry>> by_day;
     for (const auto& m : listing.page.items) {
         auto [from, to] = days_of(m);
         for (auto day = std::max(from, first); day <= std::min(to, last); day = calendar::add_days(day, 1))
             by_day[day].push_back({&m, day != from});
     }
-    const auto t_today = app::texts::of(language)["calendar.today"];
     for (int i = 0; i < 7; ++i)
-        d.add("weekday").set("weekday_name", app::weekday_name(i, language)).set("weekday_abbr", app::weekday_abbreviation(i, language));
+        d.add("weekday")
+            .set("weekday_name", app::weekday_name(i, language))
+            .set("weekday_abbr", app::weekday_abbreviation(i, language));
     // From the Monday on or before the first to the Sunday on or after the last.
     auto day = first_day - days((weekday(first_day).iso_encoding() + 6) % 7);
     const sys_days last_day(ymd_of(last));
@@ -281,7 +261,8 @@ void fill_month(dictionary& d, const app::meeting_listing& listing, const std::s
         cell.set("cell_date", date)
             .set("cell_weekday", app::weekday_name(i % 7, language))
             .set("cell_day", std::to_string(static_cast<unsigned>(year_month_day(day).day())))
-            .set("cell_month", app::month_name(static_cast<int>(static_cast<unsigned>(year_month_day(day).month())), language));
+            .set("cell_month",
+                 app::month_name(static_cast<int>(static_cast<unsigned>(year_month_day(day).month())), language));
         cell.show(outside ? "cell_outside" : "cell_inside");
         if (date == today) cell.show("cell_today");
         auto found = outside ? by_day.end() : by_day.find(date);
@@ -293,8 +274,12 @@ void fill_month(dictionary& d, const app::meeting_listing& listing, const std::s
         for (const auto& [m, continued] : found->second) {
             auto& e = events.add("month_event");
             e.set("event_href", localised(language, "/moten/" + std::to_string(m->id))).set("event_title", m->title);
-            if (continued) e.show("event_continued");
-            else e.show("event_starts").set("event_time", m->all_day ? app::time_span_text(*m, language) : app::clock_text(m->start_local, language));
+            if (continued)
+                e.show("event_continued");
+            else
+                e.show("event_starts")
+                    .set("event_time",
+                         m->all_day ? app::time_span_text(*m, language) : app::clock_text(m->start_local, language));
             e.show(m->status == db::meeting_status::cancelled ? "event_cancelled" : "event_not_cancelled");
         }
     }
@@ -349,8 +334,9 @@ response this_month(app::context& ctx, const site&, request& req, db::language l
     const auto filters = filters_of(req);
     response r;
     r.status = 302;  // "this month" moves on
-    r.set_header("Location",
-                 with_query(localised(language, "/manad/" + app::today(ctx.settings, ctx.now()).substr(0, 7)), filters.scope()));
+    r.set_header(
+        "Location",
+        with_query(localised(language, "/manad/" + app::today(ctx.settings, ctx.now()).substr(0, 7)), filters.scope()));
     r.set_header("Cache-Control", "no-store");
     set_page_headers(r);
     return r;

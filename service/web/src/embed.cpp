@@ -4,13 +4,12 @@
 
 #include <charconv>
 
-#include "kal/service/app/collation.hpp"
+#include "kal/calendar/time.hpp"
 #include "kal/service/app/dates.hpp"
 #include "kal/service/app/errors.hpp"
 #include "kal/service/app/feeds.hpp"
 #include "kal/service/app/listings.hpp"
 #include "kal/service/app/texts.hpp"
-#include "kal/calendar/time.hpp"
 #include "pages.hpp"
 
 namespace kal::service::web {
@@ -26,7 +25,8 @@ struct embed_scope {
     int count = default_count;
 
     std::vector<std::pair<std::string, std::string>> parameters(bool with_count = true) const {
-        std::vector<std::pair<std::string, std::string>> out{{"natverk", network}, {"arrangor", organisation}, {"typ", type}};
+        std::vector<std::pair<std::string, std::string>> out{
+            {"natverk", network}, {"arrangor", organisation}, {"typ", type}};
         if (with_count && count != default_count) out.emplace_back("antal", std::to_string(count));
         return out;
     }
@@ -44,30 +44,17 @@ embed_scope scope_of(const request& req) {
     return s;
 }
 
-// The network and organiser a scope names, found among `networks` and `organisations` (maps of
-// the listing's surroundings or lists of the directory); a name that is not there is a bad parameter.
+// The network and organiser a scope names, found in the listing's surroundings or the directory.
 struct scope_names {
     std::string network, organisation;
 };
 
-template <class Thing>
-const Thing& thing_of(const Thing& t) { return t; }
-template <class Key, class Thing>
-const Thing& thing_of(const std::pair<const Key, Thing>& entry) { return entry.second; }
-
-template <class Range>
-std::string name_in(const Range& things, const std::string& wanted, const char* parameter) {
-    if (wanted.empty()) return {};
-    for (const auto& entry : things) {
-        const auto& thing = thing_of(entry);
-        if (thing.slug == wanted || std::to_string(thing.id) == wanted) return thing.name;
-    }
-    throw app::bad_parameter(parameter, "names nothing in the directory");
-}
-
 template <class Directory>
 scope_names names_of(const embed_scope& s, const Directory& directory) {
-    return {name_in(directory.networks, s.network, "natverk"), name_in(directory.organisations, s.organisation, "arrangor")};
+    scope_names out;
+    if (const auto* n = named_in(directory.networks, s.network, "natverk")) out.network = n->name;
+    if (const auto* o = named_in(directory.organisations, s.organisation, "arrangor")) out.organisation = o->name;
+    return out;
 }
 
 // "Kommande möten – Nätverket för psykisk ohälsa, FRÖ-möten": what the list holds, in words.
@@ -124,14 +111,6 @@ response embed(app::context& ctx, const site& pages, request& req, db::language 
     return pages.render(frame, d);
 }
 
-template <class Thing>
-void choices(dictionary& d, const char* section, const std::vector<Thing>& things, const std::string& selected) {
-    for (const auto& thing : things) {
-        auto& o = d.add(section).set("option_value", thing.slug).set("option_label", thing.name);
-        if (thing.slug == selected || std::to_string(thing.id) == selected) o.show("option_selected");
-    }
-}
-
 // /badda-in: what the embed is, a form to choose what it shows, and the snippet for the choice.
 response embed_help(app::context& ctx, const site& pages, request& req, db::language language) {
     const auto scope = scope_of(req);
@@ -139,15 +118,12 @@ response embed_help(app::context& ctx, const site& pages, request& req, db::lang
     const auto heading = heading_of(scope, names_of(scope, directory), language);
     const auto& t = app::texts::of(language);
     dictionary d(&pages.texts(language));
-    std::vector<std::pair<std::string, std::string>> types;  // label, value
-    for (const auto& [type, text] : db::meeting_type_texts) types.emplace_back(app::plural_label(type, language), text);
-    std::sort(types.begin(), types.end(), [](const auto& a, const auto& b) { return app::swedish_less(a.first, b.first); });
-    for (const auto& [label, text] : types) {
-        auto& o = d.add("type_option").set("option_value", text).set("option_label", label);
-        if (scope.type == text) o.show("option_selected");
-    }
-    choices(d, "network_option", directory.networks, scope.network);
-    choices(d, "organisation_option", directory.organisations, scope.organisation);
+    add_select(d, {"embed-natverk", "natverk", t["calendar.network"], t["calendar.all_networks"]},
+               choices_of(directory.networks), scope.network);
+    add_select(d, {"embed-arrangor", "arrangor", t["calendar.organisation"], t["calendar.all_organisations"]},
+               choices_of(directory.organisations), scope.organisation);
+    add_select(d, {"embed-typ", "typ", t["calendar.type"], t["calendar.all_types"]}, type_choices(language, true),
+               scope.type);
     d.set("count_value", std::to_string(scope.count));
     d.set("help_action", localised(language, "/badda-in"));
     const auto embed_path = with_query(localised(language, "/inbaddning"), scope.parameters());

@@ -24,8 +24,10 @@ struct by_swedish_name {
 private:
     template <class T>
     static std::string_view name_of(const T& t) {
-        if constexpr (requires { t->name; }) return t->name;
-        else return t.name;
+        if constexpr (requires { t->name; })
+            return t->name;
+        else
+            return t.name;
     }
 };
 
