@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { checkPage, launchBrowser, newContext, startService } from './lib/index.mjs';
+import { checkPage, checkTextZoom, launchBrowser, newContext, startService } from './lib/index.mjs';
 
 let service;
 let browser;
@@ -81,6 +81,7 @@ describe('the embed', () => {
       const targets = await page.$$eval('a', (as) => as.map((a) => a.target));
       assert.ok(targets.length >= 1 && targets.every((t) => t === '_top'), JSON.stringify(targets));
       await checkPage(page, { html, label: path });
+      await checkTextZoom(page, { label: path });
       await context.close();
     });
   }
@@ -145,6 +146,7 @@ describe('the page explaining the embed', () => {
       assert.equal(response.status(), 200);
       assert.equal(await page.getAttribute('html', 'lang'), language);
       await checkPage(page, { html, label: path });
+      await checkTextZoom(page, { label: path });
       await context.close();
     });
   }
