@@ -1,9 +1,10 @@
 // The calendar in real Chromium against the real binary with the demo data: the agenda (the
 // start page) and the month view, in Swedish and English. WCAG 2.1 AA by axe, valid HTML, no
-// sideways scrolling at 320 px, text at 200 % not clipped; the month as a real table (caption, th scope=col with the full
-// weekday names, a link per meeting, today and the other months' days in words) that a phone
-// shows as a list of days; dates as Swedish public sites write them; every filter, in the agenda
-// and in the month; names in Swedish order (checked against ICU's Swedish collation); paging.
+// sideways scrolling at 320 px, text at 200 % not clipped; the month as a real table (caption,
+// th scope=col with the full weekday names, a link per meeting, today and the other months' days
+// in words) that a phone shows as a list of days; dates as Swedish public sites write them; every
+// filter, in the agenda and in the month; names in Swedish order (checked against ICU's Swedish
+// collation); paging.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
