@@ -23,6 +23,10 @@ try {
 
   const PAGES = [
     ['anmalan', manage],
+    ['kalender', `${service.url}/`],
+    ['manad', `${service.url}/manad`],
+    ['inbaddning', `${service.url}/inbaddning`],
+    ['badda-in', `${service.url}/badda-in`],
     ['monster', `${fixtures.url}/patterns.html`],
     ['monster-en', `${fixtures.url}/patterns-en.html`],
   ];

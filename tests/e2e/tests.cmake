@@ -64,3 +64,11 @@ kal_boost_test(e2e_http_tests ${CMAKE_CURRENT_LIST_DIR}/http_tests.cpp)
 target_link_libraries(e2e_http_tests PRIVATE kal_e2e_support)
 add_test(NAME e2e.http COMMAND e2e_http_tests)
 set_tests_properties(e2e.http PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+
+# The calendar pages (agenda, month) and the embed over HTTP on both databases (issue 11).
+kal_boost_test(e2e_calendar_page_tests ${CMAKE_CURRENT_LIST_DIR}/calendar_page_tests.cpp)
+target_link_libraries(e2e_calendar_page_tests PRIVATE kal_e2e_support)
+add_test(NAME e2e.calendar_pages.sqlite COMMAND e2e_calendar_page_tests)
+set_tests_properties(e2e.calendar_pages.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+add_test(NAME e2e.calendar_pages.postgresql COMMAND e2e_calendar_page_tests)
+set_tests_properties(e2e.calendar_pages.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")

@@ -13,12 +13,14 @@
 #include "kal/db/testing.hpp"
 #include "kal/service/app/access.hpp"
 #include "kal/service/app/attendance.hpp"
+#include "kal/service/app/collation.hpp"
 #include "kal/service/app/context.hpp"
 #include "kal/service/app/dates.hpp"
 #include "kal/service/app/directory.hpp"
 #include "kal/service/app/errors.hpp"
 #include "kal/service/app/feeds.hpp"
 #include "kal/service/app/import.hpp"
+#include "kal/service/app/listings.hpp"
 #include "kal/service/app/meetings.hpp"
 #include "kal/service/app/rate_limit.hpp"
 #include "kal/service/app/render_cache.hpp"
@@ -370,6 +372,57 @@ BOOST_AUTO_TEST_CASE(dates_read_as_swedish_and_english_public_sites_write_them) 
     m.start_local = "2026-11-26";
     m.end_local = "2026-11-28";
     BOOST_TEST(app::when_text(m, db::language::sv) == "torsdag 26 november 2026 – fredag 27 november 2026");
+}
+
+BOOST_AUTO_TEST_CASE(a_month_heading_names_the_month_with_a_capital) {
+    BOOST_TEST(app::month_heading("2026-12", db::language::sv) == "December 2026");
+    BOOST_TEST(app::month_heading("2027-01", db::language::en) == "January 2027");
+    BOOST_TEST(app::month_text("2027-01", db::language::sv) == "januari 2027");
+}
+
+// ---- Swedish order (the web pages' selects and lists) ----------------------------------------
+
+BOOST_AUTO_TEST_CASE(names_sort_the_swedish_way_with_a_ring_a_umlaut_o_umlaut_after_z) {
+    std::vector<std::string> names = {"Örebro", "Ängen", "Åby", "Zeta", "Ale", "ärlig", "Öst", "Ödla", "zebra", "Borås"};
+    std::sort(names.begin(), names.end(), app::swedish_less);
+    const std::vector<std::string> expected = {"Ale",   "Borås", "zebra", "Zeta", "Åby",
+                                               "Ängen", "ärlig", "Ödla",  "Örebro", "Öst"};
+    BOOST_TEST(names == expected, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(accents_swedish_does_not_sort_by_fall_on_their_base_letter) {
+    // é as e (Café before Cafeteria would be wrong: the letters decide first), ü as y, æ as ä, ø as ö
+    BOOST_TEST(app::swedish_less("Café Norrby", "Cafeteria"));
+    BOOST_TEST(app::swedish_less("Cafe", "Café"));  // equal letters: the plain one first
+    BOOST_TEST(app::swedish_less("Müller", "Mz"));   // ü as y: after x, before z
+    BOOST_TEST(app::swedish_less("Mx", "Müller"));
+    BOOST_TEST(app::swedish_less("Åkesson", "Ærø"));  // æ as ä, after å
+    BOOST_TEST(app::swedish_less("Ærø", "Ørsted"));   // ø as ö
+    BOOST_TEST(app::swedish_less("Łódź", "Lz"));
+}
+
+BOOST_AUTO_TEST_CASE(swedish_order_ignores_case_first_then_puts_lower_before_upper) {
+    BOOST_TEST(app::swedish_less("alfa", "Beta"));  // bytes would put B first
+    BOOST_TEST(app::swedish_less("borås", "Borås"));
+    BOOST_TEST(!app::swedish_less("Borås", "borås"));
+    BOOST_TEST(app::swedish_less("2 Nätverk", "Alfa"));  // digits before letters
+    BOOST_TEST(app::swedish_less("Ale kommun", "Alekommun"));  // a space before letters
+    BOOST_TEST(!app::swedish_less("Same", "Same"));  // irreflexive
+    BOOST_TEST(app::swedish_less("\xff", "\xfe\xff") != app::swedish_less("\xfe\xff", "\xff"));  // malformed: still total
+}
+
+BOOST_AUTO_TEST_CASE(directory_choices_come_in_swedish_order) {
+    fixture f;
+    for (const char* name : {"Ölands vänner", "Ängsblomman", "Åsa IF", "Zonta", "akademi Borås"}) {
+        app::organisation_input o;
+        o.name = name;
+        app::create_organisation(f.ctx, f.admin, o);
+    }
+    std::vector<std::string> names;
+    for (const auto& o : app::directory_choices_of(f.ctx).organisations) names.push_back(o.name);
+    const std::vector<std::string> expected = {"akademi Borås",  "Föreningen Ett", "Föreningen Två", "Zonta",
+                                               "Åsa IF",         "Ängsblomman",    "Ölands vänner"};
+    BOOST_TEST(names == expected, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(both_languages_hold_the_same_texts) {

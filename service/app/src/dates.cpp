@@ -1,5 +1,6 @@
 #include "kal/service/app/dates.hpp"
 
+#include <cctype>
 #include <chrono>
 
 #include "kal/calendar/time.hpp"
@@ -36,6 +37,17 @@ std::string date_text(const std::string& date, db::language language) {
 std::string month_text(const std::string& year_month, db::language language) {
     int y = std::stoi(year_month.substr(0, 4)), mo = std::stoi(year_month.substr(5, 2));
     return std::string(english(language) ? en_months[mo - 1] : sv_months[mo - 1]) + " " + std::to_string(y);
+}
+
+const char* month_name(int month, db::language language) {
+    return english(language) ? en_months[(month + 11) % 12] : sv_months[(month + 11) % 12];
+}
+
+std::string month_heading(const std::string& year_month, db::language language) {
+    auto out = month_text(year_month, language);
+    // Every month's name starts with an ASCII letter, in both languages.
+    out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+    return out;
 }
 
 std::string clock_text(const std::string& local, db::language language) {

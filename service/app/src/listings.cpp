@@ -6,6 +6,7 @@
 #include "kal/db/attendance.hpp"
 #include "kal/db/directory.hpp"
 #include "kal/db/meetings.hpp"
+#include "kal/service/app/collation.hpp"
 #include "kal/service/app/lookup.hpp"
 
 namespace kal::service::app {
@@ -91,7 +92,7 @@ directory_choices directory_choices_of(context& ctx) {
         for (auto& [id, o] : s.organisations) out.organisations.push_back(std::move(o));
         for (auto& [id, n] : s.networks) out.networks.push_back(std::move(n));
         for (auto& [id, v] : s.venues) out.venues.push_back(std::move(v));
-        auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
+        const by_swedish_name by_name;
         std::sort(out.organisations.begin(), out.organisations.end(), by_name);
         std::sort(out.networks.begin(), out.networks.end(), by_name);
         std::sort(out.venues.begin(), out.venues.end(), by_name);

@@ -1,5 +1,8 @@
 #include "pages.hpp"
 
+#include <algorithm>
+
+#include "kal/service/app/collation.hpp"
 #include "kal/service/app/dates.hpp"
 #include "kal/service/app/texts.hpp"
 
@@ -41,6 +44,33 @@ std::string query_string(const std::vector<std::pair<std::string, std::string>>&
         out += (out.empty() ? "" : "&") + name + "=" + percent_encoded(value);
     }
     return out;
+}
+
+std::string with_query(const std::string& path, const std::vector<std::pair<std::string, std::string>>& parameters) {
+    auto query = query_string(parameters);
+    return query.empty() ? path : path + "?" + query;
+}
+
+std::vector<choice> type_choices(db::language language, bool plural) {
+    std::vector<choice> out;
+    for (const auto& [type, text] : db::meeting_type_texts)
+        out.push_back({std::string(text), plural ? app::plural_label(type, language) : app::label(type, language), {}});
+    return out;
+}
+
+void add_select(dictionary& d, const select_field& field, std::vector<choice> choices, const std::string& selected) {
+    std::sort(choices.begin(), choices.end(),
+              [](const choice& a, const choice& b) { return app::swedish_less(a.label, b.label); });
+    auto& f = d.add("select_field");
+    f.set("field_id", field.id)
+        .set("field_name", field.name)
+        .set("field_label", field.label)
+        .set("field_all", field.all);
+    for (const auto& c : choices) {
+        auto& o = f.add("field_option").set("option_value", c.value).set("option_label", c.label);
+        if (!selected.empty() && (c.value == selected || c.alias == selected)) o.show("option_selected");
+    }
+    d.include("select_field", "select_field.html");
 }
 
 listed_meeting listed(const db::meeting& m, const app::surroundings& around, db::language language) {

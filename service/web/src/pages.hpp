@@ -4,8 +4,11 @@
 
 #include <functional>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include "kal/service/app/context.hpp"
+#include "kal/service/app/errors.hpp"
 #include "kal/service/app/listings.hpp"
 #include "kal/service/http/router.hpp"
 #include "site.hpp"
@@ -29,6 +32,8 @@ std::string localised(db::language language, const std::string& path);
 // A query string from name/value pairs, each value percent-encoded; empty values left out.
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& parameters);
 std::string percent_encoded(std::string_view text);
+// "/manad/2026-12?typ=fro": a path with the query of `parameters` (the path alone when all are empty).
+std::string with_query(const std::string& path, const std::vector<std::pair<std::string, std::string>>& parameters);
 
 // The words a meeting is listed with: its time, its place, seats.
 struct listed_meeting {
@@ -39,8 +44,63 @@ struct listed_meeting {
 };
 listed_meeting listed(const db::meeting& m, const app::surroundings& around, db::language language);
 
+// ---- choosing things in forms (the calendar's filters, the embed's choice)
+
+namespace detail {
+template <class Thing>
+const Thing& thing_of(const Thing& t) {
+    return t;
+}
+template <class Key, class Thing>
+const Thing& thing_of(const std::pair<const Key, Thing>& entry) {
+    return entry.second;
+}
+}  // namespace detail
+
+// The network, organisation or venue of `things` (a map by id or a list) whose slug or id is
+// `wanted`: nullptr when `wanted` is empty, a bad parameter named `parameter` when none is. A
+// filter naming nothing is a mistake to say, not an empty calendar that looks as if nothing
+// were planned.
+template <class Range>
+const auto* named_in(const Range& things, const std::string& wanted, const char* parameter) {
+    using thing = std::remove_cvref_t<decltype(detail::thing_of(*std::begin(things)))>;
+    if (wanted.empty()) return static_cast<const thing*>(nullptr);
+    for (const auto& entry : things) {
+        const auto& t = detail::thing_of(entry);
+        if (t.slug == wanted || std::to_string(t.id) == wanted) return &t;
+    }
+    throw app::bad_parameter(parameter, "names nothing in the directory");
+}
+
+// An option of a <select>: what it sends, what it says, and another value that selects it (an
+// id where the value is a slug).
+struct choice {
+    std::string value, label, alias;
+};
+template <class Range>
+std::vector<choice> choices_of(const Range& things) {
+    std::vector<choice> out;
+    for (const auto& entry : things) {
+        const auto& t = detail::thing_of(entry);
+        out.push_back({t.slug, t.name, std::to_string(t.id)});
+    }
+    return out;
+}
+// The meeting types by their labels ("FRÖ-möte") or plural labels ("FRÖ-möten").
+std::vector<choice> type_choices(db::language language, bool plural);
+
+// A labelled <select> with an "all" option first (select_field.html, an item of the section
+// select_field): the choices in Swedish order, `selected` chosen.
+struct select_field {
+    std::string id, name, label, all;
+};
+void add_select(dictionary& d, const select_field& field, std::vector<choice> choices, const std::string& selected);
+
 // Page routes of each part of the site.
 void add_calendar_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+// The embed (/inbaddning), the one page any origin may frame, and the page explaining it (/badda-in).
+void add_embed_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+bool is_embed_path(std::string_view path);
 void add_static_files(http::router& routes, std::shared_ptr<const site> pages);
 
 }  // namespace kal::service::web

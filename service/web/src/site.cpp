@@ -139,10 +139,10 @@ http::response site::render(const page_frame& frame, dictionary& d, int status) 
     d.include("head", frame.head_template);
     http::response r;
     r.status = status;
-    r.body = templates_.expand("layout.html", d);
+    r.body = templates_.expand(frame.layout_template, d);
     r.set_header("Content-Type", "text/html; charset=utf-8");
     r.set_header("Content-Language", en ? "en" : "sv");
-    set_page_headers(r);
+    set_page_headers(r, frame.may_be_framed);
     return r;
 }
 

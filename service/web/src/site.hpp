@@ -36,6 +36,10 @@ struct page_frame {
     // An Atom feed of what the page lists, for <link rel="alternate">.
     std::string feed_href;
     std::string feed_title;
+    // The frame itself: the site's layout, or the embed's own minimal one (no header, navigation
+    // or footer) for a page that other sites show in an <iframe>, which alone may be framed.
+    std::string layout_template = "layout.html";
+    bool may_be_framed = false;
 };
 
 class site {

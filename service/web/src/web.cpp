@@ -15,6 +15,7 @@ std::shared_ptr<const site> make_site(const config::settings& settings) { return
 void add_routes(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages) {
     add_static_files(routes, pages);
     add_calendar_pages(routes, ctx, pages);
+    add_embed_pages(routes, ctx, pages);
 }
 
 namespace {
@@ -57,6 +58,12 @@ http::response error_page(const site& pages, const http::request& req, int statu
     if (frame.path.empty()) frame.path = "/";
     frame.title = t["errors.title_" + code];
     frame.content_template = "error.html";
+    if (is_embed_path(req.path)) {
+        // An embed that went wrong (a mistyped network in the snippet) says so inside the frame
+        // on the association's page, instead of a frame the browser refuses to show.
+        frame.layout_template = "embed_layout.html";
+        frame.may_be_framed = true;
+    }
     auto r = pages.render(frame, d, status);
     r.set_header("Cache-Control", "no-store");
     if (retry_after > 0) r.set_header("Retry-After", std::to_string(retry_after));

@@ -13,6 +13,10 @@ namespace kal::service::app {
 std::string date_text(const std::string& local_date, db::language language);
 // "december 2026" / "December 2026" for a month (YYYY-MM).
 std::string month_text(const std::string& year_month, db::language language);
+// "december" / "December" for a month 1..12.
+const char* month_name(int month, db::language language);
+// "December 2026" / "December 2026": a month as a heading or a caption starts it (YYYY-MM).
+std::string month_heading(const std::string& year_month, db::language language);
 // "18.00" / "18:00" for the time of a local date-time.
 std::string clock_text(const std::string& local_date_time, db::language language);
 // The whole span of a meeting in its own zone: "torsdag 3 december 2026, kl. 18.00–20.00";
