@@ -42,5 +42,10 @@ listed_meeting listed(const db::meeting& m, const app::surroundings& around, db:
 // Page routes of each part of the site.
 void add_calendar_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 void add_static_files(http::router& routes, std::shared_ptr<const site> pages);
+// A meeting's page and a series' link; signing up; the holder's own page (meeting.cpp,
+// sign_up.cpp, manage.cpp).
+void add_meeting_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+void add_sign_up_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+void add_manage_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 
 }  // namespace kal::service::web

@@ -16,6 +16,10 @@ std::shared_ptr<const site> make_site(const config::settings& settings) { return
 void add_routes(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages) {
     add_static_files(routes, pages);
     add_calendar_pages(routes, ctx, pages);
+    // meetings, signing up, the holder's page
+    add_meeting_pages(routes, ctx, pages);
+    add_sign_up_pages(routes, ctx, pages);
+    add_manage_pages(routes, ctx, pages);
 }
 
 namespace {
