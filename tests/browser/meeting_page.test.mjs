@@ -104,6 +104,7 @@ describe('the meeting page', () => {
       const subscribeBox = page.locator('.subscribe-box');
       const webcal = await subscribeBox.locator('a[href^="webcal://"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
       assert.ok(webcal.some((h) => h.endsWith('/feeds/types/fro.ics')), webcal.join(' '));
+      assert.match(await subscribeBox.locator('h3').first().textContent(), lang === 'sv' ? /^Alla FRÖ-möten$/ : /^All FRÖ meetings$/);
       // Every feed it offers exists.
       for (const href of await subscribeBox.locator('a[href^="/feeds/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
         assert.equal((await page.request.get(`${service.url}${href}`)).status(), 200, href);
@@ -157,7 +158,10 @@ describe('the meeting page', () => {
       const h1 = page.locator('h1');
       assert.match(await h1.textContent(), prefix ? /^Cancelled/ : /^Inställt/);
       assert.equal(await h1.locator('s').textContent(), m.title);
-      assert.match(await page.textContent('main'), prefix ? /Cancelled: the meeting will not take place/ : /Inställt: mötet blir inte av/);
+      const main = await page.textContent('main');
+      assert.match(main, prefix ? /Cancelled: the meeting will not take place/ : /Inställt: mötet blir inte av/);
+      assert.doesNotMatch(main, /platser kvar|places left/, 'no seats are offered for a cancelled meeting');
+      assert.equal(await page.locator('.calendar-box').count(), 0, 'nothing to add to a calendar');
       // No sign-up form, but a sentence saying why.
       assert.equal(await page.locator('form[action$="/anmalan"]').count(), 0);
       assert.match(await page.textContent('.sign-up'), prefix ? /cancelled, so you cannot sign up/ : /inställt, så det går inte att anmäla sig/);

@@ -188,7 +188,9 @@ void fill_facts(dictionary& d, const app::meeting_details& md, std::int64_t now,
     if (!md.networks.empty()) d.show("has_networks");
     for (const auto& n : md.networks)
         d.add("network").set("network_href", localised(language, "/natverk/" + n.slug)).set("network_name", n.name);
-    if (md.seats.capacity) {
+    // Seats matter while one may still come: not for a cancelled meeting or one that is over.
+    const bool coming = m.status != db::meeting_status::cancelled && m.end_utc > now;
+    if (md.seats.capacity && coming) {
         d.show("has_seats");
         const auto capacity = std::to_string(*md.seats.capacity);
         if (md.seats.full()) d.set("seats_text", t["meeting.full"]);
@@ -198,7 +200,7 @@ void fill_facts(dictionary& d, const app::meeting_details& md, std::int64_t now,
         if (md.seats.waitlisted > 0)
             d.show("has_waiting").set("waiting_text", filled(t["meeting.waiting"], {{"n", std::to_string(md.seats.waitlisted)}}));
     }
-    if (md.per_organisation) {
+    if (md.per_organisation && coming) {
         d.show("has_seats").show("has_quota");
         if (!md.seats.capacity) d.set("seats_text", "");
         d.set("quota_text", filled(t["meeting.per_organisation"], {{"n", std::to_string(*md.per_organisation)}}));
@@ -245,6 +247,20 @@ void fill_series_and_documents(dictionary& d, const app::meeting_details& md, db
     }
 }
 
+// A label inside a sentence: "Nätverksträffar" -> "nätverksträffar", "Övriga möten" -> "övriga
+// möten"; an abbreviation ("FRÖ-möten") keeps its capitals.
+std::string in_sentence(std::string label) {
+    if (label.size() >= 2 && std::isupper(static_cast<unsigned char>(label[0])) &&
+        !std::isupper(static_cast<unsigned char>(label[1])))
+        label[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(label[0])));
+    // Latin-1 capitals in UTF-8 (C3 80..C3 9E, not the multiplication sign C3 97): Å, Ä, Ö, ...
+    else if (label.size() >= 3 && static_cast<unsigned char>(label[0]) == 0xC3 &&
+             static_cast<unsigned char>(label[1]) >= 0x80 && static_cast<unsigned char>(label[1]) <= 0x9E &&
+             static_cast<unsigned char>(label[1]) != 0x97 && !std::isupper(static_cast<unsigned char>(label[2])))
+        label[1] = static_cast<char>(static_cast<unsigned char>(label[1]) + 0x20);
+    return label;
+}
+
 // The live feeds this meeting is in: its type, its organiser, its networks.
 void fill_feeds(dictionary& d, const site& pages, const app::meeting_details& md, db::language language) {
     const auto& t = app::texts::of(language);
@@ -254,7 +270,8 @@ void fill_feeds(dictionary& d, const site& pages, const app::meeting_details& md
         const auto https = pages.absolute(path);
         d.add("feed").set("feed_name", name).set("feed_https", path).set("feed_webcal", https.substr(https.find("://") + 1));
     };
-    feed(app::plural_label(md.meeting.type, language), "/feeds/types/" + std::string(db::to_text(md.meeting.type)) + ".ics");
+    feed(filled(t["meeting.feed_type"], {{"type", in_sentence(app::plural_label(md.meeting.type, language))}}),
+         "/feeds/types/" + std::string(db::to_text(md.meeting.type)) + ".ics");
     if (md.organiser)
         feed(filled(t["meeting.feed_organiser"], {{"name", md.organiser->name}}),
              "/feeds/organisations/" + md.organiser->slug + ".ics");
