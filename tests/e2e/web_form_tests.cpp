@@ -17,12 +17,18 @@ namespace {
 const std::map<std::string, std::string> unlimited = kal::test::unlimited_sign_ups;
 
 std::int64_t published_meeting(running_service& s, int capacity = 10) {
-    auto org = s.create("organisations", json::object{{"name", "Föreningen Formuläret"}}, s.admin()).at("id").as_int64();
-    return s.create("meetings",
-                    json::object{{"type", "fro"}, {"title", "FRÖ-möte"}, {"start", "2099-03-12T18:00"},
-                                 {"end", "2099-03-12T20:00"}, {"organisation_id", org}, {"capacity", capacity},
-                                 {"status", "published"}},
-                    s.admin())
+    auto org =
+        s.create("organisations", json::object{{"name", "Föreningen Formuläret"}}, s.admin()).at("id").as_int64();
+    return s
+        .create("meetings",
+                json::object{{"type", "fro"},
+                             {"title", "FRÖ-möte"},
+                             {"start", "2099-03-12T18:00"},
+                             {"end", "2099-03-12T20:00"},
+                             {"organisation_id", org},
+                             {"capacity", capacity},
+                             {"status", "published"}},
+                s.admin())
         .at("id")
         .as_int64();
 }
@@ -104,13 +110,16 @@ BOOST_AUTO_TEST_CASE(a_form_without_its_token_or_with_another_than_its_cookie_is
         kal::test::header_map headers;
     };
     const std::vector<attempt> attempts = {
-        {"no cookie", sign_up_body(form.token, "a%40example.org"),
+        {"no cookie",
+         sign_up_body(form.token, "a%40example.org"),
          {{"Content-Type", "application/x-www-form-urlencoded"}}},
         {"no field", "namn=Anna&epost=a%40example.org&samtycke=ja", form_headers(form)},
         {"another visitor's token", sign_up_body(other.token, "a%40example.org"), form_headers(form)},
-        {"a token of the wrong form", sign_up_body("kalc_" + std::string(43, 'A'), "a%40example.org"), form_headers(form)},
+        {"a token of the wrong form", sign_up_body("kalc_" + std::string(43, 'A'), "a%40example.org"),
+         form_headers(form)},
         {"an empty token", sign_up_body("", "a%40example.org"), form_headers(form)},
-        {"a cookie that is no token", sign_up_body("x", "a%40example.org"),
+        {"a cookie that is no token",
+         sign_up_body("x", "a%40example.org"),
          {{"Content-Type", "application/x-www-form-urlencoded"}, {"Cookie", "kal_form=x"}}},
     };
     for (const auto& a : attempts) {
@@ -118,7 +127,8 @@ BOOST_AUTO_TEST_CASE(a_form_without_its_token_or_with_another_than_its_cookie_is
         BOOST_TEST(r.status == 403, a.what << ": " << r.status);
     }
     // The holder's page: cancelling and erasing need the token too.
-    auto signed_up = s.client.request("POST", path + "/anmalan", sign_up_body(form.token, "anna%40example.org"), form_headers(form));
+    auto signed_up =
+        s.client.request("POST", path + "/anmalan", sign_up_body(form.token, "anna%40example.org"), form_headers(form));
     BOOST_TEST_REQUIRE(signed_up.status == 303);
     auto page = signed_up.header("location").substr(0, signed_up.header("location").find('?'));
     for (const auto& action : {page, page + "/avboka", page + "/radera"}) {
@@ -147,8 +157,9 @@ BOOST_AUTO_TEST_CASE(only_form_bodies_are_read_415_for_other_media_types_400_for
         BOOST_TEST(r.status == 400, body);
     }
     // The charset parameter and "+" for spaces are a form's own.
-    auto ok = s.client.request("POST", path + "/anmalan", sign_up_body(form.token, "a%40example.org", "&organisation=Mitt+lag"),
-                               form_headers(form, {{"Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"}}));
+    auto ok = s.client.request(
+        "POST", path + "/anmalan", sign_up_body(form.token, "a%40example.org", "&organisation=Mitt+lag"),
+        form_headers(form, {{"Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"}}));
     BOOST_TEST(ok.status == 303, ok.body);
     auto list = s.call("GET", "/api/v1/meetings/" + std::to_string(meeting) + "/rsvps", nullptr, s.admin()).second;
     BOOST_TEST_REQUIRE(list.at("items").as_array().size() == 1u);
@@ -203,9 +214,9 @@ BOOST_AUTO_TEST_CASE(the_form_cookie_is_http_only_lax_and_behind_https_secure_wi
                               form_headers(form, {{"Origin", "https://kalendarium.example.se"}}));
     BOOST_TEST(r.status == 303, r.body);
     // The plain cookie name is not read where the prefixed one is meant.
-    auto plain = s.client.request("POST", path + "/anmalan", sign_up_body(form.token, "b%40example.org"),
-                                  {{"Content-Type", "application/x-www-form-urlencoded"},
-                                   {"Cookie", "kal_form=" + form.token}});
+    auto plain =
+        s.client.request("POST", path + "/anmalan", sign_up_body(form.token, "b%40example.org"),
+                         {{"Content-Type", "application/x-www-form-urlencoded"}, {"Cookie", "kal_form=" + form.token}});
     BOOST_TEST(plain.status == 403);
 }
 
@@ -214,10 +225,12 @@ BOOST_AUTO_TEST_CASE(the_form_keeps_the_rules_of_the_api_the_rate_limit_per_addr
     auto meeting = published_meeting(s);
     auto path = "/moten/" + std::to_string(meeting);
     auto form = open_form(s, path);
-    auto first = s.client.request("POST", path + "/anmalan", sign_up_body(form.token, "anna%40example.org"), form_headers(form));
+    auto first =
+        s.client.request("POST", path + "/anmalan", sign_up_body(form.token, "anna%40example.org"), form_headers(form));
     BOOST_TEST(first.status == 303);
     // The same address again: the status only, on the meeting's page (nothing of the first is shown).
-    auto again = s.client.request("POST", path + "/anmalan", sign_up_body(form.token, "ANNA%40example.org"), form_headers(form));
+    auto again =
+        s.client.request("POST", path + "/anmalan", sign_up_body(form.token, "ANNA%40example.org"), form_headers(form));
     BOOST_TEST(again.status == 303);
     BOOST_TEST(again.header("location") == path + "?anmald=redan");
     BOOST_TEST(sign_ups(s) == 1);

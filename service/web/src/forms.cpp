@@ -132,8 +132,8 @@ std::string token_for(const http::request& req, const config::settings& settings
 
 void set_cookie(http::response& r, const std::string& token, const config::settings& settings) {
     const bool secure = settings.server.public_base_url.starts_with("https://");
-    r.set_header("Set-Cookie", cookie_name(settings) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax" +
-                                   (secure ? "; Secure" : ""));
+    r.set_header("Set-Cookie",
+                 cookie_name(settings) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : ""));
     // The answer now carries a visitor's own token: no shared cache may keep it.
     if (!r.header("Cache-Control")) r.set_header("Cache-Control", "private, no-cache");
 }

@@ -55,17 +55,17 @@ void fill_sign_up(dictionary& d, const app::held_sign_up& h, db::language langua
     const auto& t = app::texts::of(language);
     const auto position = std::to_string(r.waitlist_position.value_or(0));
     switch (r.status) {
-    case db::rsvp_status::confirmed:
-        d.show("status_confirmed").set("rsvp_status", t["manage.status_confirmed"]);
-        break;
-    case db::rsvp_status::waitlisted:
-        d.show("status_waitlisted")
-            .set("waitlisted_text", filled(t["manage.waitlisted"], {{"position", position}}))
-            .set("rsvp_status", filled(t["manage.status_waitlisted"], {{"position", position}}));
-        break;
-    case db::rsvp_status::cancelled:
-        d.show("status_cancelled").set("rsvp_status", t["manage.status_cancelled"]);
-        break;
+        case db::rsvp_status::confirmed:
+            d.show("status_confirmed").set("rsvp_status", t["manage.status_confirmed"]);
+            break;
+        case db::rsvp_status::waitlisted:
+            d.show("status_waitlisted")
+                .set("waitlisted_text", filled(t["manage.waitlisted"], {{"position", position}}))
+                .set("rsvp_status", filled(t["manage.status_waitlisted"], {{"position", position}}));
+            break;
+        case db::rsvp_status::cancelled:
+            d.show("status_cancelled").set("rsvp_status", t["manage.status_cancelled"]);
+            break;
     }
     d.set("rsvp_name", r.name).set("rsvp_email", r.email);
     d.set("rsvp_organisation", h.organisation.empty() ? t["manage.none"] : h.organisation);

@@ -34,10 +34,19 @@ std::size_t title_length(std::string_view text) {
     for (unsigned char c : text) {
         if ((c & 0xC0) == 0x80) continue;
         switch (c) {
-        case '<': case '>': n += 4; break;
-        case '&': case '\'': n += 5; break;
-        case '"': n += 6; break;
-        default: n += c >= 0xF0 ? 2 : 1;  // four UTF-8 bytes: a surrogate pair
+            case '<':
+            case '>':
+                n += 4;
+                break;
+            case '&':
+            case '\'':
+                n += 5;
+                break;
+            case '"':
+                n += 6;
+                break;
+            default:
+                n += c >= 0xF0 ? 2 : 1;  // four UTF-8 bytes: a surrogate pair
         }
     }
     return n;
@@ -56,9 +65,12 @@ std::string page_title(const site& pages, db::language language, const std::stri
     for (std::size_t i = 0; i < text.size();) {
         auto len = std::size_t(1);
         auto c = static_cast<unsigned char>(text[i]);
-        if (c >= 0xF0) len = 4;
-        else if (c >= 0xE0) len = 3;
-        else if (c >= 0xC0) len = 2;
+        if (c >= 0xF0)
+            len = 4;
+        else if (c >= 0xE0)
+            len = 3;
+        else if (c >= 0xC0)
+            len = 2;
         if (title_length(out + text.substr(i, len)) + 1 > budget) break;
         out += text.substr(i, len);
         i += len;
@@ -112,14 +124,16 @@ void fill_calendar_links(dictionary& d, const site& pages, const db::meeting& m,
         google_dates = compact(outlook_start) + "/" + compact(outlook_end);
     }
     d.set("ics_href", id_path("/feeds/meetings/", m.id) + ".ics");
-    d.set("google_href", "https://calendar.google.com/calendar/render?" +
-                             query_string({{"action", "TEMPLATE"},
-                                           {"text", m.title},
-                                           {"dates", google_dates},
-                                           {"details", details},
-                                           {"location", where}}));
-    std::vector<std::pair<std::string, std::string>> outlook{
-        {"subject", m.title}, {"startdt", outlook_start}, {"enddt", outlook_end}, {"body", details}, {"location", where}};
+    d.set("google_href", "https://calendar.google.com/calendar/render?" + query_string({{"action", "TEMPLATE"},
+                                                                                        {"text", m.title},
+                                                                                        {"dates", google_dates},
+                                                                                        {"details", details},
+                                                                                        {"location", where}}));
+    std::vector<std::pair<std::string, std::string>> outlook{{"subject", m.title},
+                                                             {"startdt", outlook_start},
+                                                             {"enddt", outlook_end},
+                                                             {"body", details},
+                                                             {"location", where}};
     if (m.all_day) outlook.emplace_back("allday", "true");
     d.set("outlook_href", "https://outlook.office.com/calendar/action/compose?" + query_string(outlook));
 }
@@ -144,7 +158,8 @@ void fill_place(dictionary& d, const app::meeting_details& md, db::language lang
         if (v.latitude && v.longitude) {
             auto lat = coordinate(*v.latitude), lon = coordinate(*v.longitude);
             d.show("place_has_map")
-                .set("map_href", "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=17/" + lat + "/" + lon)
+                .set("map_href",
+                     "https://www.openstreetmap.org/?mlat=" + lat + "&mlon=" + lon + "#map=17/" + lat + "/" + lon)
                 .set("map_text", t["meeting.map"]);
         } else if (!v.address.empty()) {
             d.show("place_has_map")
@@ -154,8 +169,8 @@ void fill_place(dictionary& d, const app::meeting_details& md, db::language lang
         d.show("has_venue");
         d.add("access_item").set("access_text", t[v.step_free ? "meeting.step_free" : "meeting.not_step_free"]);
         d.add("access_item").set("access_text", t[v.hearing_loop ? "meeting.hearing_loop" : "meeting.no_hearing_loop"]);
-        d.add("access_item").set("access_text",
-                                 t[v.accessible_toilet ? "meeting.accessible_toilet" : "meeting.no_accessible_toilet"]);
+        d.add("access_item")
+            .set("access_text", t[v.accessible_toilet ? "meeting.accessible_toilet" : "meeting.no_accessible_toilet"]);
         if (!v.accessibility_notes.empty()) d.show("has_access_notes").set("access_notes", v.accessibility_notes);
     } else if (!m.location.empty()) {
         d.set("place_name", m.location);
@@ -193,12 +208,16 @@ void fill_facts(dictionary& d, const app::meeting_details& md, std::int64_t now,
     if (md.seats.capacity && coming) {
         d.show("has_seats");
         const auto capacity = std::to_string(*md.seats.capacity);
-        if (md.seats.full()) d.set("seats_text", t["meeting.full"]);
+        if (md.seats.full())
+            d.set("seats_text", t["meeting.full"]);
         else if (auto left = md.seats.seats_left(); left == 1)
             d.set("seats_text", filled(t["meeting.one_seat_left"], {{"capacity", capacity}}));
-        else d.set("seats_text", filled(t["meeting.seats_left"], {{"left", std::to_string(*left)}, {"capacity", capacity}}));
+        else
+            d.set("seats_text",
+                  filled(t["meeting.seats_left"], {{"left", std::to_string(*left)}, {"capacity", capacity}}));
         if (md.seats.waitlisted > 0)
-            d.show("has_waiting").set("waiting_text", filled(t["meeting.waiting"], {{"n", std::to_string(md.seats.waitlisted)}}));
+            d.show("has_waiting")
+                .set("waiting_text", filled(t["meeting.waiting"], {{"n", std::to_string(md.seats.waitlisted)}}));
     }
     if (md.per_organisation && coming) {
         d.show("has_seats").show("has_quota");
@@ -206,7 +225,9 @@ void fill_facts(dictionary& d, const app::meeting_details& md, std::int64_t now,
         d.set("quota_text", filled(t["meeting.per_organisation"], {{"n", std::to_string(*md.per_organisation)}}));
     }
     if (m.registration_deadline_utc) {
-        d.show("has_deadline").set("deadline_text", app::moment_text(calendar::to_local(*m.registration_deadline_utc, m.time_zone), language));
+        d.show("has_deadline")
+            .set("deadline_text",
+                 app::moment_text(calendar::to_local(*m.registration_deadline_utc, m.time_zone), language));
         if (*m.registration_deadline_utc < now) d.show("deadline_passed");
     }
 }
@@ -268,7 +289,10 @@ void fill_feeds(dictionary& d, const site& pages, const app::meeting_details& md
         // The browser makes the https link whole with the address it used; "webcal:" is in the
         // template, as ctemplate lets only http(s) begin a link it fills in.
         const auto https = pages.absolute(path);
-        d.add("feed").set("feed_name", name).set("feed_https", path).set("feed_webcal", https.substr(https.find("://") + 1));
+        d.add("feed")
+            .set("feed_name", name)
+            .set("feed_https", path)
+            .set("feed_webcal", https.substr(https.find("://") + 1));
     };
     feed(filled(t["meeting.feed_type"], {{"type", in_sentence(app::plural_label(md.meeting.type, language))}}),
          "/feeds/types/" + std::string(db::to_text(md.meeting.type)) + ".ics");
@@ -288,12 +312,15 @@ void fill_sign_up(dictionary& d, const app::meeting_details& md, const sign_up_f
     using state = app::sign_up_state;
     if (md.sign_ups == state::cancelled || md.sign_ups == state::started || md.sign_ups == state::deadline_passed) {
         d.show("sign_up_closed");
-        if (md.sign_ups == state::cancelled) d.set("closed_text", t["sign_up.closed_cancelled"]);
-        else if (md.sign_ups == state::started) d.set("closed_text", t["sign_up.closed_started"]);
+        if (md.sign_ups == state::cancelled)
+            d.set("closed_text", t["sign_up.closed_cancelled"]);
+        else if (md.sign_ups == state::started)
+            d.set("closed_text", t["sign_up.closed_started"]);
         else
             d.set("closed_text",
                   filled(t["sign_up.closed_deadline"],
-                         {{"deadline", app::moment_text(calendar::to_local(*m.registration_deadline_utc, m.time_zone), language)}}));
+                         {{"deadline", app::moment_text(calendar::to_local(*m.registration_deadline_utc, m.time_zone),
+                                                        language)}}));
         return;  // a form sent just as sign-up closed: the reason above says it all
     }
     d.show("sign_up_open");
@@ -316,8 +343,10 @@ void fill_sign_up(dictionary& d, const app::meeting_details& md, const sign_up_f
     if (f.hearing_loop) d.show("need_hearing_loop_checked");
     if (f.food) d.show("need_food_checked");
     const auto mail_language = f.language.empty() ? std::string(db::to_text(language)) : f.language;
-    if (mail_language == "en") d.show("language_en_checked");
-    else d.show("language_sv_checked");
+    if (mail_language == "en")
+        d.show("language_en_checked");
+    else
+        d.show("language_sv_checked");
     if (f.consent) d.show("consent_checked");
     if (!f.errors.empty()) {
         d.set("errors_title", t["sign_up.errors_title"]);
@@ -340,8 +369,10 @@ address_parts parts_of(const std::string& address) {
     last.erase(0, last.find_first_not_of(' '));
     std::size_t digits = 0, i = 0;
     for (; i < last.size() && digits < 5; ++i) {
-        if (std::isdigit(static_cast<unsigned char>(last[i]))) ++digits;
-        else if (last[i] != ' ') break;
+        if (std::isdigit(static_cast<unsigned char>(last[i])))
+            ++digits;
+        else if (last[i] != ' ')
+            break;
     }
     if (digits != 5 || i >= last.size()) return out;
     out.street = address.substr(0, comma);
@@ -370,12 +401,14 @@ void fill_head(dictionary& d, const site& pages, const app::meeting_details& md,
     // Cancelled; or an occurrence moved from where its series' rule put it, the only move the
     // stored data proves (see meeting_details::planned_start); else as planned.
     std::string status = "EventScheduled";
-    if (m.status == db::meeting_status::cancelled) status = "EventCancelled";
+    if (m.status == db::meeting_status::cancelled)
+        status = "EventCancelled";
     else if (!md.planned_start.empty()) {
         status = "EventRescheduled";
-        d.show("ld_moved").set("ld_previous_start",
-                               m.all_day ? md.planned_start.substr(0, 10)
-                                         : calendar::format_rfc3339(calendar::to_utc(md.planned_start, m.time_zone), m.time_zone));
+        d.show("ld_moved")
+            .set("ld_previous_start",
+                 m.all_day ? md.planned_start.substr(0, 10)
+                           : calendar::format_rfc3339(calendar::to_utc(md.planned_start, m.time_zone), m.time_zone));
     }
     d.set("ld_status", status);
     const bool physical = md.venue || !m.location.empty();
@@ -400,14 +433,15 @@ void fill_head(dictionary& d, const site& pages, const app::meeting_details& md,
     if (online) d.show("ld_virtual").set("ld_online_url", m.online_url);
     const auto organiser_name = md.organiser ? md.organiser->name : pages.settings().site.organisation_name;
     d.set("ld_organiser_name", organiser_name);
-    d.set("ld_organiser_url", md.organiser ? pages.absolute(localised(language, "/organisationer/" + md.organiser->slug))
-                                           : pages.absolute(localised(language, "/")));
+    d.set("ld_organiser_url", md.organiser
+                                  ? pages.absolute(localised(language, "/organisationer/" + md.organiser->slug))
+                                  : pages.absolute(localised(language, "/")));
 }
 
 // A short description for previews and JSON-LD: the meeting's own, else its type and time.
 std::string summary_of(const db::meeting& m, db::language language) {
-    std::string text = m.description.empty() ? app::label(m.type, language) + ", " + app::when_text(m, language)
-                                             : m.description;
+    std::string text =
+        m.description.empty() ? app::label(m.type, language) + ", " + app::when_text(m, language) : m.description;
     std::replace(text.begin(), text.end(), '\n', ' ');
     return shortened(text, 300);
 }
@@ -456,8 +490,10 @@ response meeting_page(app::context& ctx, const site& pages, const request& req, 
     }
     fill_feeds(d, pages, md, language);
     const auto said = req.query_value("anmald");
-    if (said == "ja") d.show("notice_thanks");
-    else if (said == "redan") d.show("notice_already");
+    if (said == "ja")
+        d.show("notice_thanks");
+    else if (said == "redan")
+        d.show("notice_already");
     if (req.query_value("raderad") == "ja") d.show("notice_erased");
     const auto description = summary_of(m, language);
     fill_head(d, pages, md, description, language);
@@ -466,10 +502,10 @@ response meeting_page(app::context& ctx, const site& pages, const request& req, 
     frame.language = language;
     frame.path = id_path("/moten/", m.id);
     const bool errors = form && !form->errors.empty();
-    frame.title = page_title(pages, language,
-                             (errors ? t["meeting.error_title_prefix"] + " " : std::string()) +
-                                 (m.status == db::meeting_status::cancelled ? t["meeting.cancelled"] + ": " : std::string()) +
-                                 m.title);
+    frame.title = page_title(
+        pages, language,
+        (errors ? t["meeting.error_title_prefix"] + " " : std::string()) +
+            (m.status == db::meeting_status::cancelled ? t["meeting.cancelled"] + ": " : std::string()) + m.title);
     frame.description = description;
     frame.section = section::calendar;
     frame.content_template = "meeting.html";

@@ -24,8 +24,8 @@ struct need {
     const char* text;
 };
 constexpr need known_needs[] = {{&sign_up_form::interpreter, "tolk", "sign_up.need_interpreter"},
-                          {&sign_up_form::hearing_loop, "horslinga", "sign_up.need_hearing_loop"},
-                          {&sign_up_form::food, "mat", "sign_up.need_food"}};
+                                {&sign_up_form::hearing_loop, "horslinga", "sign_up.need_hearing_loop"},
+                                {&sign_up_form::food, "mat", "sign_up.need_food"}};
 
 // The form's field of each field of the use case, and the name of its values in the templates.
 struct field_place {
