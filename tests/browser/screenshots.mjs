@@ -14,14 +14,21 @@ try {
   const today = new Date().toISOString().slice(0, 10);
   const meetings = await service.api('GET', `/api/v1/meetings?from=${today}&limit=50`, undefined, null);
   let manage;
+  let meeting;
   for (const m of meetings.body.items) {
     const r = await service.api('POST', `/api/v1/meetings/${m.id}/rsvps`,
-      { name: 'Anna Andersson', email: 'anna.andersson@example.se', consent: true }, null);
-    if (r.status === 201) { manage = `${service.url}/rsvp/${r.body.manage_url.split('/').pop()}`; break; }
+      { name: 'Anna Andersson', email: 'anna.andersson@example.se', consent: true, needs: 'Hörslinga' }, null);
+    if (r.status === 201) {
+      manage = `${service.url}${new URL(r.body.manage_url).pathname}`;
+      meeting = `${service.url}/moten/${m.id}`;
+      break;
+    }
   }
   if (!manage) throw new Error('no demo meeting took a sign-up');
 
   const PAGES = [
+    ['mote', meeting],
+    ['mote-en', meeting.replace('/moten/', '/en/moten/')],
     ['anmalan', manage],
     ['kalender', `${service.url}/`],
     ['manad', `${service.url}/manad`],

@@ -214,18 +214,31 @@ BOOST_AUTO_TEST_CASE(each_recipient_gets_their_own_message_with_an_invitation_ma
     std::string anna_link;
     for (const auto& m : list.at("items").as_array())
         BOOST_TEST(m.at("state").as_string() == "sent");
-    // The manage link in Anna's message works and is hers.
+    // The links in Anna's message open pages: the meeting's, and her own page of the sign-up, whose
+    // secret opens her sign-up in the API too.
     for (const auto& p : a.at("parts").as_array())
         if (p.at("content_type").as_string() == "text/plain") {
             auto body = std::string(p.at("body").as_string());
-            auto at = body.find("/api/v1/rsvp/kalr_");
+            const auto meeting_link = "/moten/" + std::to_string(meeting);
+            const auto link_at = body.find(meeting_link);
+            BOOST_TEST_REQUIRE(link_at != std::string::npos, body);
+            BOOST_TEST(std::isspace(static_cast<unsigned char>(body.at(link_at + meeting_link.size()))), body);
+            BOOST_TEST(body.find("/api/v1/") == std::string::npos, body);  // no link for people leads to JSON
+            auto at = body.find("/anmalan/kalr_");
             BOOST_TEST_REQUIRE(at != std::string::npos, body);
-            anna_link = body.substr(at, std::string("/api/v1/rsvp/").size() + 48);
+            anna_link = body.substr(at, std::string("/anmalan/").size() + 48);
         }
-    auto mine = s.call("GET", anna_link, nullptr, {});
+    auto her_page = s.client.get(anna_link, {{"Accept", "text/html"}});
+    BOOST_TEST(her_page.status == 200);
+    BOOST_TEST(her_page.header("content-type") == "text/html; charset=utf-8");
+    BOOST_TEST(her_page.body.find("Anna Åberg") != std::string::npos);
+    auto meeting_page = s.client.get("/moten/" + std::to_string(meeting), {{"Accept", "text/html"}});
+    BOOST_TEST(meeting_page.status == 200);
+    auto api_link = "/api/v1/rsvp/" + anna_link.substr(std::string("/anmalan/").size());
+    auto mine = s.call("GET", api_link, nullptr, {});
     BOOST_TEST_REQUIRE(mine.first == 200);
     BOOST_TEST(mine.second.at("id").as_int64() == anna);
-    BOOST_TEST(s.client.request("POST", anna_link + "/cancel").status == 200);
+    BOOST_TEST(s.client.request("POST", api_link + "/cancel").status == 200);
     mails = sink.wait_for(4);
     BOOST_TEST_REQUIRE(mails.size() == 4u);
     std::map<std::string, json::object> latest;
@@ -520,27 +533,37 @@ BOOST_AUTO_TEST_CASE(moving_a_meeting_moves_its_reminders_and_cancelling_it_canc
         if (m.bytes.find("X-Kalendarium-Kind: reminder") != std::string::npos) reminder = m;
     BOOST_TEST_REQUIRE(reminder.has_value());
     BOOST_TEST(reminder->recipients.at(0) == "anna@example.org");
-    // Its link leads to a page whose button cancels the sign-up (GET changes nothing).
+    // Its cancel link leads to the holder's page, whose button cancels the sign-up (GET changes
+    // nothing).
     auto parsed = inspect(*reminder);
     std::string link;
     for (const auto& p : parsed.at("parts").as_array())
         if (p.at("content_type").as_string() == "text/plain") {
             auto body = std::string(p.at("body").as_string());
-            auto at = body.find("/rsvp/kalr_");
+            auto at = body.find("/anmalan/kalr_");
             BOOST_TEST_REQUIRE(at != std::string::npos, body);
-            link = body.substr(at, 6 + 48);
+            BOOST_TEST(body.find("/anmalan/kalr_", at + 1) != std::string::npos, body);  // see or change, and cancel
+            link = body.substr(at, 9 + 48);
         }
     auto page = s.client.get(link);
     BOOST_TEST(page.status == 200);
     BOOST_TEST(page.header("content-type") == "text/html; charset=utf-8");
     BOOST_TEST(page.body.find("<html lang=\"sv\">") != std::string::npos);
-    BOOST_TEST(page.body.find("<form method=\"post\"") != std::string::npos);
+    BOOST_TEST(page.body.find("action=\"" + link + "/avboka\"") != std::string::npos);
     BOOST_TEST(s.client.get(link).status == 200);  // still signed up after any number of GETs
-    auto done = s.client.request("POST", link + "/cancel", "", {{"Content-Type", "application/x-www-form-urlencoded"}});
-    BOOST_TEST(done.status == 200);
+    // The button's form, with the page's form token and its cookie.
+    auto cookie = page.header("set-cookie");
+    cookie = cookie.substr(0, cookie.find(';'));
+    auto field = page.body.find("name=\"csrf\" value=\"");
+    BOOST_TEST_REQUIRE(field != std::string::npos);
+    auto token = page.body.substr(field + std::string("name=\"csrf\" value=\"").size(), 48);
+    auto done = s.client.request("POST", link + "/avboka", "csrf=" + token,
+                                 {{"Content-Type", "application/x-www-form-urlencoded"}, {"Cookie", cookie}});
+    BOOST_TEST(done.status == 303);
+    BOOST_TEST(done.header("location") == link);
     auto rsvps = s.call("GET", path + "/rsvps", nullptr, s.admin()).second.at("items").as_array();
     BOOST_TEST(rsvps.at(0).at("status").as_string() == "cancelled");
-    BOOST_TEST(s.client.get("/rsvp/kalr_" + std::string(43, 'A')).status == 404);
+    BOOST_TEST(s.client.get("/anmalan/kalr_" + std::string(43, 'A')).status == 404);
 }
 
 BOOST_AUTO_TEST_CASE(starttls_and_a_login_are_used_when_configured) {

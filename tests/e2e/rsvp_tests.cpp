@@ -327,7 +327,7 @@ BOOST_AUTO_TEST_CASE(a_quota_per_organisation_limits_its_delegates) {
     };
     auto first = delegate(1);
     BOOST_TEST_REQUIRE(first.status == 201);
-    auto first_url = std::string(json::parse(first.body).at("manage_url").as_string());
+    auto first_url = std::string(json::parse(first.body).at("url").as_string());
     auto first_path = first_url.substr(first_url.find("/api/"));
     BOOST_TEST(delegate(2).status == 201);
     auto third = delegate(3);

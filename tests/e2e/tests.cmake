@@ -72,3 +72,11 @@ add_test(NAME e2e.calendar_pages.sqlite COMMAND e2e_calendar_page_tests)
 set_tests_properties(e2e.calendar_pages.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
 add_test(NAME e2e.calendar_pages.postgresql COMMAND e2e_calendar_page_tests)
 set_tests_properties(e2e.calendar_pages.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")
+
+# The forms of the web pages (issue 11): same-origin and token checks, media types, the honeypot.
+kal_boost_test(e2e_web_form_tests ${CMAKE_CURRENT_LIST_DIR}/web_form_tests.cpp)
+target_link_libraries(e2e_web_form_tests PRIVATE kal_e2e_support)
+add_test(NAME e2e.web_forms.sqlite COMMAND e2e_web_form_tests)
+set_tests_properties(e2e.web_forms.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+add_test(NAME e2e.web_forms.postgresql COMMAND e2e_web_form_tests)
+set_tests_properties(e2e.web_forms.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")

@@ -279,6 +279,81 @@ BOOST_AUTO_TEST_CASE(a_malformed_or_unknown_link_opens_nothing_alike) {
     BOOST_TEST((e.kind == app::error_kind::not_found));
 }
 
+// ---- a meeting's page -------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(a_meeting_page_is_one_snapshot_and_says_whether_and_why_sign_up_is_closed) {
+    fixture f;
+    using state = app::sign_up_state;
+    auto in = f.meeting();
+    in.capacity = std::optional<std::int64_t>{1};
+    in.registration_deadline = std::optional<std::string>{"2026-12-05T23:59"};
+    auto m = app::create_meeting(f.ctx, f.organiser, in, db::venue_overlap::refuse);
+    auto before = db::testing::transactions_started();
+    auto page = app::meeting_details_of(f.ctx, {}, m.id);
+    BOOST_TEST(db::testing::transactions_started() - before == 1u);
+    BOOST_TEST((page.sign_ups == state::open));
+    BOOST_TEST(page.seats.seats_left().value_or(-1) == 1);
+    BOOST_TEST(page.organiser.has_value());
+    BOOST_TEST(page.organisation_names.size() == 2u);  // both of the fixture's, by name
+    BOOST_TEST(page.organisation_names.front() == "Föreningen Ett");
+    app::sign_up(f.ctx, {}, m.id, f.person("Anna", "anna@example.se"), "10.0.0.1");
+    BOOST_TEST((app::meeting_details_of(f.ctx, {}, m.id).sign_ups == state::waitlist));
+    f.now = t0 + 5 * 86400;  // past the deadline, before the meeting
+    BOOST_TEST((app::meeting_details_of(f.ctx, {}, m.id).sign_ups == state::deadline_passed));
+    f.now = t0 + 9 * 86400 + 17 * 3600 + 30 * 60;  // 2026-12-10 18:30 in Stockholm: it has started
+    BOOST_TEST((app::meeting_details_of(f.ctx, {}, m.id).sign_ups == state::started));
+    f.now = t0;
+    app::cancel_meeting(f.ctx, f.organiser, m.id);
+    BOOST_TEST((app::meeting_details_of(f.ctx, {}, m.id).sign_ups == state::cancelled));
+    // A draft is as missing as a meeting that does not exist, except for its organiser.
+    auto draft_in = f.meeting("2026-12-11T18:00", "2026-12-11T20:00");
+    draft_in.status = "draft";
+    auto draft = app::create_meeting(f.ctx, f.organiser, draft_in, db::venue_overlap::refuse);
+    BOOST_TEST((error_of([&] { app::meeting_details_of(f.ctx, {}, draft.id); }).kind == app::error_kind::not_found));
+    BOOST_TEST((error_of([&] { app::meeting_details_of(f.ctx, {}, 999999); }).kind == app::error_kind::not_found));
+    BOOST_TEST(app::meeting_details_of(f.ctx, f.organiser, draft.id).meeting.id == draft.id);
+}
+
+BOOST_AUTO_TEST_CASE(a_series_page_lists_its_coming_dates_knows_a_moved_one_and_its_link_lands_on_the_next) {
+    fixture f;
+    app::series_input in;
+    static_cast<app::meeting_input&>(in) = f.meeting("2026-11-05T18:00", "2026-11-05T20:00");
+    in.rrule = "FREQ=MONTHLY;COUNT=4";
+    auto s = app::create_series(f.ctx, f.organiser, in, db::venue_overlap::refuse);
+    app::meeting_query q;
+    q.series_id = s.id;
+    auto all = app::list_meetings(f.ctx, {}, q).items;
+    BOOST_TEST_REQUIRE(all.size() == 4u);
+    // On 1 December the November one is over: the series' link lands on December's.
+    BOOST_TEST(app::series_landing(f.ctx, s.id) == all[1].id);
+    BOOST_TEST((error_of([&] { app::series_landing(f.ctx, 999999); }).kind == app::error_kind::not_found));
+    auto page = app::meeting_details_of(f.ctx, {}, all[1].id);
+    BOOST_TEST_REQUIRE(page.coming.size() == 2u);
+    BOOST_TEST(page.coming[0].id == all[2].id);
+    BOOST_TEST(page.planned_start.empty());
+    // January's is moved an hour earlier on its own: it knows when it was first planned.
+    app::meeting_input moved;
+    moved.start = "2027-01-05T17:00";
+    moved.end = "2027-01-05T19:00";
+    app::update_meeting(f.ctx, f.organiser, all[2].id, moved, db::venue_overlap::refuse);
+    BOOST_TEST(app::meeting_details_of(f.ctx, {}, all[2].id).planned_start == "2027-01-05T18:00:00");
+    // A change of something else than its time is no move.
+    app::meeting_input retitled;
+    retitled.title = "FRÖ-möte, nytt namn";
+    app::update_meeting(f.ctx, f.organiser, all[3].id, retitled, db::venue_overlap::refuse);
+    BOOST_TEST(app::meeting_details_of(f.ctx, {}, all[3].id).planned_start.empty());
+}
+
+BOOST_AUTO_TEST_CASE(links_for_people_are_pages_in_the_readers_language) {
+    fixture f;
+    const auto& base = f.settings.server.public_base_url;
+    BOOST_TEST(app::meeting_link(f.settings, 12) == base + "/moten/12");
+    BOOST_TEST(app::meeting_link(f.settings, 12, db::language::en) == base + "/en/moten/12");
+    BOOST_TEST(app::series_link(f.settings, 3) == base + "/serier/3");
+    BOOST_TEST(app::sign_up_link(f.settings, "kalr_x", db::language::sv) == base + "/anmalan/kalr_x");
+    BOOST_TEST(app::sign_up_link(f.settings, "kalr_x", db::language::en) == base + "/en/anmalan/kalr_x");
+}
+
 // ---- feeds ----------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(a_feed_cache_miss_is_one_snapshot_and_a_hit_touches_nothing) {
@@ -372,6 +447,8 @@ BOOST_AUTO_TEST_CASE(dates_read_as_swedish_and_english_public_sites_write_them) 
     m.start_local = "2026-11-26";
     m.end_local = "2026-11-28";
     BOOST_TEST(app::when_text(m, db::language::sv) == "torsdag 26 november 2026 – fredag 27 november 2026");
+    BOOST_TEST(app::moment_text("2026-11-26T23:59:00", db::language::sv) == "torsdag 26 november 2026, kl. 23.59");
+    BOOST_TEST(app::moment_text("2026-11-26T23:59:00", db::language::en) == "Thursday 26 November 2026, 23:59");
 }
 
 BOOST_AUTO_TEST_CASE(a_month_heading_names_the_month_with_a_capital) {

@@ -703,6 +703,9 @@ BOOST_AUTO_TEST_CASE(responses_carry_exactly_the_documented_fields) {
                                      org_id + "}",
                                  201);
     auto small_id = std::to_string(small.at("id").as_int64());
+    // Beside the API's url, the meeting's page for people.
+    BOOST_TEST(json::value_to<std::string>(small.at("web_url")) ==
+               service.settings.server.public_base_url + "/moten/" + small_id);
     sign_up(small_id, R"({"name":"Cia","email":"cia@example.se","consent":true})", 201);
     auto waiting = sign_up(small_id, R"({"name":"Dan","email":"dan@example.se","consent":true})", 201);
     BOOST_TEST(json::value_to<std::string>(waiting.at("status")) == "waitlisted");
@@ -719,8 +722,12 @@ BOOST_AUTO_TEST_CASE(responses_carry_exactly_the_documented_fields) {
     BOOST_TEST(refused.status == 409, refused.body);
     BOOST_TEST(refused.body.find(R"("field":"meeting")") != std::string::npos, refused.body);
 
+    // manage_url is the holder's web page; url is the same sign-up in the API, with the same secret.
     auto manage_url = json::value_to<std::string>(rsvp.at("manage_url"));
-    auto rsvp_token = manage_url.substr(manage_url.find("/api/v1/rsvp/") + 13);
+    auto api_url = json::value_to<std::string>(rsvp.at("url"));
+    BOOST_TEST_REQUIRE(api_url.find("/api/v1/rsvp/kalr_") != std::string::npos, api_url);
+    auto rsvp_token = api_url.substr(api_url.find("/api/v1/rsvp/") + 13);
+    BOOST_TEST(manage_url.ends_with("/anmalan/" + rsvp_token), manage_url);
     auto holder = [&](const std::string& method, const std::string& pattern, const std::string& body) {
         const auto& r = service.route(method, pattern);
         auto hreq = service_routes::request_for(r);

@@ -24,7 +24,6 @@ void add_routes(http::router& routes, app::context& ctx, http::metrics& metrics)
     add_feed_routes(routes, ctx);
     add_feed_token_routes(routes, ctx);
     add_import_routes(routes, ctx);
-    add_sign_up_page_routes(routes, ctx);
 }
 
 }  // namespace kal::service::api

@@ -91,7 +91,6 @@ void add_message_routes(http::router& routes, app::context& ctx);
 void add_feed_routes(http::router& routes, app::context& ctx);
 void add_feed_token_routes(http::router& routes, app::context& ctx);
 void add_import_routes(http::router& routes, app::context& ctx);
-void add_sign_up_page_routes(http::router& routes, app::context& ctx);
 
 // A route handler bound to the context: `fn(ctx, req)`.
 template <class F>

@@ -58,6 +58,7 @@ json::object meeting_json(const db::meeting& m, const std::string& base_url) {
     j["recurrence_id"] = m.recurrence_id.empty() ? json::value(nullptr) : json::value(m.recurrence_id);
     j["overridden"] = m.overridden;
     j["url"] = base_url + "/api/v1/meetings/" + std::to_string(m.id);
+    j["web_url"] = base_url + "/moten/" + std::to_string(m.id);  // app::meeting_link
     j["created_at"] = utc_text(m.created_at);
     j["updated_at"] = utc_text(m.updated_at);
     return j;
@@ -74,6 +75,7 @@ json::object series_json(const db::series& s, const std::string& base_url) {
     j["exdates"] = std::move(ex);
     j["sequence"] = s.sequence;
     j["occurrences_url"] = base_url + "/api/v1/meetings?series=" + std::to_string(s.id);
+    j["web_url"] = base_url + "/serier/" + std::to_string(s.id);  // app::series_link: its next meeting's page
     j["created_at"] = utc_text(s.created_at);
     j["updated_at"] = utc_text(s.updated_at);
     return j;

@@ -4,6 +4,7 @@
 #include "common.hpp"
 #include "json_body.hpp"
 #include "kal/config/config.hpp"
+#include "kal/service/app/feeds.hpp"
 #include "kal/service/app/lookup.hpp"
 #include "kal/service/app/sign_ups.hpp"
 #include "kal/service/http/client_address.hpp"
@@ -79,7 +80,9 @@ response sign_up(app::context& ctx, request& req) {
     if (!out.created) return json_ok(200, rsvp_summary_json(out.stored));
     auto j = rsvp_json(out.stored);
     const auto& base = ctx.settings.server.public_base_url;
-    j["manage_url"] = base + "/api/v1/rsvp/" + out.secret;
+    // The page for the person; the same secret opens the JSON resource (url) and their feed.
+    j["manage_url"] = app::sign_up_link(ctx.settings, out.secret, out.stored.language);
+    j["url"] = base + "/api/v1/rsvp/" + out.secret;
     j["feed_url"] = base + "/feeds/rsvp/" + out.secret + ".ics";
     return no_store(json_ok(201, j));
 }

@@ -71,6 +71,11 @@ std::string when_text(const db::meeting_fields& m, db::language language) {
     return out;
 }
 
+std::string moment_text(const std::string& local, db::language language) {
+    if (local.size() < 16) return date_text(local.substr(0, 10), language);
+    return date_text(local.substr(0, 10), language) + (english(language) ? ", " : ", kl. ") + clock_text(local, language);
+}
+
 std::string time_span_text(const db::meeting_fields& m, db::language language) {
     const bool en = english(language);
     if (m.all_day) return en ? "All day" : "Heldag";

@@ -58,11 +58,12 @@ std::optional<message_content> content_of(context& ctx, const db::outbox_message
         c.rsvp = *r;
         c.meeting = *m;
         c.method = method_of(msg.kind);
-        const auto& base = ctx.settings.server.public_base_url;
-        c.meeting_url = meeting_link(ctx.settings, m->id);
+        // Pages in the reader's language: the meeting's, and their own page of the sign-up, where
+        // the cancel button is (a link never cancels: mail scanners follow links).
+        c.meeting_url = meeting_link(ctx.settings, m->id, r->language);
         if (!msg.link_token.empty()) {
-            c.manage_url = base + "/api/v1/rsvp/" + msg.link_token;
-            c.cancel_url = base + "/rsvp/" + msg.link_token;
+            c.manage_url = sign_up_link(ctx.settings, msg.link_token, r->language);
+            c.cancel_url = c.manage_url + "#avboka";
         }
         // An invitation is the feed's event, so it is built from the feed's own snapshot; a
         // message without one needs only the venue and the organiser.

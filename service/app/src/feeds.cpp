@@ -17,12 +17,22 @@
 
 namespace kal::service::app {
 
-std::string meeting_link(const config::settings& settings, db::id_t meeting_id) {
-    return settings.server.public_base_url + "/api/v1/meetings/" + std::to_string(meeting_id);
+namespace {
+
+std::string page_prefix(db::language language) { return language == db::language::en ? "/en" : ""; }
+
+}  // namespace
+
+std::string meeting_link(const config::settings& settings, db::id_t meeting_id, db::language language) {
+    return settings.server.public_base_url + page_prefix(language) + "/moten/" + std::to_string(meeting_id);
 }
 
 std::string series_link(const config::settings& settings, db::id_t series_id) {
-    return settings.server.public_base_url + "/api/v1/series/" + std::to_string(series_id);
+    return settings.server.public_base_url + "/serier/" + std::to_string(series_id);
+}
+
+std::string sign_up_link(const config::settings& settings, const std::string& secret, db::language language) {
+    return settings.server.public_base_url + page_prefix(language) + "/anmalan/" + secret;
 }
 
 namespace {

@@ -7,6 +7,8 @@
 #include "kal/db/directory.hpp"
 #include "kal/db/meetings.hpp"
 #include "kal/service/app/collation.hpp"
+#include "kal/db/rsvps.hpp"
+#include "kal/service/app/errors.hpp"
 #include "kal/service/app/lookup.hpp"
 
 namespace kal::service::app {
@@ -97,6 +99,76 @@ directory_choices directory_choices_of(context& ctx) {
         std::sort(out.networks.begin(), out.networks.end(), by_name);
         std::sort(out.venues.begin(), out.venues.end(), by_name);
         return out;
+    });
+}
+
+namespace {
+
+sign_up_state sign_up_state_of(const db::meeting& m, const availability& seats, std::int64_t now) {
+    if (m.status == db::meeting_status::cancelled) return sign_up_state::cancelled;
+    if (m.start_utc <= now) return sign_up_state::started;
+    if (m.registration_deadline_utc && *m.registration_deadline_utc < now) return sign_up_state::deadline_passed;
+    if (seats.full() || seats.waitlisted > 0) return sign_up_state::waitlist;
+    return sign_up_state::open;
+}
+
+constexpr int coming_occurrences = 12;
+
+}  // namespace
+
+meeting_details meeting_details_of(context& ctx, const credentials& creds, db::id_t id) {
+    const auto now = ctx.now();
+    return ctx.database.snapshot([&](db::unit_of_work& w) {
+        auto who = identify(w, creds);
+        auto m = db::meetings{w}.find(id);
+        if (!m || !may_see(who, m->status, m->organisation_id)) throw not_found("No meeting " + std::to_string(id));
+        meeting_details out;
+        out.meeting = *m;
+        if (m->venue_id) out.venue = db::venues{w}.find(*m->venue_id);
+        out.organiser = db::organisations{w}.find(m->organisation_id);
+        for (auto network_id : m->network_ids)
+            if (auto n = db::networks{w}.find(network_id)) out.networks.push_back(std::move(*n));
+        std::sort(out.networks.begin(), out.networks.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+        out.seats.capacity = m->capacity;
+        for (const auto& a : db::attendance{w}.of({id}))
+            out.seats = availability{a.capacity, a.confirmed.people, a.waitlisted.entries};
+        out.per_organisation = db::rsvps{w}.quota(id);
+        out.sign_ups = sign_up_state_of(*m, out.seats, now);
+        if (m->series_id) {
+            db::meeting_filter f;
+            f.series_id = m->series_id;
+            f.from_utc = now;
+            f.statuses = {db::meeting_status::published, db::meeting_status::cancelled};
+            f.limit = coming_occurrences + 1;
+            for (auto& o : db::meetings{w}.list(f).items)
+                if (o.start_utc > m->start_utc && out.coming.size() < coming_occurrences) out.coming.push_back(std::move(o));
+            if (m->overridden && !m->recurrence_id.empty() && m->recurrence_id != m->start_local)
+                out.planned_start = m->recurrence_id;
+        }
+        for (auto& [oid, o] : all_of<db::organisation, db::organisation_filter>(db::organisations{w}))
+            out.organisation_names.push_back(std::move(o.name));
+        std::sort(out.organisation_names.begin(), out.organisation_names.end());
+        return out;
+    });
+}
+
+db::id_t series_landing(context& ctx, db::id_t series_id) {
+    const auto now = ctx.now();
+    return ctx.database.snapshot([&](db::unit_of_work& w) {
+        auto first = [&](std::optional<std::int64_t> from, std::vector<db::meeting_status> statuses) {
+            db::meeting_filter f;
+            f.series_id = series_id;
+            f.from_utc = from;
+            f.statuses = std::move(statuses);
+            f.limit = 1;
+            auto page = db::meetings{w}.list(f);
+            return page.items.empty() ? std::optional<db::id_t>() : page.items.front().id;
+        };
+        using enum db::meeting_status;
+        if (auto id = first(now, {published})) return *id;
+        if (auto id = first(std::nullopt, {published})) return *id;
+        if (auto id = first(std::nullopt, {cancelled})) return *id;
+        throw not_found("No series " + std::to_string(series_id));
     });
 }
 

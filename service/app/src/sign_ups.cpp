@@ -1,5 +1,6 @@
 #include "kal/service/app/sign_ups.hpp"
 
+#include "kal/db/directory.hpp"
 #include "kal/db/meetings.hpp"
 #include "kal/db/personal_data.hpp"
 #include "kal/service/app/mail_policy.hpp"
@@ -105,12 +106,17 @@ sign_up_outcome sign_up(context& ctx, const credentials& creds, db::id_t meeting
 
 std::optional<held_sign_up> sign_up_of_secret(context& ctx, const std::string& secret) {
     if (!is_secret(secret, secret_kind::sign_up_link)) return std::nullopt;
+    const auto now = ctx.now();
     return ctx.database.read([&](db::unit_of_work& w) -> std::optional<held_sign_up> {
         auto r = rsvp_of_secret(w, secret);
         if (!r) return std::nullopt;
         auto m = db::meetings{w}.find(r->meeting_id);
         if (!m) return std::nullopt;
-        return held_sign_up{*r, *m};
+        held_sign_up out{*r, *m, std::nullopt, r->organisation_name, m->end_utc <= now};
+        if (m->venue_id) out.venue = db::venues{w}.find(*m->venue_id);
+        if (r->organisation_id)
+            if (auto o = db::organisations{w}.find(*r->organisation_id)) out.organisation = o->name;
+        return out;
     });
 }
 
@@ -156,11 +162,12 @@ db::rsvp cancel_sign_up(context& ctx, const std::string& secret) {
     });
 }
 
-void erase_sign_up(context& ctx, const std::string& secret) {
-    ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
+db::id_t erase_sign_up(context& ctx, const std::string& secret) {
+    return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
         auto r = held_rsvp(w, secret);
         auto erasure = db::personal_data{w}.erase_rsvp(r.id);
         if (!erasure.promoted.empty()) mail_policy::promoted(ctx, w, erasure.promoted, meeting_of(w, r.meeting_id));
+        return r.meeting_id;
     });
 }
 

@@ -102,5 +102,10 @@ void add_calendar_pages(http::router& routes, app::context& ctx, std::shared_ptr
 void add_embed_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 bool is_embed_path(std::string_view path);
 void add_static_files(http::router& routes, std::shared_ptr<const site> pages);
+// A meeting's page and a series' link; signing up; the holder's own page (meeting.cpp,
+// sign_up.cpp, manage.cpp).
+void add_meeting_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+void add_sign_up_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+void add_manage_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 
 }  // namespace kal::service::web

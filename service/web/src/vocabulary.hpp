@@ -26,6 +26,24 @@ inline constexpr std::string_view page_variables[] = {
     // the embed (embed_layout.html, embed.html) and the page explaining it (embed_help.html)
     "embed_heading", "embed_when", "embed_href", "embed_title", "embed_place", "embed_calendar_href", "count_value",
     "help_action", "embed_src", "embed_preview_href",
+    // a meeting's page (meeting.html, meeting_head.html, calendar_links.html), the sign-up form
+    // (sign_up_form.html, party_size_field.html, needs_fields.html, error_summary.html), the
+    // holder's page (manage.html, erase.html)
+    "meeting_type", "meeting_theme", "meeting_title", "meeting_start", "meeting_when", "meeting_status", "place_text",
+    "place_name", "map_href", "map_text", "access_text", "access_notes", "online_href", "organiser_href",
+    "organiser_name", "network_href", "network_name", "seats_text", "waiting_text", "quota_text", "deadline_text",
+    "line_text", "document_href", "document_title", "coming_href", "coming_when", "closed_text", "feed_name",
+    "feed_https", "feed_webcal", "subscribe_href", "ics_href", "google_href", "outlook_href",
+    "og_title", "og_description", "og_url", "og_locale", "ld_name", "ld_description", "ld_url", "ld_start", "ld_end",
+    "ld_previous_start", "ld_status", "ld_attendance", "ld_place_name", "ld_street", "ld_postal_code", "ld_locality",
+    "ld_latitude", "ld_longitude", "ld_online_url", "ld_organiser_name", "ld_organiser_url",
+    "sign_up_action", "csrf_token", "privacy_href", "submit_text", "known_organisation_name", "name_value",
+    "email_value", "organisation_value", "party_size_value", "needs_value", "name_error", "email_error",
+    "organisation_error", "party_size_error", "needs_error", "language_error", "consent_error", "errors_title",
+    "summary_target", "summary_text",
+    "manage_heading", "waitlisted_text", "meeting_href", "rsvp_status", "rsvp_name", "rsvp_email", "rsvp_organisation",
+    "rsvp_party_size", "needs_line_text", "rsvp_language", "manage_action", "cancel_action", "erase_href",
+    "own_feed_https", "own_feed_webcal", "erase_action", "manage_href",
 };
 
 inline constexpr std::string_view page_sections[] = {
@@ -43,6 +61,20 @@ inline constexpr std::string_view page_sections[] = {
     "event_cancelled", "event_not_cancelled",
     // the embed and the page explaining it
     "embed_none", "embed_meeting", "embed_cancelled", "embed_not_cancelled", "embed_has_place",
+    // a meeting's page, the sign-up form, the holder's page
+    "notice_thanks", "notice_already", "notice_erased", "meeting_cancelled", "meeting_not_cancelled",
+    "meeting_has_theme", "place_has_map", "has_venue", "access_item", "has_access_notes", "has_online",
+    "has_organiser", "has_networks", "network", "has_seats", "has_waiting", "has_quota", "has_deadline",
+    "deadline_passed", "has_about", "paragraph", "line", "has_documents", "document", "has_coming", "coming",
+    "coming_cancelled", "coming_not_cancelled", "sign_up_closed", "sign_up_open", "may_add", "feed",
+    "ld_moved", "ld_has_location", "ld_place", "ld_has_postal_code", "ld_has_locality", "ld_geo", "ld_both",
+    "ld_virtual",
+    "has_errors", "summary_error", "sign_up_waitlist", "name_invalid", "email_invalid", "organisation_invalid",
+    "party_size_invalid", "needs_invalid", "language_invalid", "consent_invalid", "known_organisation",
+    "need_interpreter_checked", "need_hearing_loop_checked", "need_food_checked", "language_sv_checked",
+    "language_en_checked", "consent_checked",
+    "status_confirmed", "status_waitlisted", "status_cancelled", "notice_changed", "needs_line", "may_change",
+    "meeting_ended", "is_active",
 };
 
 // Each include marker and the templates the code may name for it: pages for the frame's
@@ -52,11 +84,19 @@ struct include_marker {
     std::array<std::string_view, 24> templates;  // unused entries are empty
 };
 inline constexpr include_marker page_includes[] = {
-    {"content", {"agenda.html", "error.html", "month.html", "embed.html", "embed_help.html"}},
-    {"head", {"empty.html"}},
+    {"content", {"agenda.html", "error.html", "month.html", "embed.html", "embed_help.html",
+                 // meetings, signing up, the holder's page
+                 "meeting.html", "manage.html", "erase.html"}},
+    {"head", {"empty.html", "meeting_head.html"}},
     {"meeting_item", {"meeting_item.html"}},
     {"calendar_filters", {"calendar_filters.html"}},
     {"select_field", {"select_field.html"}},
+    // meetings, signing up, the holder's page
+    {"sign_up_form", {"sign_up_form.html"}},
+    {"error_summary", {"error_summary.html"}},
+    {"party_size_field", {"party_size_field.html"}},
+    {"needs_fields", {"needs_fields.html"}},
+    {"calendar_links", {"calendar_links.html"}},
 };
 
 }  // namespace kal::service::web

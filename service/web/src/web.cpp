@@ -2,6 +2,7 @@
 
 #include "kal/service/web/web.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "kal/service/app/errors.hpp"
@@ -16,6 +17,10 @@ void add_routes(http::router& routes, app::context& ctx, std::shared_ptr<const s
     add_static_files(routes, pages);
     add_calendar_pages(routes, ctx, pages);
     add_embed_pages(routes, ctx, pages);
+    // meetings, signing up, the holder's page
+    add_meeting_pages(routes, ctx, pages);
+    add_sign_up_pages(routes, ctx, pages);
+    add_manage_pages(routes, ctx, pages);
 }
 
 namespace {
@@ -44,19 +49,25 @@ int status_of(app::error_kind kind) {
     return 500;
 }
 
-http::response error_page(const site& pages, const http::request& req, int status, int retry_after, const std::vector<std::string>& allowed) {
+http::response error_page(const site& pages, const http::request& req, int status, int retry_after,
+                          const std::vector<std::string>& allowed, const std::string& what = {}) {
     const auto language = language_of(req);
     const auto& t = app::texts::of(language);
     // The statuses the texts have words for; any other says what its class says.
     static const std::set<int> worded = {400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503};
     const auto code = std::to_string(worded.count(status) ? status : status < 500 ? 400 : 500);
     dictionary d(&pages.texts(language));
-    d.set("error_title", t["errors.title_" + code]).set("error_body", t["errors.body_" + code]);
+    // An error that says more than its status (a refused form) has words of its own.
+    auto own = "error_detail." + what;
+    std::replace(own.begin(), own.end(), '-', '_');
+    const bool said = !what.empty() && t.has(own + "_title");
+    const auto title = said ? t[own + "_title"] : t["errors.title_" + code];
+    d.set("error_title", title).set("error_body", said ? t[own] : t["errors.body_" + code]);
     page_frame frame;
     frame.language = language;
     frame.path = language == db::language::en ? req.path.substr(3) : req.path;
     if (frame.path.empty()) frame.path = "/";
-    frame.title = t["errors.title_" + code];
+    frame.title = title;
     frame.content_template = "error.html";
     if (is_embed_path(req.path)) {
         // An embed that went wrong (a mistyped network in the snippet) says so inside the frame
@@ -84,7 +95,7 @@ http::errors_to_answers browser_answers(std::shared_ptr<const site> pages, http:
         if (auto e = app::classify(thrown)) {
             auto status = status_of(e->kind);
             if (status == 401) status = 404;  // pages ask for no token; a bad one names nothing here
-            return error_page(*pages, req, status, e->retry_after_seconds.value_or(0), e->allowed);
+            return error_page(*pages, req, status, e->retry_after_seconds.value_or(0), e->allowed, e->code);
         }
         api.from_exception(req, thrown);  // logs it (without request data), as for the API
         return error_page(*pages, req, 500, 0, {});

@@ -22,6 +22,9 @@ std::string clock_text(const std::string& local_date_time, db::language language
 // The whole span of a meeting in its own zone: "torsdag 3 december 2026, kl. 18.00–20.00";
 // several days, all-day ranges and a zone other than Europe/Stockholm are said as such.
 std::string when_text(const db::meeting_fields& m, db::language language);
+// One moment: "torsdag 26 november 2026, kl. 23.59" / "Thursday 26 November 2026, 23:59" for a
+// local date-time (a registration deadline, the start a series first planned).
+std::string moment_text(const std::string& local_date_time, db::language language);
 // Only the times of a meeting ("kl. 18.00–20.00" / "18:00–20:00"; "Heldag" / "All day"), for
 // lists that already name the day.
 std::string time_span_text(const db::meeting_fields& m, db::language language);

@@ -32,9 +32,13 @@ calendar::feed build_feed(const db::feed_snapshot& snapshot, const std::string& 
 std::optional<calendar::event> meeting_event(const db::feed_snapshot& snapshot, db::id_t meeting_id,
                                              const config::settings& settings);
 
-// The address of a meeting and of a series that feeds and mail give (the URL of an event).
-std::string meeting_link(const config::settings& settings, db::id_t meeting_id);
+// The addresses for people (web pages) that feeds, mail and API answers give: a meeting's page
+// (the URL of its event), a series' link (its next meeting's page), and the holder's own page of
+// a sign-up; English pages under /en.
+std::string meeting_link(const config::settings& settings, db::id_t meeting_id,
+                         db::language language = db::language::sv);
 std::string series_link(const config::settings& settings, db::id_t series_id);
+std::string sign_up_link(const config::settings& settings, const std::string& secret, db::language language);
 
 // What a feed request asks for.
 struct feed_request {

@@ -46,4 +46,44 @@ struct directory_choices {
 };
 directory_choices directory_choices_of(context& ctx);
 
+// ---- one meeting's page ------------------------------------------------------------------------
+
+// Whether the public may sign up for a meeting now, and if not, why (the rules of
+// db::rsvps::sign_up, read without writing).
+enum class sign_up_state {
+    open,             // a seat, unless the party is larger than the seats left
+    waitlist,         // full, or people wait already: a new sign-up waits too
+    deadline_passed,  // the registration deadline has passed
+    started,          // the meeting has started or is over
+    cancelled,        // the meeting is cancelled
+};
+
+// Everything a meeting's page shows, read in one snapshot.
+struct meeting_details {
+    db::meeting meeting;
+    std::optional<db::venue> venue;
+    std::optional<db::organisation> organiser;
+    std::vector<db::network> networks;  // by name
+    availability seats;
+    std::optional<int> per_organisation;  // places per organisation (a quota), if any
+    sign_up_state sign_ups = sign_up_state::open;
+    // The occurrences of its series after this one that have not ended (published or cancelled),
+    // in order, at most 12.
+    std::vector<db::meeting> coming;
+    // Every organisation's name, sorted: the names a sign-up may pick.
+    std::vector<std::string> organisation_names;
+    // An occurrence of a series whose start was moved from where the series' rule puts it: the
+    // local start the rule gave ("YYYY-MM-DDTHH:MM:SS"); empty otherwise. The only move that the
+    // stored data proves (a single meeting keeps no earlier time).
+    std::string planned_start;
+};
+
+// not_found for a missing meeting and for a draft the caller may not see (as the API).
+meeting_details meeting_details_of(context& ctx, const credentials& who, db::id_t id);
+
+// Where a person following a series' link should land: its first published occurrence that has
+// not ended, else its first published one, else its first one that is not a draft; not_found
+// when there is none (or no such series).
+db::id_t series_landing(context& ctx, db::id_t series_id);
+
 }  // namespace kal::service::app

@@ -51,6 +51,9 @@ sign_up_outcome sign_up(context& ctx, const credentials& who, db::id_t meeting_i
 struct held_sign_up {
     db::rsvp rsvp;
     db::meeting meeting;
+    std::optional<db::venue> venue;  // the meeting's venue, for the holder's page
+    std::string organisation;        // the organisation signed up for, by name; empty for none
+    bool meeting_ended = false;      // the meeting is over (nothing left to change)
 };
 std::optional<held_sign_up> sign_up_of_secret(context& ctx, const std::string& secret);
 
@@ -64,8 +67,9 @@ struct sign_up_changes {
 db::rsvp change_sign_up(context& ctx, const std::string& secret, const sign_up_changes& changes);
 // Cancels (idempotent); the seat goes to the waitlist, who are told. not_found.
 db::rsvp cancel_sign_up(context& ctx, const std::string& secret);
-// Deletes the sign-up and its check-in for good; the seat goes on. not_found.
-void erase_sign_up(context& ctx, const std::string& secret);
+// Deletes the sign-up and its check-in for good; the seat goes on. Returns the meeting it was
+// for. not_found.
+db::id_t erase_sign_up(context& ctx, const std::string& secret);
 
 // Organisers: the meeting's sign-ups in sign-up order, optionally by status and organisation.
 std::vector<db::rsvp> list_sign_ups(context& ctx, const credentials& who, db::id_t meeting_id,
