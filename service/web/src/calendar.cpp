@@ -6,6 +6,7 @@
 #include "kal/service/app/feeds.hpp"
 #include "kal/service/app/lookup.hpp"
 #include "kal/service/app/texts.hpp"
+#include "page_cache.hpp"
 #include "pages.hpp"
 
 namespace kal::service::web {
@@ -142,7 +143,7 @@ response agenda(app::context& ctx, const site& pages, request& req, db::language
 }  // namespace
 
 void add_calendar_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages) {
-    add_page(routes, ctx, pages, "GET", "/", agenda);
+    add_cached_page(routes, ctx, pages, "/", agenda);
 }
 
 }  // namespace kal::service::web
