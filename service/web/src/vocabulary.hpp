@@ -19,6 +19,18 @@ inline constexpr std::string_view page_variables[] = {
     "list_href", "month_href", "option_value", "option_label", "from_value", "to_value", "search_value",
     "day_date", "day_text", "more_href", "item_time", "item_href", "item_title", "item_place", "item_type",
     "item_seats",
+    // Uppföljning (report.html, report_bar_chart.html)
+    "report_title", "report_as_of", "csv_comma_href", "csv_semicolon_href", "csv_file", "previous_href",
+    "previous_text", "next_href", "next_text", "target_sentence", "target_verdict", "types_caption", "type_label",
+    "type_held", "type_planned", "type_cancelled", "type_target", "total_held", "total_planned", "total_cancelled",
+    "attendance_summary", "associations_summary", "attendance_caption", "fact_label", "fact_value", "networks_none",
+    "networks_caption", "network_href", "network_name", "network_held", "network_planned", "network_cancelled",
+    "network_attended", "network_organisations", "months_title", "months_desc", "months_summary", "months_caption",
+    "month_bar_x", "month_bar_y", "month_bar_height", "month_center", "month_value", "month_value_y", "month_short",
+    "month_name", "month_held", "month_planned", "month_cancelled", "month_attended", "month_organisations",
+    "total_attended", "total_organisations", "chart_id", "chart_title", "chart_desc", "chart_summary", "chart_height",
+    "chart_label", "chart_label_y", "chart_bar_y", "chart_solid_width", "chart_dashed_x", "chart_dashed_width",
+    "chart_target_x", "chart_target_y1", "chart_target_y2", "chart_value", "chart_value_x", "chart_value_y",
 };
 
 inline constexpr std::string_view page_sections[] = {
@@ -30,6 +42,11 @@ inline constexpr std::string_view page_sections[] = {
     "filters_open", "type_option", "network_option", "organisation_option", "venue_option", "option_selected",
     "no_meetings", "day", "day_today", "meeting", "has_more", "cancelled", "not_cancelled", "item_full",
     "item_has_seats",
+    // Uppföljning
+    "has_previous", "has_next", "no_targets", "target_line", "targets_chart", "type_row", "type_has_target",
+    "type_no_target", "attendance_chart", "fact", "no_networks", "has_networks", "networks_chart", "network_row",
+    "month_column", "month_bar", "month_row", "chart_row", "chart_solid", "chart_dashed", "chart_target",
+    "chart_legend", "legend_planned", "legend_target",
 };
 
 // Each include marker and the templates the code may name for it: pages for the frame's
@@ -39,9 +56,13 @@ struct include_marker {
     std::array<std::string_view, 24> templates;  // unused entries are empty
 };
 inline constexpr include_marker page_includes[] = {
-    {"content", {"agenda.html", "error.html"}},
+    {"content",
+     {"agenda.html", "error.html",
+      // Uppföljning
+      "report.html"}},
     {"head", {"empty.html"}},
     {"meeting_item", {"meeting_item.html"}},
+    {"bar_chart", {"report_bar_chart.html"}},  // Uppföljning
 };
 
 }  // namespace kal::service::web
