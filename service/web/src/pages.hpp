@@ -42,7 +42,8 @@ listed_meeting listed(const db::meeting& m, const app::surroundings& around, db:
 // Page routes of each part of the site.
 void add_calendar_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 void add_static_files(http::router& routes, std::shared_ptr<const site> pages);
-// Uppföljning (report.cpp).
+// Uppföljning (report.cpp) and the accessibility statement and privacy notice (statements.cpp).
 void add_report_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+void add_statement_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 
 }  // namespace kal::service::web

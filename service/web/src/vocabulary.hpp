@@ -31,6 +31,9 @@ inline constexpr std::string_view page_variables[] = {
     "total_attended", "total_organisations", "chart_id", "chart_title", "chart_desc", "chart_summary", "chart_height",
     "chart_label", "chart_label_y", "chart_bar_y", "chart_solid_width", "chart_dashed_x", "chart_dashed_width",
     "chart_target_x", "chart_target_y1", "chart_target_y2", "chart_value", "chart_value_x", "chart_value_y",
+    // the statements (sv/accessibility.html, sv/privacy.html and en/...)
+    "statement_address", "statement_contact", "assessed_date", "assessed_text", "statement_controller",
+    "statement_controller_contact", "statement_dpo", "anonymise_days",
 };
 
 inline constexpr std::string_view page_sections[] = {
@@ -47,6 +50,8 @@ inline constexpr std::string_view page_sections[] = {
     "type_no_target", "attendance_chart", "fact", "no_networks", "has_networks", "networks_chart", "network_row",
     "month_column", "month_bar", "month_row", "chart_row", "chart_solid", "chart_dashed", "chart_target",
     "chart_legend", "legend_planned", "legend_target",
+    // the privacy notice
+    "anonymise_later", "anonymise_at_once",
 };
 
 // Each include marker and the templates the code may name for it: pages for the frame's
@@ -58,8 +63,8 @@ struct include_marker {
 inline constexpr include_marker page_includes[] = {
     {"content",
      {"agenda.html", "error.html",
-      // Uppföljning
-      "report.html"}},
+      // Uppföljning and the statements
+      "report.html", "sv/accessibility.html", "en/accessibility.html", "sv/privacy.html", "en/privacy.html"}},
     {"head", {"empty.html"}},
     {"meeting_item", {"meeting_item.html"}},
     {"bar_chart", {"report_bar_chart.html"}},  // Uppföljning

@@ -16,6 +16,7 @@ void add_routes(http::router& routes, app::context& ctx, std::shared_ptr<const s
     add_static_files(routes, pages);
     add_calendar_pages(routes, ctx, pages);
     add_report_pages(routes, ctx, pages);
+    add_statement_pages(routes, ctx, pages);
 }
 
 namespace {
