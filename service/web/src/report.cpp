@@ -362,11 +362,13 @@ response year_page(app::context& ctx, const site& pages, request& req, db::langu
     const auto csv = "/api/v1/reports/year/" + year + "?format=csv";
     d.set("csv_comma_href", csv).set("csv_semicolon_href", csv + "&separator=semicolon");
     d.set("csv_file", "uppfoljning-" + year + ".csv");
-    if (report.year > 2000)
+    // Between the first year that has meetings and next year; further years are there by address.
+    const int this_year = std::stoi(app::today(ctx.settings, ctx.now()).substr(0, 4));
+    if (report.year > std::max(2000, std::min(report.first_year.value_or(this_year), this_year)))
         d.show("has_previous")
             .set("previous_href", localised(language, "/uppfoljning/" + std::to_string(report.year - 1)))
             .set("previous_text", fill(t["report.previous"], {{"year", std::to_string(report.year - 1)}}));
-    if (report.year < 2100)
+    if (report.year < std::min(2100, this_year + 1))
         d.show("has_next")
             .set("next_href", localised(language, "/uppfoljning/" + std::to_string(report.year + 1)))
             .set("next_text", fill(t["report.next"], {{"year", std::to_string(report.year + 1)}}));
