@@ -57,7 +57,8 @@ describe('the accessibility statement', () => {
   test('follows_diggs_template_with_the_organisation_status_contact_digg_method_and_date', T, async () => {
     const { page, context } = await open('/tillganglighet');
     const text = await page.textContent('main');
-    assert.equal(await page.textContent('h1'), 'Tillgänglighetsredogörelse för Mötesplatsen i Testköping');
+    // (a soft hyphen lets the long word break on a phone)
+    assert.equal((await page.textContent('h1')).replace(/\u00ad/g, ''), 'Tillgänglighetsredogörelse för Mötesplatsen i Testköping');
     assert.match(text, /Testköpings kommun står bakom webbplatsen Mötesplatsen i Testköping/);
     // Digg's parts, in Digg's order.
     const h2 = (await headings(page)).filter((h) => h.startsWith('H2:')).map((h) => h.slice(3));

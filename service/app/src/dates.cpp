@@ -24,15 +24,6 @@ bool english(db::language l) { return l == db::language::en; }
 const char* weekday_abbreviation(int i, db::language l) { return english(l) ? en_days_short[i % 7] : sv_days_short[i % 7]; }
 const char* weekday_name(int i, db::language l) { return english(l) ? en_days[i % 7] : sv_days[i % 7]; }
 
-const char* month_name(int month, db::language l) {
-    const auto i = static_cast<std::size_t>((month - 1 + 12) % 12);
-    return english(l) ? en_months[i] : sv_months[i];
-}
-
-// Every month name of both languages starts with three ASCII letters, which are the customary
-// short form in each ("maj", "okt"; "May", "Oct").
-std::string month_abbreviation(int month, db::language l) { return std::string(month_name(month, l), 3); }
-
 std::string date_text(const std::string& date, db::language language) {
     int y = std::stoi(date.substr(0, 4)), mo = std::stoi(date.substr(5, 2)), d = std::stoi(date.substr(8, 2));
     std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),

@@ -24,9 +24,10 @@ namespace kal::service::web {
 
 namespace {
 
-// The drawing area of every chart, in viewBox units.
-constexpr int chart_width = 480;
-constexpr int bar_span = 330;  // the longest horizontal bar; the rest of the width is for its value
+// The drawing area of every chart, in viewBox units: as wide as a chart is on a page, about, so
+// that its 18-unit text reads as text of the page.
+constexpr int chart_width = 400;
+constexpr int bar_span = 270;  // the longest horizontal bar; the rest of the width is for its value
 constexpr int row_height = 58;  // a horizontal bar's label above it, the bar, a gap
 constexpr int bar_height = 24;
 
@@ -96,6 +97,7 @@ void bar_chart(dictionary& d, const chart_text& text, const std::vector<bar>& ba
     }
     d.set("chart_id", text.id).set("chart_title", text.title).set("chart_desc", text.desc);
     d.set("chart_summary", text.summary);
+    d.set("chart_width", std::to_string(chart_width));
     d.set("chart_height", std::to_string(static_cast<int>(bars.size()) * row_height + 4));
     d.include("bar_chart", "report_bar_chart.html");
     int top = 0;
@@ -133,9 +135,23 @@ void bar_chart(dictionary& d, const chart_text& text, const std::vector<bar>& ba
     }
 }
 
+// "mars" / "March" and "mar" / "Mar": a month's name from app::month_text ("mars 2026"). Every
+// month name of both languages starts with three ASCII letters, its customary short form.
+std::string month_name(int year, std::size_t index, db::language language) {
+    auto text = app::month_text(app::month_key(year, index), language);
+    return text.substr(0, text.find(' '));
+}
+std::string month_abbreviation(int year, std::size_t index, db::language language) {
+    return month_name(year, index, language).substr(0, 3);
+}
+
 // The months as columns: attendance per month, each with its value above it.
 void month_chart(dictionary& d, const app::year_report& r, db::language language) {
-    constexpr int baseline = 200, tallest = 150, slot = 38, left = 12, column = 26;
+    // Wider than the bar charts: twelve columns with a value above and a month below each.
+    constexpr int width = 480, baseline = 200, tallest = 150, left = 12, column = 26;
+    constexpr int slot = (width - 2 * left) / 12;
+    d.set("month_chart_width", std::to_string(width));
+    d.set("month_axis_end", std::to_string(left + 12 * slot));
     int largest = 1;
     for (const auto& m : r.by_month) largest = std::max(largest, m.attended_people);
     for (std::size_t i = 0; i < r.by_month.size(); ++i) {
@@ -151,7 +167,7 @@ void month_chart(dictionary& d, const app::year_report& r, db::language language
         col.set("month_center", std::to_string(x + slot / 2));
         col.set("month_value", number_text(m.attended_people, language));
         col.set("month_value_y", std::to_string(baseline - height - 8));
-        col.set("month_short", app::month_abbreviation(static_cast<int>(i) + 1, language));
+        col.set("month_short", month_abbreviation(r.year, i, language));
     }
 }
 
@@ -320,11 +336,10 @@ void fill_months(dictionary& d, const app::year_report& r, db::language language
         const auto& m = r.by_month[i];
         if (m.attended_people > r.by_month[busiest].attended_people) busiest = i;
         planned += m.planned;
-        const int month = static_cast<int>(i) + 1;
-        desc += (desc.empty() ? "" : ", ") + std::string(app::month_name(month, language)) + " " +
+        desc += (desc.empty() ? "" : ", ") + month_name(r.year, i, language) + " " +
                 number_text(m.attended_people, language);
         d.add("month_row")
-            .set("month_name", app::month_name(month, language))
+            .set("month_name", month_name(r.year, i, language))
             .set("month_held", number_text(m.held, language))
             .set("month_planned", number_text(m.planned, language))
             .set("month_cancelled", number_text(m.cancelled, language))
@@ -334,7 +349,7 @@ void fill_months(dictionary& d, const app::year_report& r, db::language language
     const auto& top = r.by_month[busiest];
     auto summary = top.attended_people == 0
                        ? fill(t["report.months_none"], {{"year", year}})
-                       : fill(t["report.months_summary"], {{"month", app::month_name(static_cast<int>(busiest) + 1, language)},
+                       : fill(t["report.months_summary"], {{"month", month_name(r.year, busiest, language)},
                                                            {"attended", number_text(top.attended_people, language)}});
     if (planned > 0) summary += " " + counted(t, "report.months_planned", planned, language);
     d.set("months_title", fill(t["report.months_chart_title"], {{"year", year}}));

@@ -28,9 +28,10 @@ inline constexpr std::string_view page_variables[] = {
     "network_attended", "network_organisations", "months_title", "months_desc", "months_summary", "months_caption",
     "month_bar_x", "month_bar_y", "month_bar_height", "month_center", "month_value", "month_value_y", "month_short",
     "month_name", "month_held", "month_planned", "month_cancelled", "month_attended", "month_organisations",
-    "total_attended", "total_organisations", "chart_id", "chart_title", "chart_desc", "chart_summary", "chart_height",
-    "chart_label", "chart_label_y", "chart_bar_y", "chart_solid_width", "chart_dashed_x", "chart_dashed_width",
-    "chart_target_x", "chart_target_y1", "chart_target_y2", "chart_value", "chart_value_x", "chart_value_y",
+    "total_attended", "total_organisations", "chart_id", "chart_width", "month_chart_width", "month_axis_end",
+    "chart_title", "chart_desc", "chart_summary", "chart_height", "chart_label", "chart_label_y", "chart_bar_y",
+    "chart_solid_width", "chart_dashed_x", "chart_dashed_width", "chart_target_x", "chart_target_y1",
+    "chart_target_y2", "chart_value", "chart_value_x", "chart_value_y",
     // the statements (sv/accessibility.html, sv/privacy.html and en/...)
     "statement_address", "statement_contact", "assessed_date", "assessed_text", "statement_controller",
     "statement_controller_contact", "statement_dpo", "anonymise_days",

@@ -21,10 +21,6 @@ std::string when_text(const db::meeting_fields& m, db::language language);
 // Only the times of a meeting ("kl. 18.00–20.00" / "18:00–20:00"; "Heldag" / "All day"), for
 // lists that already name the day.
 std::string time_span_text(const db::meeting_fields& m, db::language language);
-// Month names, January = 1 ("november" / "November"), and their three-letter short forms for
-// chart axes ("nov" / "Nov").
-const char* month_name(int month, db::language language);
-std::string month_abbreviation(int month, db::language language);
 // Weekday names, Monday first, for month tables ("må", "ti", ... / "Mon", "Tue", ...).
 const char* weekday_abbreviation(int monday_based_index, db::language language);
 const char* weekday_name(int monday_based_index, db::language language);
