@@ -69,7 +69,8 @@ std::int64_t max_age_of(const kal::test::http_result& r) {
 BOOST_AUTO_TEST_CASE(a_public_page_is_cached_with_an_etag_a_304_and_a_short_public_max_age) {
     page_world w;
     w.meeting("Möte som syns", 2);
-    for (const auto& path : std::vector<std::string>{"/", "/en/", "/uppfoljning/" + this_year(), "/en/tillganglighet", "/integritet"}) {
+    for (const auto& path :
+         std::vector<std::string>{"/", "/en/", "/uppfoljning/" + this_year(), "/en/tillganglighet", "/integritet"}) {
         BOOST_TEST_CONTEXT(path) {
             auto first = w.s.client.get(path, browser);
             BOOST_TEST_REQUIRE(first.status == 200);
@@ -149,8 +150,8 @@ BOOST_AUTO_TEST_CASE(two_languages_and_two_queries_never_share_an_entry) {
     w.meeting("Språkmöte", 2);
     std::map<std::string, kal::test::http_result> seen;
     for (int round = 0; round < 2; ++round)
-        for (const std::string path : {"/", "/en/", "/tillganglighet", "/en/tillganglighet", "/?typ=fro&typ=network",
-                                       "/?typ=network&typ=fro"}) {
+        for (const std::string path :
+             {"/", "/en/", "/tillganglighet", "/en/tillganglighet", "/?typ=fro&typ=network", "/?typ=network&typ=fro"}) {
             auto r = w.s.client.get(path, browser);
             BOOST_TEST_REQUIRE(r.status == 200);
             if (round == 1) BOOST_TEST(r.body == seen[path].body, path);  // the cache gives what was rendered
@@ -174,9 +175,9 @@ BOOST_AUTO_TEST_CASE(seats_on_a_cached_page_follow_sign_ups_within_page_max_age)
     auto first = w.s.client.get("/", browser);
     BOOST_TEST_REQUIRE(contains(first.body, "5 platser kvar"));
     BOOST_TEST(max_age_of(first) <= 1);
-    auto [status, v] =
-        w.s.call("POST", "/api/v1/meetings/" + std::to_string(id) + "/rsvps",
-                 json::object{{"name", "Anna"}, {"email", "anna@example.se"}, {"party_size", 2}, {"consent", true}}, {});
+    auto [status, v] = w.s.call(
+        "POST", "/api/v1/meetings/" + std::to_string(id) + "/rsvps",
+        json::object{{"name", "Anna"}, {"email", "anna@example.se"}, {"party_size", 2}, {"consent", true}}, {});
     BOOST_TEST_REQUIRE(status == 201);
     std::this_thread::sleep_for(std::chrono::milliseconds(1300));
     auto later = w.s.client.get("/", browser);
@@ -222,8 +223,8 @@ BOOST_AUTO_TEST_CASE(browsers_get_error_pages_while_the_api_and_the_feeds_keep_p
     auto english = w.s.client.get("/en/does-not-exist", browser);
     BOOST_TEST(english.status == 404);
     BOOST_TEST(contains(english.body, "<html lang=\"en\">"));
-    for (const std::string path : {"/api/v1/meetings/999999", "/api/v1/nothing-here", "/feeds/networks/finns-inte.ics",
-                                   "/feeds/nothing.ics"}) {
+    for (const std::string path :
+         {"/api/v1/meetings/999999", "/api/v1/nothing-here", "/feeds/networks/finns-inte.ics", "/feeds/nothing.ics"}) {
         auto r = w.s.client.get(path, browser);
         BOOST_TEST(r.status == 404, path);
         BOOST_TEST(r.header("content-type") == "application/problem+json", path);

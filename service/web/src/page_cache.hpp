@@ -17,9 +17,11 @@
 
 namespace kal::service::web {
 
-// Like add_page(routes, ctx, pages, "GET", pattern, handler), with the answer cached.
+// Like add_page(routes, ctx, pages, "GET", pattern, handler), with the answer cached. A page made
+// to be shown in another site's frame (the embed) passes may_be_framed, and its answers, cached
+// or not, carry that framing policy (set_page_headers).
 void add_cached_page(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages,
-                     const std::string& pattern, page_handler handler);
+                     const std::string& pattern, page_handler handler, bool may_be_framed = false);
 
 // The key of a page in the render cache: its language, path and query (names sorted, the values
 // of a repeated name in their order, each percent-encoded).

@@ -27,7 +27,7 @@ namespace {
 // The drawing area of every chart, in viewBox units: as wide as a chart is on a page, about, so
 // that its 18-unit text reads as text of the page.
 constexpr int chart_width = 400;
-constexpr int bar_span = 270;  // the longest horizontal bar; the rest of the width is for its value
+constexpr int bar_span = 270;   // the longest horizontal bar; the rest of the width is for its value
 constexpr int row_height = 58;  // a horizontal bar's label above it, the bar, a gap
 constexpr int bar_height = 24;
 
@@ -189,7 +189,7 @@ void fill_targets(dictionary& d, const app::year_report& r, db::language languag
                               {"plural", in_sentence(app::plural_label(type, language))}});
         if (tally.planned > 0) sentence += ", " + counted(t, "report.planned", tally.planned, language);
         if (tally.cancelled > 0) sentence += ", " + counted(t, "report.cancelled", tally.cancelled, language);
-        const char* verdict = tally.held >= target                  ? "report.target_reached"
+        const char* verdict = tally.held >= target                   ? "report.target_reached"
                               : tally.held + tally.planned >= target ? "report.target_within_reach"
                               : tally.planned > 0                    ? "report.target_out_of_reach"
                                                                      : "report.target_missed";
@@ -200,16 +200,17 @@ void fill_targets(dictionary& d, const app::year_report& r, db::language languag
                         tally.held, tally.planned, target,
                         fill(t[tally.planned > 0 ? "report.chart_target_value" : "report.chart_target_value_held"],
                              {{"held", number_text(tally.held, language)},
-                                                              {"planned", number_text(tally.planned, language)},
-                                                              {"target", number_text(target, language)}})});
+                              {"planned", number_text(tally.planned, language)},
+                              {"target", number_text(target, language)}})});
     }
     if (bars.empty()) {
         d.show("no_targets");
     } else {
         auto& chart = d.add("targets_chart");
-        bar_chart(chart, {"diagram-mal", fill(t["report.targets_chart_title"], {{"year", year}}), sentences + ".",
-                          sentences + "."},
-                  bars);
+        bar_chart(
+            chart,
+            {"diagram-mal", fill(t["report.targets_chart_title"], {{"year", year}}), sentences + ".", sentences + "."},
+            bars);
     }
     for (const auto& [type, tally] : r.by_type) {
         auto& row = d.add("type_row");
@@ -232,12 +233,12 @@ void fill_attendance(dictionary& d, const app::year_report& r, db::language lang
     const auto& t = app::texts::of(language);
     const auto& total = r.total;
     const auto year = std::to_string(r.year);
-    const auto summary =
-        total.held == 0 ? fill(t["report.attendance_none"], {{"year", year}})
-                        : fill(t["report.attendance_summary"], {{"year", year},
-                                                                {"attended", number_text(total.attended_people, language)},
-                                                                {"walk_ins", number_text(total.walk_in_people, language)},
-                                                                {"no_shows", number_text(total.no_show_people, language)}});
+    const auto summary = total.held == 0 ? fill(t["report.attendance_none"], {{"year", year}})
+                                         : fill(t["report.attendance_summary"],
+                                                {{"year", year},
+                                                 {"attended", number_text(total.attended_people, language)},
+                                                 {"walk_ins", number_text(total.walk_in_people, language)},
+                                                 {"no_shows", number_text(total.no_show_people, language)}});
     d.set("attendance_summary", summary);
     d.set("associations_summary",
           fill(t["report.associations_summary"],
@@ -255,7 +256,8 @@ void fill_attendance(dictionary& d, const app::year_report& r, db::language lang
         d.add("fact").set("fact_label", t[key]).set("fact_value", number_text(n, language));
     }
     auto& chart = d.add("attendance_chart");
-    bar_chart(chart, {"diagram-deltagande", fill(t["report.attendance_chart_title"], {{"year", year}}), desc + ".", summary},
+    bar_chart(chart,
+              {"diagram-deltagande", fill(t["report.attendance_chart_title"], {{"year", year}}), desc + ".", summary},
               bars);
     d.add("fact")
         .set("fact_label", t["report.organisations_attended"])
@@ -267,9 +269,10 @@ void fill_attendance(dictionary& d, const app::year_report& r, db::language lang
         .set("fact_label", t["report.full_meetings"])
         .set("fact_value", total.with_capacity == 0
                                ? t["report.full_none"]
-                               : fill(t["report.full_value"], {{"full", number_text(total.full, language)},
-                                                               {"with_capacity", number_text(total.with_capacity, language)},
-                                                               {"percent", std::to_string(percent(total.full, total.with_capacity))}}));
+                               : fill(t["report.full_value"],
+                                      {{"full", number_text(total.full, language)},
+                                       {"with_capacity", number_text(total.with_capacity, language)},
+                                       {"percent", std::to_string(percent(total.full, total.with_capacity))}}));
 }
 
 void fill_networks(dictionary& d, const app::year_report& r, db::language language) {
@@ -295,10 +298,10 @@ void fill_networks(dictionary& d, const app::year_report& r, db::language langua
     std::vector<bar> bars;
     std::string desc;
     for (const auto& [network, tally] : lines) {
-        const auto value = tally->planned == 0
-                               ? number_text(tally->held, language)
-                               : fill(t["report.chart_held_planned"], {{"held", number_text(tally->held, language)},
-                                                                       {"planned", number_text(tally->planned, language)}});
+        const auto value = tally->planned == 0 ? number_text(tally->held, language)
+                                               : fill(t["report.chart_held_planned"],
+                                                      {{"held", number_text(tally->held, language)},
+                                                       {"planned", number_text(tally->planned, language)}});
         bars.push_back({network->name, tally->held, tally->planned, std::nullopt, value});
         desc += (desc.empty() ? "" : "; ") + network->name + ": " +
                 fill(t["report.network_desc"], {{"held", number_text(tally->held, language)},
@@ -310,7 +313,8 @@ void fill_networks(dictionary& d, const app::year_report& r, db::language langua
             .set("network_planned", number_text(tally->planned, language))
             .set("network_cancelled", number_text(tally->cancelled, language))
             .set("network_attended", number_text(tally->attended_people, language))
-            .set("network_organisations", number_text(static_cast<long>(tally->organisations_attended.size()), language));
+            .set("network_organisations",
+                 number_text(static_cast<long>(tally->organisations_attended.size()), language));
     }
     const auto& first = lines.front();
     const auto summary =
@@ -373,20 +377,21 @@ response year_page(app::context& ctx, const site& pages, request& req, db::langu
     dictionary d(&pages.texts(language));
     d.set("report_year", year);
     d.set("report_title", fill(t["report.title"], {{"year", year}}));
-    d.set("report_as_of", fill(t["report.as_of"], {{"date", app::date_text(app::today(ctx.settings, ctx.now()), language)}}));
+    d.set("report_as_of",
+          fill(t["report.as_of"], {{"date", app::date_text(app::today(ctx.settings, ctx.now()), language)}}));
     const auto csv = "/api/v1/reports/year/" + year + "?format=csv";
     d.set("csv_comma_href", csv).set("csv_semicolon_href", csv + "&separator=semicolon");
     d.set("csv_file", "uppfoljning-" + year + ".csv");
     // Between the first year that has meetings and next year; further years are there by address.
     const int this_year = std::stoi(app::today(ctx.settings, ctx.now()).substr(0, 4));
     if (report.year > std::max(2000, std::min(report.first_year.value_or(this_year), this_year)))
-        d.show("has_previous")
-            .set("previous_href", localised(language, "/uppfoljning/" + std::to_string(report.year - 1)))
-            .set("previous_text", fill(t["report.previous"], {{"year", std::to_string(report.year - 1)}}));
+        d.show("has_year_before")
+            .set("year_before_href", localised(language, "/uppfoljning/" + std::to_string(report.year - 1)))
+            .set("year_before_text", fill(t["report.previous"], {{"year", std::to_string(report.year - 1)}}));
     if (report.year < std::min(2100, this_year + 1))
-        d.show("has_next")
-            .set("next_href", localised(language, "/uppfoljning/" + std::to_string(report.year + 1)))
-            .set("next_text", fill(t["report.next"], {{"year", std::to_string(report.year + 1)}}));
+        d.show("has_year_after")
+            .set("year_after_href", localised(language, "/uppfoljning/" + std::to_string(report.year + 1)))
+            .set("year_after_text", fill(t["report.next"], {{"year", std::to_string(report.year + 1)}}));
     fill_targets(d, report, language);
     fill_attendance(d, report, language);
     fill_networks(d, report, language);
