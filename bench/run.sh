@@ -2,7 +2,8 @@
 # make bench: requests per second and p99 latency of GET /api/v1/meetings on SQLite and on
 # PostgreSQL, measured with wrk on loopback, beside nginx serving the same response bytes as a
 # static file in the same run. Appends the results, with machine and date, to docs/benchmarks.md.
-# Then bench/feeds.sh (feeds) and bench/rsvps.sh (sign-ups against pgbench).
+# Then bench/feeds.sh (feeds), bench/pages.sh (the cached start page against nginx, cold renders
+# of pages over 2,000 meetings) and bench/rsvps.sh (sign-ups against pgbench).
 # Runs inside tests/with-postgres.sh (KAL_TEST_PG_URL). Usage: bench/run.sh BUILD_DIR
 set -euo pipefail
 build=${1:-build-release}
@@ -102,8 +103,8 @@ measure_nginx() {
 }
 ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')"
-# BENCH_ONLY="feeds mail" runs only those parts (default: meetings feeds rsvps mail).
-want() { [[ " ${BENCH_ONLY:-meetings feeds rsvps mail} " == *" $1 "* ]]; }
+# BENCH_ONLY="feeds mail" runs only those parts (default: meetings feeds pages rsvps mail).
+want() { [[ " ${BENCH_ONLY:-meetings feeds pages rsvps mail} " == *" $1 "* ]]; }
 
 if want meetings; then
 ng=$(measure_nginx "http://127.0.0.1:$nginx_port/meetings.json")
@@ -125,6 +126,7 @@ read -r pg_rps pg_p99 pg_err < <(measure "http://127.0.0.1:$pg_port$path")
 fi
 
 if want feeds; then source "$root/bench/feeds.sh"; fi
+if want pages; then source "$root/bench/pages.sh"; fi
 
 # Sign-ups against pgbench: a script of its own (tests/with-postgres.sh bench/rsvps.sh BUILD_DIR
 # runs it alone), with its own database, service and clean-up.

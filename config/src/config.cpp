@@ -172,6 +172,7 @@ const std::vector<key_spec>& key_table() {
         make_key("site.controller", &settings::site, &site_settings::controller),
         make_key("site.controller_contact", &settings::site, &site_settings::controller_contact),
         make_key("site.data_protection_officer", &settings::site, &site_settings::data_protection_officer),
+        make_key("site.page_max_age", &settings::site, &site_settings::page_max_age),
         make_key("log.level", &settings::log, &log_settings::level),
         make_key("log.format", &settings::log, &log_settings::format),
     };
@@ -235,6 +236,8 @@ void validate_site(const site_settings& site) {
     if (d.size() != 10 || d[4] != '-' || d[7] != '-' ||
         d.find_first_not_of("0123456789-") != std::string::npos)
         fail("site.accessibility_assessed", "must be a date YYYY-MM-DD");
+    if (site.page_max_age < std::chrono::seconds(1) || site.page_max_age > std::chrono::hours(1))
+        fail("site.page_max_age", "from 1s to 1h");
 }
 
 void validate(const settings& s) {

@@ -31,6 +31,14 @@ set_tests_properties(e2e.feeds.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite
 add_test(NAME e2e.feeds.postgresql COMMAND e2e_feed_tests)
 set_tests_properties(e2e.feeds.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")
 
+# Public pages (issue 11): the page cache across instances, the report's CSV link, error pages.
+kal_boost_test(e2e_page_tests ${CMAKE_CURRENT_LIST_DIR}/page_tests.cpp)
+target_link_libraries(e2e_page_tests PRIVATE kal_e2e_support)
+add_test(NAME e2e.pages.sqlite COMMAND e2e_page_tests)
+set_tests_properties(e2e.pages.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+add_test(NAME e2e.pages.postgresql COMMAND e2e_page_tests)
+set_tests_properties(e2e.pages.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")
+
 kal_boost_test(e2e_rsvp_tests ${CMAKE_CURRENT_LIST_DIR}/rsvp_tests.cpp)
 target_link_libraries(e2e_rsvp_tests PRIVATE kal_e2e_support)
 add_test(NAME e2e.rsvps.sqlite COMMAND e2e_rsvp_tests)

@@ -393,6 +393,76 @@ BOOST_AUTO_TEST_CASE(only_writes_that_change_feeds_invalidate_them) {
     BOOST_TEST(app::calendar_feed(f.ctx, all)->body->find("Nytt namn") != std::string::npos);
 }
 
+// ---- the page cache (app::cached_render) ------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(a_cached_render_is_tagged_with_the_counter_read_before_it_ran) {
+    fixture f;
+    const std::string day = "2026-12-01";
+    int renders = 0;
+    auto page = [&](const std::string& text) {
+        return [&renders, text]() -> std::optional<app::rendered_answer> {
+            ++renders;
+            app::rendered_answer a;
+            a.body = std::make_shared<const std::string>(text);
+            a.content_type = "text/html; charset=utf-8";
+            return a;
+        };
+    };
+    // A miss: one small unit for the counter, then whatever the render needs.
+    auto before = db::testing::transactions_started();
+    auto first = app::cached_render(f.ctx, "page sv /", day, std::chrono::hours(1), page("ett"));
+    BOOST_TEST(db::testing::transactions_started() - before == 1u);
+    BOOST_TEST(renders == 1);
+    BOOST_TEST(*first->body == "ett");
+    BOOST_TEST(!first->etag.empty());
+    // A hit: the counter again, no render; and from the I/O thread's fast path, nothing at all.
+    BOOST_TEST(app::cached_render(f.ctx, "page sv /", day, std::chrono::hours(1), page("två")).get() == first.get());
+    BOOST_TEST(renders == 1);
+    before = db::testing::transactions_started();
+    BOOST_TEST(f.ctx.cache().fresh("page sv /", day).get() == first.get());
+    BOOST_TEST(db::testing::transactions_started() == before);
+    BOOST_TEST(!f.ctx.cache().fresh("page en /", day));  // another key, another entry
+    BOOST_TEST(!f.ctx.cache().fresh("page sv /", "2026-12-02"));  // another day
+
+    // A write that lands while a page renders: the page may show it, but it is kept under the
+    // counter read before, so the next request renders again rather than trust it.
+    auto during = app::cached_render(f.ctx, "page sv /manad", day, std::chrono::hours(1), [&] {
+        app::create_meeting(f.ctx, f.organiser, f.meeting(), db::venue_overlap::refuse);
+        return page("under")();
+    });
+    BOOST_TEST(!f.ctx.cache().fresh("page sv /manad", day));
+    auto after = app::cached_render(f.ctx, "page sv /manad", day, std::chrono::hours(1), page("efter"));
+    BOOST_TEST(after.get() != during.get());
+    BOOST_TEST(*after->body == "efter");
+    // The write moved the counter for every page, the start page too.
+    BOOST_TEST(!f.ctx.cache().fresh("page sv /", day));
+    BOOST_TEST(*app::cached_render(f.ctx, "page sv /", day, std::chrono::hours(1), page("tre"))->body == "tre");
+}
+
+BOOST_AUTO_TEST_CASE(a_cached_render_expires_after_its_max_age_and_keeps_nothing_it_was_not_given) {
+    fixture f;
+    const std::string day = "2026-12-01";
+    int renders = 0;
+    auto render = [&]() -> std::optional<app::rendered_answer> {
+        ++renders;
+        app::rendered_answer a;
+        a.body = std::make_shared<const std::string>("samma");
+        return a;
+    };
+    auto first = app::cached_render(f.ctx, "page sv /kort", day, std::chrono::milliseconds(150), render);
+    BOOST_TEST(f.ctx.cache().fresh("page sv /kort", day).get() == first.get());
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    BOOST_TEST(!f.ctx.cache().fresh("page sv /kort", day));  // the counter has not moved, but the age has
+    auto second = app::cached_render(f.ctx, "page sv /kort", day, std::chrono::milliseconds(150), render);
+    BOOST_TEST(renders == 2);
+    BOOST_TEST(second->etag == first->etag);  // the same bytes: the same ETag, so 304s go on
+    BOOST_TEST(second->last_modified == first->last_modified);
+    // An answer the caller would not have cached (a cookie, an error) leaves nothing behind.
+    BOOST_TEST(!app::cached_render(f.ctx, "page sv /kaka", day, std::chrono::hours(1),
+                                   []() -> std::optional<app::rendered_answer> { return std::nullopt; }));
+    BOOST_TEST(!f.ctx.cache().fresh("page sv /kaka", day));
+}
+
 BOOST_AUTO_TEST_CASE(a_custom_feed_with_too_many_values_is_a_bad_parameter) {
     fixture f;
     app::feed_request custom;

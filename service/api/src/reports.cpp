@@ -96,8 +96,13 @@ response yearly_report(app::context& ctx, request& req) {
     if (text.size() != 4 || text.find_first_not_of("0123456789") != std::string::npos)
         throw app::not_found("No report for year " + text + " (a year is four digits, 2000-2100)");
     const char separator = csv_separator(req);
+    // ?format=csv gives the CSV to a plain link (the report page's download links), which cannot
+    // send Accept: text/csv.
+    const auto format = req.query_value("format");
+    if (format && *format != "csv" && *format != "json") throw app::bad_parameter("format", "must be csv or json");
     auto report = app::yearly_report(ctx, std::stoi(text));
-    auto res = wants_csv(req) ? report_csv(report, separator) : json_ok(200, report_json(report));
+    const bool csv = format ? *format == "csv" : wants_csv(req);
+    auto res = csv ? report_csv(report, separator) : json_ok(200, report_json(report));
     res.set_header("Cache-Control", "no-cache");
     return res;
 }

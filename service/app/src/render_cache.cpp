@@ -1,5 +1,6 @@
 #include "kal/service/app/render_cache.hpp"
 
+#include "kal/db/feeds.hpp"
 #include "kal/service/app/access.hpp"
 
 namespace kal::service::app {
@@ -14,7 +15,9 @@ std::shared_ptr<const rendered_answer> render_cache::fresh(const std::string& ke
         std::chrono::steady_clock::now() - checked_at_ > settings_.feeds.change_poll_interval)
         return nullptr;
     auto it = entries_.find(key);
-    if (it == entries_.end() || it->second->change_counter != known_counter_ || it->second->day != day) return nullptr;
+    if (it == entries_.end() || it->second->change_counter != known_counter_ || it->second->day != day ||
+        std::chrono::steady_clock::now() >= it->second->expires)
+        return nullptr;
     return it->second;
 }
 
@@ -31,7 +34,9 @@ std::shared_ptr<const rendered_answer> render_cache::at(const std::string& key, 
                                                         const std::string& day) {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
-    if (it == entries_.end() || it->second->change_counter != counter || it->second->day != day) return nullptr;
+    if (it == entries_.end() || it->second->change_counter != counter || it->second->day != day ||
+        std::chrono::steady_clock::now() >= it->second->expires)
+        return nullptr;
     return it->second;
 }
 
@@ -55,6 +60,23 @@ std::shared_ptr<const rendered_answer> render_cache::store(const std::string& ke
 void render_cache::attach_with(std::function<std::shared_ptr<const void>(const std::string& body)> make) {
     std::lock_guard lock(mutex_);
     attach_ = std::move(make);
+}
+
+std::shared_ptr<const rendered_answer> cached_render(context& ctx, const std::string& key, const std::string& day,
+                                                     std::chrono::milliseconds max_age,
+                                                     const std::function<std::optional<rendered_answer>()>& render) {
+    auto& cache = ctx.cache();
+    const auto local_writes = cache.before_counter_read();
+    const auto counter = ctx.database.read([](db::unit_of_work& w) { return db::feeds{w}.change_counter(); });
+    cache.observed(counter, local_writes);
+    if (auto hit = cache.at(key, counter, day)) return hit;
+    const auto expires = std::chrono::steady_clock::now() + max_age;
+    auto answer = render();
+    if (!answer) return nullptr;
+    answer->change_counter = counter;
+    answer->day = day;
+    answer->expires = expires;
+    return cache.store(key, std::move(*answer));
 }
 
 }  // namespace kal::service::app

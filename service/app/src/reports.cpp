@@ -92,6 +92,11 @@ year_report yearly_report(context& ctx, int year) {
         }
         for (const auto& [id, t] : r.by_network)
             if (auto n = db::networks{w}.find(id)) r.networks.emplace(id, *n);
+        db::meeting_filter earliest;
+        earliest.statuses = {db::meeting_status::published, db::meeting_status::cancelled};
+        earliest.limit = 1;
+        if (auto first = db::meetings{w}.list(earliest); !first.items.empty())
+            r.first_year = std::stoi(calendar::to_local(first.items.front().start_utc, r.time_zone).substr(0, 4));
     });
     return r;
 }

@@ -12,6 +12,7 @@
 #include "kal/service/app/feeds.hpp"
 #include "kal/service/app/lookup.hpp"
 #include "kal/service/app/texts.hpp"
+#include "page_cache.hpp"
 #include "pages.hpp"
 
 namespace kal::service::web {
@@ -345,9 +346,9 @@ response this_month(app::context& ctx, const site&, request& req, db::language l
 }  // namespace
 
 void add_calendar_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages) {
-    add_page(routes, ctx, pages, "GET", "/", agenda);
-    add_page(routes, ctx, pages, "GET", "/manad", this_month);
-    add_page(routes, ctx, pages, "GET", "/manad/{month}", month);
+    add_cached_page(routes, ctx, pages, "/", agenda);
+    add_cached_page(routes, ctx, pages, "/manad", this_month);
+    add_cached_page(routes, ctx, pages, "/manad/{month}", month);
 }
 
 }  // namespace kal::service::web

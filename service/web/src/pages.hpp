@@ -107,5 +107,8 @@ void add_static_files(http::router& routes, std::shared_ptr<const site> pages);
 void add_meeting_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 void add_sign_up_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 void add_manage_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+// Uppföljning (report.cpp) and the accessibility statement and privacy notice (statements.cpp).
+void add_report_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+void add_statement_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 
 }  // namespace kal::service::web

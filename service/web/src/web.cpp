@@ -15,6 +15,8 @@ std::shared_ptr<const site> make_site(const config::settings& settings) { return
 
 void add_routes(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages) {
     add_static_files(routes, pages);
+    add_report_pages(routes, ctx, pages);
+    add_statement_pages(routes, ctx, pages);
     add_calendar_pages(routes, ctx, pages);
     add_embed_pages(routes, ctx, pages);
     // meetings, signing up, the holder's page

@@ -120,6 +120,9 @@ struct site_settings {
     std::string controller = "Kommunstyrelsen, Borås Stad";  // personuppgiftsansvarig
     std::string controller_contact = "boras.stad@example.boras.se";
     std::string data_protection_officer = "dataskyddsombud@example.boras.se";
+    // Public pages are cached (like feeds) and told to browsers as Cache-Control max-age: how old
+    // seats and attendance on a cached page may be (changes of meetings are seen at once).
+    std::chrono::milliseconds page_max_age{10 * 1000};
 };
 
 struct log_settings {

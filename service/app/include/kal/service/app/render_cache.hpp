@@ -1,5 +1,5 @@
 #pragma once
-// Answers rendered once and served many times (feeds now; public pages and lists next), tagged
+// Answers rendered once and served many times (feeds and public pages), tagged
 // with the database's change counter that every feed-visible write raises in its own
 // transaction, and with the local day they were rendered for (windows move daily).
 //
@@ -15,10 +15,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "kal/config/config.hpp"
 #include "kal/db/database.hpp"
+#include "kal/service/app/context.hpp"
 
 namespace kal::service::app {
 
@@ -33,6 +35,9 @@ struct rendered_answer {
     bool is_private = false;  // Cache-Control: private (a secret link's answer)
     // What the adapter keeps beside the body to send it faster (a memory file for sendfile(2)).
     std::shared_ptr<const void> sendable;
+    // After this the entry is not used, whatever the counter says: for answers that show what the
+    // counter does not follow (seats, attendance). Feeds never expire.
+    std::chrono::steady_clock::time_point expires = std::chrono::steady_clock::time_point::max();
 };
 
 class render_cache {
@@ -64,5 +69,17 @@ private:
     std::chrono::steady_clock::time_point checked_at_{};
     std::function<std::shared_ptr<const void>(const std::string&)> attach_;
 };
+
+// An answer that `render` makes with units of work of its own (a page over one or more use
+// cases), from the cache when current, else rendered and cached under `key` for `day`. The change
+// counter is read in a small unit of its own BEFORE render runs, so what an entry shows is never
+// older than the counter it is tagged with, and it is used only while the counter stays there (a
+// write that lands during the render makes the next request render again). Entries expire after
+// max_age, for what the counter does not follow: sign-ups and check-ins (seats, attendance) and
+// the clock (held or planned). `render` returns nullopt for an answer that must not be cached
+// (the caller keeps it); then nothing is stored and nullptr is returned.
+std::shared_ptr<const rendered_answer> cached_render(context& ctx, const std::string& key, const std::string& day,
+                                                     std::chrono::milliseconds max_age,
+                                                     const std::function<std::optional<rendered_answer>()>& render);
 
 }  // namespace kal::service::app

@@ -47,6 +47,9 @@ struct year_report {
     std::map<db::id_t, tally> by_network;
     std::map<db::id_t, db::network> networks;
     std::array<tally, 12> by_month;
+    // The year of the earliest published or cancelled meeting of all (for navigating between
+    // years); nullopt when there is none.
+    std::optional<int> first_year;
 };
 
 // The report of a year from 2000 to 2100 (not_found otherwise), read in one snapshot.
