@@ -2,55 +2,14 @@
 // cached feed is answered on the I/O thread without touching the database; a miss goes to the
 // database pool and is rendered in one snapshot (app/feeds.hpp).
 
-#include <ctime>
-
 #include "common.hpp"
 #include "kal/service/app/feeds.hpp"
+#include "kal/service/http/conditional.hpp"
 
 namespace kal::service::api {
 namespace json = boost::json;
 
 namespace {
-
-// "Sun, 06 Nov 1994 08:49:37 GMT" and back (IMF-fixdate only; nullopt otherwise).
-std::string format_http_date(std::int64_t utc) {
-    std::time_t t = static_cast<std::time_t>(utc);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday,
-                  months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    return buf;
-}
-
-std::optional<std::int64_t> parse_http_date(const std::string& text) {
-    std::tm tm{};
-    const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    if (!end || *end != '\0') return std::nullopt;
-    return static_cast<std::int64_t>(timegm(&tm));
-}
-
-// RFC 9110 13.1.2: weak comparison; "*" matches any current representation.
-bool etag_matches(const std::string& header, const std::string& etag) {
-    std::size_t pos = 0;
-    while (pos < header.size()) {
-        auto comma = header.find(',', pos);
-        auto item = header.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
-        auto first = item.find_first_not_of(" \t");
-        auto last = item.find_last_not_of(" \t");
-        if (first != std::string::npos) {
-            item = item.substr(first, last - first + 1);
-            if (item == "*") return true;
-            if (item.starts_with("W/")) item = item.substr(2);
-            if (item == etag) return true;
-        }
-        if (comma == std::string::npos) break;
-        pos = comma + 1;
-    }
-    return false;
-}
 
 // 304 for a matching If-None-Match (or, without it, an If-Modified-Since not older than
 // Last-Modified), else 200 with the body, from the memory file when there is one.
@@ -58,13 +17,9 @@ response answer(const app::rendered_answer& a, const request& req, const config:
     response r;
     auto max_age = std::chrono::duration_cast<std::chrono::seconds>(settings.feeds.refresh_interval).count();
     r.set_header("ETag", a.etag);
-    r.set_header("Last-Modified", format_http_date(a.last_modified));
+    r.set_header("Last-Modified", http::http_date(a.last_modified));
     r.set_header("Cache-Control", std::string(a.is_private ? "private" : "public") + ", max-age=" + std::to_string(max_age));
-    bool not_modified = false;
-    if (auto inm = req.header("if-none-match")) not_modified = etag_matches(*inm, a.etag);
-    else if (auto ims = req.header("if-modified-since"))
-        if (auto since = parse_http_date(*ims)) not_modified = a.last_modified <= *since;
-    if (not_modified) {
+    if (http::not_modified(req, a.etag, a.last_modified)) {
         r.status = 304;
         return r;
     }
