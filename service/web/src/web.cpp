@@ -16,6 +16,10 @@ void add_routes(http::router& routes, app::context& ctx, std::shared_ptr<const s
     add_static_files(routes, pages);
     add_calendar_pages(routes, ctx, pages);
     add_embed_pages(routes, ctx, pages);
+    // the directory's pages, subscribing and the Atom feeds
+    add_directory_pages(routes, ctx, pages);
+    add_subscribe_page(routes, ctx, pages);
+    add_atom_feeds(routes, ctx, pages);
 }
 
 namespace {
