@@ -66,3 +66,11 @@ add_test(NAME e2e.calendar_pages.sqlite COMMAND e2e_calendar_page_tests)
 set_tests_properties(e2e.calendar_pages.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
 add_test(NAME e2e.calendar_pages.postgresql COMMAND e2e_calendar_page_tests)
 set_tests_properties(e2e.calendar_pages.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")
+
+# The directory's pages, /prenumerera and the Atom feeds over HTTP on both databases (issue 11).
+kal_boost_test(e2e_directory_page_tests ${CMAKE_CURRENT_LIST_DIR}/directory_page_tests.cpp)
+target_link_libraries(e2e_directory_page_tests PRIVATE kal_e2e_support)
+add_test(NAME e2e.directory_pages.sqlite COMMAND e2e_directory_page_tests)
+set_tests_properties(e2e.directory_pages.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+add_test(NAME e2e.directory_pages.postgresql COMMAND e2e_directory_page_tests)
+set_tests_properties(e2e.directory_pages.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")

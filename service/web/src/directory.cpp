@@ -20,7 +20,7 @@ namespace {
 
 // A network's page lists this many coming meetings; a venue's page this many bookings. The
 // calendar, filtered to the thing, has them all.
-constexpr int upcoming_count = 20;
+constexpr int upcoming_count = 10;
 constexpr int bookings_count = 50;
 
 const std::string& text(db::language language, const std::string& key) { return app::texts::of(language)[key]; }
@@ -186,7 +186,7 @@ response organisation(app::context& ctx, const site& pages, request& req, db::la
     const auto scope = app::organisation_scope_of(ctx, req.params.at("slug"), coming(ctx, upcoming_count));
     const auto& o = scope.organisation.organisation;
     dictionary d(&pages.texts(language));
-    d.set("scope_name", o.name).set("scope_kicker", app::label(o.kind, language));
+    d.set("scope_name", o.name).set("scope_kicker", text(language, "directory.kicker_organisation"));
     d.set("scope_kind", app::label(o.kind, language));
     // The use case has taken out what may not be shown; the flag says whether to say so.
     if (scope.organisation.shows_contact) {
