@@ -15,13 +15,14 @@ build_packages=(
   dpkg-dev file
 )
 # PostgreSQL 15 for the throwaway test cluster; calendar parsers nobody here wrote to read the
-# feeds back (Python's from Debian; ical.js comes from npm, so Node.js and npm are needed); a
+# feeds back (Python's from Debian; ical.js comes from npm, so Node.js and npm are needed) and
+# an Atom reader (feedparser, beside Python's own ElementTree); a
 # real SMTP server on loopback for the mail tests (aiosmtpd, run by tests/tools/smtp_sink.py);
 # the browser the page tests drive (playwright-core from npm, never a browser it downloads) and
 # a font, so that layout and screenshots do not depend on what else a machine has; debootstrap
 # for the clean Debian 12 root the package is installed into (tests/deb/).
 test_packages=(postgresql-15 curl python3 python3-icalendar python3-vobject python3-recurring-ical-events
-  python3-aiosmtpd openssl wrk chromium fonts-dejavu-core debootstrap)
+  python3-feedparser python3-aiosmtpd openssl wrk chromium fonts-dejavu-core debootstrap)
 node_packages=(nodejs npm)
 bench_packages=(postgresql-15 postgresql-contrib wrk nginx curl python3 python3-aiosmtpd)
 

@@ -89,6 +89,14 @@ try {
     // The embed and its instructions (a page for another site's frame: not linked from the menu).
     ['inbaddning', `${service.url}/inbaddning`],
     ['badda-in', `${service.url}/badda-in`],
+    // the directory's pages and subscribing: demo networks, organisers and venues with meetings
+    ['natverk', `${service.url}/natverk`],
+    ['natverk-sida', `${service.url}/natverk/natverket-for-psykisk-ohalsa`],
+    ['organisationer', `${service.url}/organisationer`],
+    ['organisation', `${service.url}/organisationer/kraftens-hus`],
+    ['lokaler', `${service.url}/lokaler`],
+    ['lokal', `${service.url}/lokaler/kraftens-hus-samlingssalen`],
+    ['prenumerera', `${service.url}/prenumerera?typ=fro&natverk=natverket-for-integration#eget-urval`],
     ['monster', `${fixtures.url}/patterns.html`],
     ['monster-en', `${fixtures.url}/patterns-en.html`],
   ];

@@ -24,6 +24,7 @@
 #include "kal/service/app/meetings.hpp"
 #include "kal/service/app/rate_limit.hpp"
 #include "kal/service/app/render_cache.hpp"
+#include "kal/service/app/scopes.hpp"
 #include "kal/service/app/sign_ups.hpp"
 #include "kal/service/app/texts.hpp"
 #include "test_db.hpp"
@@ -473,6 +474,173 @@ BOOST_AUTO_TEST_CASE(a_custom_feed_with_too_many_values_is_a_bad_parameter) {
     auto e = error_of([&] { app::calendar_feed(f.ctx, custom); });
     BOOST_TEST((e.kind == app::error_kind::bad_request));
     BOOST_TEST(names_field(e, "network"));
+}
+
+BOOST_AUTO_TEST_CASE(an_atom_feed_holds_the_coming_meetings_from_today_cached_apart_from_the_icalendar_feed) {
+    fixture f;
+    auto at = [&](const char* title, const char* start, const char* end, const char* status = "published") {
+        auto in = f.meeting(start, end);
+        in.title = title;
+        in.status = status;
+        return app::create_meeting(f.ctx, f.organiser, in, db::venue_overlap::allow);
+    };
+    at("I går", "2026-11-30T18:00", "2026-11-30T20:00");  // in the .ics window, not ahead
+    at("I dag, redan över", "2026-12-01T08:00", "2026-12-01T09:00");  // today: from midnight on
+    auto later = at("Senare", "2026-12-10T18:00", "2026-12-10T20:00");
+    auto cancelled = at("Inställt möte", "2026-12-11T18:00", "2026-12-11T20:00");
+    app::cancel_meeting(f.ctx, f.organiser, cancelled.id);
+    at("Utkast", "2026-12-12T18:00", "2026-12-12T20:00", "draft");
+    at("Om två år", "2028-12-12T18:00", "2028-12-12T20:00");  // past feeds.window_future_days
+
+    app::feed_request atom;
+    atom.as = app::feed_request::format::atom;
+    int renders = 0;
+    std::vector<std::string> titles;
+    std::int64_t updated = 0;
+    auto render = [&](const app::upcoming_meetings& u) {
+        ++renders;
+        titles.clear();
+        for (const auto& m : u.meetings) titles.push_back(m.title + (m.status == db::meeting_status::cancelled ? " (inställt)" : ""));
+        updated = u.updated;
+        BOOST_TEST(u.day == "2026-12-01");
+        BOOST_TEST(u.around.organisations.count(f.organisation) == 1u);
+        app::rendered_answer a;
+        a.body = std::make_shared<const std::string>("atom " + std::to_string(u.meetings.size()));
+        a.content_type = "application/atom+xml; charset=utf-8";
+        return a;
+    };
+    auto before = db::testing::transactions_started();
+    auto first = app::upcoming_feed(f.ctx, atom, render);
+    BOOST_TEST(db::testing::transactions_started() - before == 1u);  // counter, scope and meetings: one snapshot
+    const std::vector<std::string> expected = {"I dag, redan över", "Senare", "Inställt möte (inställt)"};
+    BOOST_TEST(titles == expected, boost::test_tools::per_element());
+    BOOST_TEST(updated == std::max(later.updated_at, app::find_meeting(f.ctx, f.admin, cancelled.id).updated_at));
+    // Cached under a key of its own: the iCalendar feed of the same scope is another answer.
+    BOOST_TEST(app::cached_feed(f.ctx, atom).get() == first.get());
+    BOOST_TEST(app::upcoming_feed(f.ctx, atom, render).get() == first.get());
+    BOOST_TEST(renders == 1);
+    app::feed_request icalendar;
+    auto ics = app::calendar_feed(f.ctx, icalendar);
+    BOOST_TEST(ics.get() != first.get());
+    BOOST_TEST(ics->body->find("I går") != std::string::npos);
+    BOOST_TEST(app::cached_feed(f.ctx, atom).get() == first.get());
+    // A change of a meeting renders it anew.
+    app::meeting_input retitle;
+    retitle.title = "Senare, nytt namn";
+    app::update_meeting(f.ctx, f.organiser, later.id, retitle, db::venue_overlap::refuse);
+    BOOST_TEST(!app::cached_feed(f.ctx, atom));
+    app::upcoming_feed(f.ctx, atom, render);
+    BOOST_TEST(renders == 2);
+    BOOST_TEST(titles[1] == "Senare, nytt namn");
+    // A scope that names nothing, and scopes Atom does not serve, are missing feeds.
+    for (auto [kind, value] : {std::pair{app::feed_request::scope::network, "finns-inte"},
+                               std::pair{app::feed_request::scope::type, "party"},
+                               std::pair{app::feed_request::scope::meeting, "1"},
+                               std::pair{app::feed_request::scope::custom, ""}}) {
+        app::feed_request r;
+        r.as = app::feed_request::format::atom;
+        r.kind = kind;
+        r.value = value;
+        auto e = error_of([&] { app::upcoming_feed(f.ctx, r, render); });
+        BOOST_TEST((e.kind == app::error_kind::not_found), value);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_atom_feed_is_as_new_as_the_start_of_its_day) {
+    fixture f;
+    app::feed_request atom;
+    atom.as = app::feed_request::format::atom;
+    atom.kind = app::feed_request::scope::type;
+    atom.value = "samrad";
+    std::int64_t updated = 0;
+    std::string name;
+    app::upcoming_feed(f.ctx, atom, [&](const app::upcoming_meetings& u) {
+        updated = u.updated;
+        name = u.name;
+        app::rendered_answer a;
+        a.body = std::make_shared<const std::string>("empty");
+        return a;
+    });
+    BOOST_TEST(updated == 1796079600);  // 2026-12-01T00:00 in Stockholm
+    BOOST_TEST(name == "Samråd");
+}
+
+// ---- the directory's pages ------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(contact_details_show_to_everyone_only_when_public_and_always_to_their_own) {
+    fixture f;
+    app::organisation_input in;
+    in.contact_email = std::optional<std::string>("kansli@example.se");
+    in.contact_public = false;
+    app::update_organisation(f.ctx, f.admin, f.organisation, in);
+    BOOST_TEST(!app::find_organisation(f.ctx, {}, f.organisation).shows_contact);
+    BOOST_TEST(app::find_organisation(f.ctx, f.organiser, f.organisation).shows_contact);
+    BOOST_TEST(!app::organisation_scope_of(f.ctx, "foreningen-ett", {}).organisation.shows_contact);
+    BOOST_TEST(!app::organisation_scope_of(f.ctx, "foreningen-ett", {}).organisation.organisation.contact_email);
+    in.contact_public = true;
+    app::update_organisation(f.ctx, f.admin, f.organisation, in);
+    BOOST_TEST(app::find_organisation(f.ctx, {}, f.organisation).shows_contact);
+    auto scope = app::organisation_scope_of(f.ctx, "foreningen-ett", {});
+    BOOST_TEST(scope.organisation.shows_contact);
+    BOOST_TEST(scope.organisation.organisation.contact_email.value_or("") == "kansli@example.se");
+}
+
+BOOST_AUTO_TEST_CASE(a_scope_reads_its_thing_and_its_meetings_in_one_snapshot_without_private_contacts) {
+    fixture f;
+    app::organisation_input secret;
+    secret.contact_email = std::optional<std::string>("hemlig@example.se");
+    app::update_organisation(f.ctx, f.admin, f.other_organisation, secret);  // not public
+    app::network_input n;
+    n.name = "Nätverket för integration";
+    n.kind = "interest_network";
+    n.organisation_ids = std::vector<db::id_t>{f.other_organisation, f.organisation};
+    auto network = app::create_network(f.ctx, f.admin, n);
+    app::venue_input v;
+    v.name = "Kulturhuset, Lilla salen";
+    v.organisation_id = f.organisation;
+    auto venue = app::create_venue(f.ctx, f.admin, v);
+    auto in = f.meeting();
+    in.title = "I nätverket";
+    in.network_ids = std::vector<db::id_t>{network.id};
+    in.venue_id = venue.id;
+    app::create_meeting(f.ctx, f.organiser, in, db::venue_overlap::refuse);
+    auto elsewhere = f.meeting("2026-12-11T18:00", "2026-12-11T20:00");
+    elsewhere.title = "Utanför";
+    app::create_meeting(f.ctx, f.organiser, elsewhere, db::venue_overlap::refuse);
+    auto draft = f.meeting("2026-12-12T18:00", "2026-12-12T20:00");
+    draft.status = "draft";
+    draft.venue_id = venue.id;
+    app::create_meeting(f.ctx, f.organiser, draft, db::venue_overlap::refuse);
+
+    app::meeting_query q;
+    q.statuses = {db::meeting_status::published, db::meeting_status::cancelled};
+    auto before = db::testing::transactions_started();
+    auto scope = app::network_scope_of(f.ctx, network.slug, q);
+    BOOST_TEST(db::testing::transactions_started() - before == 1u);
+    BOOST_TEST(scope.network.name == "Nätverket för integration");
+    BOOST_TEST_REQUIRE(scope.owners.size() == 2u);
+    BOOST_TEST(scope.owners[0].name == "Föreningen Ett");  // Swedish order
+    BOOST_TEST(!scope.owners[1].contact_email);            // not public: gone from what the page gets
+    BOOST_TEST_REQUIRE(scope.meetings.page.items.size() == 1u);
+    BOOST_TEST(scope.meetings.page.items[0].title == "I nätverket");
+    BOOST_TEST(!scope.meetings.around.organisations.at(f.other_organisation).contact_email);
+
+    auto at_venue = app::venue_scope_of(f.ctx, venue.slug, {});  // drafts never, whatever the query
+    BOOST_TEST_REQUIRE(at_venue.meetings.page.items.size() == 1u);
+    BOOST_TEST(at_venue.owner->name == "Föreningen Ett");
+
+    auto organiser = app::organisation_scope_of(f.ctx, "foreningen-ett", q);
+    BOOST_TEST(organiser.meetings.page.items.size() == 2u);
+    BOOST_TEST_REQUIRE(organiser.networks.size() == 1u);
+    BOOST_TEST_REQUIRE(organiser.venues.size() == 1u);
+    BOOST_TEST(organiser.venues[0].id == venue.id);
+
+    for (auto read : std::vector<std::function<void()>>{[&] { app::network_scope_of(f.ctx, "finns-inte", q); },
+                                                          [&] { app::organisation_scope_of(f.ctx, "finns-inte", q); },
+                                                          [&] { app::venue_scope_of(f.ctx, std::to_string(venue.id), q); }}) {
+        auto e = error_of(read);
+        BOOST_TEST((e.kind == app::error_kind::not_found));
+    }
 }
 
 // ---- import ---------------------------------------------------------------------------------

@@ -156,6 +156,70 @@ BOOST_AUTO_TEST_CASE(json_templates_escape_values_as_json) {
     BOOST_TEST(json::parse(out).at("name").as_string() == hostile);
 }
 
+// What Python's xml.etree.ElementTree (expat) reads in an XML document (tests/tools/xml_inspect.py).
+json::object inspect_xml(const std::string& xml) { return kal::test::run_python_tool("xml_inspect.py", xml); }
+
+BOOST_AUTO_TEST_CASE(xml_templates_escape_values_and_replace_what_xml_cannot_hold) {
+    // U+FFFF, U+FFFE and C0 controls are valid UTF-8 that XML 1.0 does not allow (ctemplate's
+    // xml_escape leaves them); a lone continuation byte is not UTF-8 at all.
+    const std::string unfit = hostile + " \xEF\xBF\xBF \xEF\xBF\xBE \x01\x1B \x80 tab\tline\nend";
+    const std::string cleaned = hostile + " \xEF\xBF\xBD \xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD tab\tline\nend";
+    const files built_in = {
+        {"feed.xml",
+         "{{%AUTOESCAPE context=\"XML\"}}\n<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+         "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title id=\"t\">{{name}}</title>\n"
+         "<link href=\"{{url}}\"/>\n{{#entry}}\n{{>entry}}\n{{/entry}}\n</feed>\n"},
+        {"entry.xml", "{{%AUTOESCAPE context=\"XML\"}}\n<entry><title>{{name}}</title><summary>{{text}}</summary></entry>\n"},
+        {"page.html", "{{%AUTOESCAPE context=\"HTML\"}}\n<p>{{name}}</p>\n"},
+    };
+    const auto set = make_set(built_in, {{"feed.xml", {"name", "url"}, {"entry"}, {{"entry", {"entry.xml"}}}},
+                                         {"entry.xml", {"name", "text"}, {}, {}},
+                                         {"page.html", {"name"}, {}, {}}});
+    show_problems(set);
+    BOOST_TEST(set.problems().empty());
+    tpl::dictionary d;
+    d.set("name", unfit).set("url", "https://example.se/feeds/a.atom?x=1&y=\"2\"");
+    d.add("entry").set("text", unfit).include("entry", "entry.xml");
+    const auto out = set.expand("feed.xml", d);
+    BOOST_TEST(out.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"));  // the pragma's line is gone
+    const auto read = inspect_xml(out);
+    BOOST_TEST_REQUIRE(read.at("well_formed").as_bool(), read.at("error").as_string());
+    const auto& elements = read.at("elements").as_array();
+    std::vector<std::string> names;
+    for (const auto& e : elements) names.emplace_back(e.at("name").as_string());
+    BOOST_TEST((names == std::vector<std::string>{"feed", "title", "link", "entry", "title", "summary"}));
+    // Values come back as the text they were (stripped of the spaces around them, as the tool
+    // reads), only the characters XML cannot hold replaced: in the feed, in a section item and in
+    // a partial.
+    const auto trimmed = [](std::string s) { return s.substr(0, s.find_last_not_of(" \n") + 1); };
+    BOOST_TEST(elements[1].at("text").as_string() == trimmed(cleaned));
+    BOOST_TEST(elements[2].at("attrs").at("href").as_string() == "https://example.se/feeds/a.atom?x=1&y=\"2\"");
+    BOOST_TEST(elements[4].at("text").as_string() == trimmed(cleaned));
+    BOOST_TEST(elements[5].at("text").as_string() == trimmed(cleaned));
+    // The replacement is XML's: an HTML page keeps the value as it is (browsers read U+FFFF).
+    BOOST_TEST(set.expand("page.html", d).find("\xEF\xBF\xBF") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_xml_template_says_it_is_xml_in_its_first_line) {
+    const files built_in = {
+        {"fine.xml", "{{%AUTOESCAPE context=\"XML\"}}\n<a b=\"{{v}}\">{{v}}</a>\n"},
+        // Escaped the same way for the probe, but read by ctemplate as HTML.
+        {"as_html.xml", "{{%AUTOESCAPE context=\"HTML\"}}\n<a b=\"{{v}}\">{{v}}</a>\n"},
+        {"no_pragma.xml", "<a>{{v}}</a>\n"},
+        {"late.xml", "<?xml version=\"1.0\"?>\n{{%AUTOESCAPE context=\"XML\"}}\n<a>{{v}}</a>\n"},
+    };
+    std::vector<tpl::declaration> declarations;
+    for (const auto& [name, text] : built_in) declarations.push_back({name, {"v"}, {}, {}});
+    const auto set = make_set(built_in, declarations);
+    show_problems(set);
+    const std::string must = "line 1: must start with {{%AUTOESCAPE context=\"XML\"}}";
+    BOOST_TEST(has_problem(set, "built-in as_html.xml", must));
+    BOOST_TEST(has_problem(set, "built-in no_pragma.xml", must));
+    BOOST_TEST(has_problem(set, "built-in no_pragma.xml", "{{v}} is not escaped"));
+    BOOST_TEST(has_problem(set, "built-in late.xml", "Pragma marker must be at the top"));  // ctemplate's own rule
+    BOOST_TEST(!has_problem(set, "fine.xml", ""));
+}
+
 BOOST_AUTO_TEST_CASE(plain_text_templates_leave_values_as_they_are) {
     const auto set = make_set({{"a.txt", "Hej {{name}}!{{BI_SPACE}}<{{name}}>\n"}}, {{"a.txt", {"name"}, {}, {}}});
     show_problems(set);

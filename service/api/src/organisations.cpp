@@ -18,7 +18,7 @@ json::object organisation_json(const db::organisation& o, bool show_contact) {
     j["name"] = o.name;
     j["slug"] = o.slug;
     j["contact_public"] = o.contact_public;
-    if (show_contact || o.contact_public) {
+    if (show_contact) {  // app::shows_contact: public ones to everyone
         j["contact_email"] = optional_json(o.contact_email);
         j["contact_phone"] = optional_json(o.contact_phone);
     }

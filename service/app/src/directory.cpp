@@ -5,6 +5,16 @@
 
 namespace kal::service::app {
 
+bool shows_contact(const std::optional<principal>& who, const db::organisation& o) {
+    return o.contact_public || (who && who->may_write_for(o.id));
+}
+
+void hide_private_contact(db::organisation& o) {
+    if (shows_contact(std::nullopt, o)) return;
+    o.contact_email.reset();
+    o.contact_phone.reset();
+}
+
 namespace {
 
 constexpr std::size_t name_max = 200;
@@ -57,9 +67,6 @@ void apply(const organisation_input& in, db::organisation& o, bool creating) {
     errors.throw_if_any();
 }
 
-bool sees_contact(const std::optional<principal>& who, db::id_t organisation_id) {
-    return who && who->may_write_for(organisation_id);
-}
 
 // ---- networks -----------------------------------------------------------------------------
 
@@ -172,7 +179,7 @@ db::page<organisation_view> list_organisations(context& ctx, const credentials& 
         db::page<organisation_view> out;
         out.next = page.next;
         for (auto& o : page.items) {
-            bool shows = sees_contact(who, o.id);
+            bool shows = shows_contact(who, o);
             out.items.push_back({std::move(o), shows});
         }
         return out;
@@ -182,7 +189,9 @@ db::page<organisation_view> list_organisations(context& ctx, const credentials& 
 organisation_view find_organisation(context& ctx, const credentials& creds, db::id_t id) {
     return ctx.database.read([&](db::unit_of_work& w) {
         auto who = identify(w, creds);
-        return organisation_view{found(db::organisations{w}.find(id), "organisation", id), sees_contact(who, id)};
+        auto o = found(db::organisations{w}.find(id), "organisation", id);
+        const bool shows = shows_contact(who, o);
+        return organisation_view{std::move(o), shows};
     });
 }
 

@@ -11,6 +11,7 @@
 #include "kal/db/directory.hpp"
 #include "kal/db/meetings.hpp"
 #include "kal/db/rsvps.hpp"
+#include "kal/service/app/directory.hpp"
 #include "kal/service/app/lookup.hpp"
 #include "kal/service/app/texts.hpp"
 #include "kal/service/app/text_rules.hpp"
@@ -200,6 +201,7 @@ std::vector<std::string> split_values(const std::vector<std::string>& raw) {
 struct feed_scope {
     db::feed_filter filter;
     std::string name;
+    std::string thing;  // what the scope is called on its own ("Nätverket för integration"); empty for all
     std::string filename;
     bool is_private = false;
     bool single_meeting = false;
@@ -249,6 +251,7 @@ feed_scope slug_scope(db::unit_of_work& w, const config::settings& s, const std:
     if (!thing) throw no_feed();
     feed_scope scope;
     scope.filter.*ids = {thing->id};
+    scope.thing = thing->name;
     scope.name = s.feeds.calendar_name + " – " + thing->name;
     scope.filename = "overenskommelsen-" + thing->slug + ".ics";
     return scope;
@@ -267,7 +270,8 @@ feed_scope resolve(db::unit_of_work& w, const feed_request& r, const config::set
         auto type = db::parse_meeting_type(r.value);
         if (!type) throw no_feed();
         scope.filter.types = {*type};
-        scope.name = prefix + " – " + plural_label(*type, db::language::sv);
+        scope.thing = plural_label(*type, db::language::sv);
+        scope.name = prefix + " – " + scope.thing;
         scope.filename = "overenskommelsen-" + r.value + ".ics";
         return scope;
     }
@@ -325,6 +329,12 @@ std::string join(const std::vector<std::string>& values) {
 }  // namespace
 
 std::string feed_request::cache_key() const {
+    // Atom and iCalendar of one scope are two answers.
+    if (as == format::atom) {
+        auto icalendar = *this;
+        icalendar.as = format::icalendar;
+        return "atom:" + icalendar.cache_key();
+    }
     using k = scope;
     switch (kind) {
     case k::all: return "feed:all";
@@ -357,34 +367,93 @@ std::shared_ptr<const rendered_answer> cached_feed(context& ctx, const feed_requ
     return ctx.cache().fresh(request.cache_key(), today(ctx.settings, ctx.now()));
 }
 
-std::shared_ptr<const rendered_answer> calendar_feed(context& ctx, const feed_request& request) {
+namespace {
+
+// A feed's answer: from the cache when it was rendered at the change counter this snapshot reads
+// (and for today), else made by `make` in the same snapshot, from the scope resolved there, and
+// stored.
+std::shared_ptr<const rendered_answer> cached_in_snapshot(
+    context& ctx, const feed_request& request,
+    const std::function<rendered_answer(db::unit_of_work&, feed_scope&, const std::string& day)>& make) {
     const auto key = request.cache_key();
     const auto now = ctx.now();
     const auto day = today(ctx.settings, now);
     auto& cache = ctx.cache();
     const auto local_writes = cache.before_counter_read();
     return ctx.database.snapshot([&](db::unit_of_work& w) -> std::shared_ptr<const rendered_answer> {
-        db::feeds feeds{w};
-        auto counter = feeds.change_counter();
+        auto counter = db::feeds{w}.change_counter();
         cache.observed(counter, local_writes);
         if (auto hit = cache.at(key, counter, day)) return hit;
         auto scope = resolve(w, request, ctx.settings);
-        if (!scope.single_meeting) set_window(scope.filter, ctx.settings, day);
-        auto snapshot = feeds.load(scope.filter);
-        if (scope.single_meeting && snapshot.meetings.empty()) throw no_feed();
-        rendered_answer answer;
+        auto answer = make(w, scope, day);
         answer.change_counter = counter;
         answer.day = day;
+        answer.last_modified = now;
+        return cache.store(key, std::move(answer));
+    });
+}
+
+template <class T>
+std::map<db::id_t, T> by_id_map(std::vector<T> items) {
+    std::map<db::id_t, T> out;
+    for (auto& i : items) {
+        const auto id = i.id;
+        out.emplace(id, std::move(i));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const rendered_answer> calendar_feed(context& ctx, const feed_request& request) {
+    return cached_in_snapshot(ctx, request, [&](db::unit_of_work& w, feed_scope& scope, const std::string& day) {
+        if (!scope.single_meeting) set_window(scope.filter, ctx.settings, day);
+        auto snapshot = db::feeds{w}.load(scope.filter);
+        if (scope.single_meeting && snapshot.meetings.empty()) throw no_feed();
+        rendered_answer answer;
         answer.filename = scope.filename;
         answer.is_private = scope.is_private;
-        answer.last_modified = now;
         answer.content_type = "text/calendar; charset=utf-8";
         answer.body = std::make_shared<const std::string>(
             calendar::render_feed(build_feed(snapshot, scope.name, ctx.settings)));
         if (answer.body->size() > ctx.settings.feeds.size_warning)
             spdlog::warn(R"("event":"large_feed","bytes":{},"meetings":{})", answer.body->size(),
                          snapshot.meetings.size());
-        return cache.store(key, std::move(answer));
+        return answer;
+    });
+}
+
+std::shared_ptr<const rendered_answer> upcoming_feed(context& ctx, const feed_request& request,
+                                                     const upcoming_renderer& render) {
+    using k = feed_request::scope;
+    if (request.as != feed_request::format::atom ||
+        (request.kind != k::all && request.kind != k::type && request.kind != k::network &&
+         request.kind != k::organisation && request.kind != k::venue))
+        throw no_feed();
+    return cached_in_snapshot(ctx, request, [&](db::unit_of_work& w, feed_scope& scope, const std::string& day) {
+        // From today: the future side of the iCalendar window, and cancelled meetings only while
+        // they are ahead.
+        const auto midnight = calendar::to_utc(day, ctx.settings.calendar.default_time_zone);
+        scope.filter.from_utc = midnight;
+        scope.filter.to_utc = midnight + std::int64_t{ctx.settings.feeds.window_future_days} * 86400;
+        scope.filter.keep_cancelled_until_utc = midnight;
+        auto snapshot = db::feeds{w}.load(scope.filter);
+        upcoming_meetings content;
+        content.kind = request.kind;
+        content.value = request.value;
+        content.name = scope.thing;
+        content.day = day;
+        content.updated = midnight;
+        if (!snapshot.meetings.empty()) {
+            content.updated = std::numeric_limits<std::int64_t>::min();
+            for (const auto& m : snapshot.meetings) content.updated = std::max(content.updated, m.updated_at);
+        }
+        content.meetings = std::move(snapshot.meetings);
+        content.around.venues = by_id_map(std::move(snapshot.venues));
+        content.around.networks = by_id_map(std::move(snapshot.networks));
+        for (auto& o : snapshot.organisations) hide_private_contact(o);
+        content.around.organisations = by_id_map(std::move(snapshot.organisations));
+        return render(content);
     });
 }
 

@@ -61,29 +61,32 @@ void read_seats(db::unit_of_work& w, const std::vector<db::meeting>& meetings, s
 
 }  // namespace
 
+meeting_listing list_meetings_around(db::unit_of_work& w, const std::optional<principal>& who, const meeting_query& q) {
+    db::meeting_filter f;
+    f.from_utc = q.from_utc;
+    f.to_utc = q.to_utc;
+    f.types = q.types;
+    f.statuses = q.statuses;
+    f.q = q.q;
+    f.limit = q.limit;
+    f.after = q.after;
+    f.series_id = q.series_id;
+    if (q.network) f.network_id = network_id_or_slug(w, *q.network);
+    if (q.organisation) f.organisation_id = organisation_id_or_slug(w, *q.organisation);
+    if (q.venue) f.venue_id = venue_id_or_slug(w, *q.venue);
+    if (who && who->admin)
+        f.include_all_drafts = true;
+    else if (who)
+        f.drafts_of_organisation = who->home_organisation();
+    meeting_listing out;
+    out.page = db::meetings{w}.list(f);
+    read_directory(w, out.around);
+    read_seats(w, out.page.items, out.around);
+    return out;
+}
+
 meeting_listing list_meetings_around(context& ctx, const credentials& creds, const meeting_query& q) {
-    return ctx.database.snapshot([&](db::unit_of_work& w) {
-        auto who = identify(w, creds);
-        db::meeting_filter f;
-        f.from_utc = q.from_utc;
-        f.to_utc = q.to_utc;
-        f.types = q.types;
-        f.statuses = q.statuses;
-        f.q = q.q;
-        f.limit = q.limit;
-        f.after = q.after;
-        f.series_id = q.series_id;
-        if (q.network) f.network_id = network_id_or_slug(w, *q.network);
-        if (q.organisation) f.organisation_id = organisation_id_or_slug(w, *q.organisation);
-        if (q.venue) f.venue_id = venue_id_or_slug(w, *q.venue);
-        if (who && who->admin) f.include_all_drafts = true;
-        else if (who) f.drafts_of_organisation = who->home_organisation();
-        meeting_listing out;
-        out.page = db::meetings{w}.list(f);
-        read_directory(w, out.around);
-        read_seats(w, out.page.items, out.around);
-        return out;
-    });
+    return ctx.database.snapshot([&](db::unit_of_work& w) { return list_meetings_around(w, identify(w, creds), q); });
 }
 
 directory_choices directory_choices_of(context& ctx) {

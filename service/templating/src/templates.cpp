@@ -7,6 +7,7 @@
 #include <ctemplate/template_dictionary_interface.h>
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -30,6 +31,43 @@ constexpr std::pair<std::string_view, std::string_view> built_in_variables[] = {
 
 std::string_view view_of(const ctemplate::TemplateString& s) { return {s.data(), s.size()}; }
 
+// XML 1.0 (section 2.2) allows tab, line feed, carriage return, U+0020 to U+D7FF, U+E000 to
+// U+FFFD and U+10000 up: no other control character, and neither U+FFFE nor U+FFFF, which text
+// rules made for HTML let through. ctemplate's xml_escape escapes the five markup characters
+// only, so a value holding one of these would make the whole document unreadable.
+bool allowed_in_xml(char32_t c) {
+    return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+           c >= 0x10000;
+}
+
+bool fit_for_xml(std::string_view text) {
+    for (std::size_t pos = 0; pos < text.size();) {
+        char32_t c = 0;
+        const std::size_t length = calendar::utf8::sequence(text, pos, c);
+        if (length == 0 || !allowed_in_xml(c)) return false;
+        pos += length;
+    }
+    return true;
+}
+
+// The text with each character XML does not allow, and each byte that is not UTF-8, as U+FFFD.
+std::string for_xml(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t pos = 0; pos < text.size();) {
+        char32_t c = 0;
+        const std::size_t length = calendar::utf8::sequence(text, pos, c);
+        if (length != 0 && allowed_in_xml(c)) {
+            out.append(text.substr(pos, length));
+            pos += length;
+        } else {
+            out += "\xEF\xBF\xBD";
+            pos += length == 0 ? 1 : length;
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 // Lets ctemplate walk a dictionary. ctemplate asks through TemplateDictionaryInterface, whose
@@ -37,7 +75,10 @@ std::string_view view_of(const ctemplate::TemplateString& s) { return {s.data(),
 // one item at a time, and the item it got last stays valid until it asks for the next one.
 class dictionary_view final : public ctemplate::TemplateDictionaryInterface {
 public:
-    explicit dictionary_view(const dictionary* d = nullptr) : d_(d) {}
+    // `xml`: the expansion is an XML document, whose values must also hold only characters XML
+    // allows; their cleaned copies live there until the expansion ends.
+    explicit dictionary_view(const dictionary* d = nullptr, std::deque<std::string>* xml = nullptr)
+        : d_(d), xml_(xml) {}
     void reset(const dictionary* d) { d_ = d; }
 
 protected:
@@ -45,7 +86,12 @@ protected:
         const std::string_view name = view_of(variable);
         for (const dictionary* d = d_; d; d = d->parent_) {
             for (const auto& [n, v] : d->values_) {
-                if (n == name) return {v.data(), v.size()};
+                if (n != name) continue;
+                if (xml_ && !fit_for_xml(v)) {
+                    const auto& cleaned = xml_->emplace_back(for_xml(v));
+                    return {cleaned.data(), cleaned.size()};
+                }
+                return {v.data(), v.size()};
             }
         }
         for (const auto& [n, v] : built_in_variables) {
@@ -98,11 +144,13 @@ private:
     }
 
     const dictionary* d_;
+    std::deque<std::string>* xml_;
 };
 
 class dictionary_view::items final : public Iterator {
 public:
-    explicit items(const std::vector<std::unique_ptr<dictionary>>* list) : list_(list) {}
+    items(const std::vector<std::unique_ptr<dictionary>>* list, std::deque<std::string>* xml)
+        : list_(list), current_(nullptr, xml) {}
     bool HasNext() const override { return list_ && next_ < list_->size(); }
     const TemplateDictionaryInterface& Next() override {
         current_.reset((*list_)[next_++].get());
@@ -117,11 +165,11 @@ private:
 
 dictionary_view::Iterator* dictionary_view::CreateSectionIterator(const ctemplate::TemplateString& name) const {
     const auto* s = find_section(view_of(name));
-    return new items(s ? &s->items : nullptr);
+    return new items(s ? &s->items : nullptr, xml_);
 }
 
 dictionary_view::Iterator* dictionary_view::CreateTemplateIterator(const ctemplate::TemplateString&) const {
-    return new items(nullptr);
+    return new items(nullptr, xml_);
 }
 
 dictionary::~dictionary() = default;
@@ -286,12 +334,23 @@ bool contains(const std::vector<std::string>& names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-enum class context { html, json, text };
+enum class context { html, json, xml, text };
 
 context context_of(std::string_view name) {
     if (name.ends_with(".html")) return context::html;
     if (name.ends_with(".json")) return context::json;
+    if (name.ends_with(".xml")) return context::xml;
     return context::text;
+}
+
+std::string pragma_of(context c) {
+    switch (c) {
+    case context::html: return "{{%AUTOESCAPE context=\"HTML\"}}";
+    case context::json: return "{{%AUTOESCAPE context=\"JSON\"}}";
+    case context::xml: return "{{%AUTOESCAPE context=\"XML\"}}";
+    case context::text: break;
+    }
+    return {};
 }
 
 // A value whose escaped forms give away how it was escaped: as it is, for HTML ("&lt;kal&#39;"),
@@ -531,8 +590,12 @@ void template_set::impl::check(const loaded& t) {
     }
     const context c = context_of(d.name);
     if (c == context::text) return;
-    const std::string pragma =
-        c == context::html ? "{{%AUTOESCAPE context=\"HTML\"}}" : "{{%AUTOESCAPE context=\"JSON\"}}";
+    const std::string pragma = pragma_of(c);
+    // HTML escaping gives the same bytes as XML escaping for the probes, but ctemplate would read
+    // the document as HTML (URLs in attributes checked as web links, script and style rules), so
+    // an XML template says what it is in its first line.
+    if (c == context::xml && !t.text.starts_with(pragma))
+        problem(t.origin, 1, "must start with " + pragma + " (values in XML are escaped for XML)");
     for (const auto& v : r.variables) {
         if (r.output.find(probe(v)) != std::string::npos)
             problem(t.origin, line_of(t.text, "", v),
@@ -596,7 +659,8 @@ const std::vector<std::string>& template_set::problems() const { return impl_->p
 
 void template_set::expand(std::string_view name, const dictionary& values, std::string& out) const {
     const std::size_t before = out.size();
-    const dictionary_view view(&values);
+    std::deque<std::string> cleaned;
+    const dictionary_view view(&values, context_of(name) == context::xml ? &cleaned : nullptr);
     if (impl_->cache.ExpandNoLoad(ctemplate::TemplateString(name.data(), name.size()), ctemplate::DO_NOT_STRIP, &view,
                                   nullptr, &out))
         return;

@@ -95,6 +95,21 @@ void check_named(const calendar_filters& f, const app::surroundings& around) {
     named_in(around.venues, f.venue, "lokal");
 }
 
+// The Atom feed of what a calendar page lists: that of its one type, network, organiser or venue
+// when it narrows to exactly one of them, else the feed of all meetings.
+void link_atom(page_frame& frame, const calendar_filters& f, const app::surroundings& around) {
+    const int scopes = !f.type.empty() + !f.network.empty() + !f.organisation.empty() + !f.venue.empty();
+    if (scopes != 1) return link_atom_feed(frame, "", "", "");
+    if (!f.type.empty())
+        return link_atom_feed(frame, "types", f.type,
+                              app::plural_label(*db::parse_meeting_type(f.type), frame.language));
+    if (const auto* n = named_in(around.networks, f.network, "natverk"))
+        return link_atom_feed(frame, "networks", n->slug, n->name);
+    if (const auto* o = named_in(around.organisations, f.organisation, "arrangor"))
+        return link_atom_feed(frame, "organisations", o->slug, o->name);
+    if (const auto* v = named_in(around.venues, f.venue, "lokal")) link_atom_feed(frame, "venues", v->slug, v->name);
+}
+
 // The filter form (calendar_filters.html) and the list/month switch above it.
 void fill_filters(dictionary& d, const calendar_filters& f, const app::surroundings& around, db::language language,
                   bool with_dates) {
@@ -126,21 +141,7 @@ void fill_agenda(dictionary& d, const app::meeting_listing& listing, const std::
             day = &d.add("day").set("day_date", current).set("day_text", app::date_text(current, language));
             if (current == today) day->show("day_today");
         }
-        auto shown = listed(m, listing.around, language);
-        auto& item = day->add("meeting");
-        item.set("item_time", shown.time)
-            .set("item_href", localised(language, "/moten/" + std::to_string(m.id)))
-            .set("item_title", m.title)
-            .set("item_type", app::label(m.type, language))
-            .set("item_place", shown.place)
-            .include("meeting_item", "meeting_item.html");
-        if (m.status == db::meeting_status::cancelled) {
-            item.show("cancelled");
-            continue;
-        }
-        item.show("not_cancelled");
-        if (shown.full) item.show("item_full");
-        if (!shown.seats.empty()) item.show("item_has_seats").set("item_seats", shown.seats);
+        add_listed_meeting(*day, m, listing.around, language, app::time_span_text(m, language));
     }
 }
 
@@ -183,6 +184,7 @@ response agenda(app::context& ctx, const site& pages, request& req, db::language
     frame.description = t["calendar.lead"];
     frame.section = section::calendar;
     frame.content_template = "agenda.html";
+    link_atom(frame, filters, listing.around);
     return pages.render(frame, d);
 }
 
@@ -327,6 +329,7 @@ response month(app::context& ctx, const site& pages, request& req, db::language 
     frame.description = t["calendar.lead"];
     frame.section = section::calendar;
     frame.content_template = "month.html";
+    link_atom(frame, filters, listing.around);
     return pages.render(frame, d);
 }
 

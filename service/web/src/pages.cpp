@@ -89,4 +89,54 @@ listed_meeting listed(const db::meeting& m, const app::surroundings& around, db:
     return out;
 }
 
+dictionary& add_listed_meeting(dictionary& list, const db::meeting& m, const app::surroundings& around,
+                               db::language language, const std::string& time) {
+    auto shown = listed(m, around, language);
+    auto& item = list.add("meeting");
+    item.set("item_time", time)
+        .set("item_href", localised(language, "/moten/" + std::to_string(m.id)))
+        .set("item_title", m.title)
+        .set("item_type", app::label(m.type, language))
+        .set("item_place", shown.place)
+        .include("meeting_item", "meeting_item.html");
+    if (m.status == db::meeting_status::cancelled) {
+        item.show("cancelled");
+        return item;
+    }
+    item.show("not_cancelled");
+    if (shown.full) item.show("item_full");
+    if (!shown.seats.empty()) item.show("item_has_seats").set("item_seats", shown.seats);
+    return item;
+}
+
+// ---- subscribing (web-directory) -------------------------------------------------------------
+
+void add_subscription(dictionary& d, const site& pages, const offered_feed& feed) {
+    const auto& settings = pages.settings();
+    const auto url = pages.absolute(feed.path);
+    const auto webcal = url.substr(url.find("://") + 3);  // the template writes the scheme
+    const auto calendar_name = settings.feeds.calendar_name + " – " + feed.name;
+    auto& item = d.add("subscription");
+    item.set("sub_id", feed.id)
+        .set("sub_name", feed.name)
+        .set("sub_url", url)
+        .set("sub_webcal", webcal)
+        // Google Calendar adds a calendar by URL from its cid parameter, the webcal:// address;
+        // Outlook on the web from addfromweb's url (the https:// address) and name. Neither is
+        // documented by its maker; both are what Google's and Microsoft's own "subscribe" links
+        // send, and the page gives the address and steps beside them.
+        .set("sub_google_cid", percent_encoded("webcal://" + webcal))
+        .set("sub_url_encoded", percent_encoded(url))
+        .set("sub_name_encoded", percent_encoded(calendar_name))
+        .include("subscription", "subscription.html");
+    item.show(feed.with_hint ? "sub_hint" : "sub_no_hint");
+    if (!feed.atom_path.empty()) item.show("sub_has_atom").set("sub_atom", feed.atom_path);
+}
+
+void link_atom_feed(page_frame& frame, const std::string& collection, const std::string& key, const std::string& name) {
+    const auto& t = app::texts::of(frame.language);
+    frame.feed_href = collection.empty() ? "/feeds/all.atom" : "/feeds/" + collection + "/" + key + ".atom";
+    frame.feed_title = name.empty() ? t["atom.all"] + " (Atom)" : name + " – " + t["atom.link"];
+}
+
 }  // namespace kal::service::web

@@ -43,6 +43,11 @@ struct listed_meeting {
     bool full = false;
 };
 listed_meeting listed(const db::meeting& m, const app::surroundings& around, db::language language);
+// One meeting of a list: an item of the section `meeting` of `list` that includes
+// meeting_item.html, its time said as `time` (the agenda: the times of its day; elsewhere the
+// whole of when_text).
+dictionary& add_listed_meeting(dictionary& list, const db::meeting& m, const app::surroundings& around,
+                               db::language language, const std::string& time);
 
 // ---- choosing things in forms (the calendar's filters, the embed's choice)
 
@@ -96,6 +101,23 @@ struct select_field {
 };
 void add_select(dictionary& d, const select_field& field, std::vector<choice> choices, const std::string& selected);
 
+// ---- subscribing: the directory's pages, /prenumerera and the Atom feeds (web-directory) ----
+
+// A calendar feed a page offers: its address to copy and the links that subscribe to it in each
+// program (subscription.html, an item of the section `subscription`).
+struct offered_feed {
+    std::string id;          // the address field's id, unique on the page
+    std::string name;        // what it holds, in the page's language ("FRÖ-möten")
+    std::string path;        // "/feeds/types/fro.ics", with its query for a custom feed
+    std::string atom_path;   // "/feeds/types/fro.atom", or empty when there is none
+    bool with_hint = false;  // say how to copy the address
+};
+void add_subscription(dictionary& d, const site& pages, const offered_feed& feed);
+
+// The Atom feed of a scope ("types", "networks", "organisations", "venues" and a key; "" for all
+// meetings) as the <link rel="alternate"> of a page that lists its meetings.
+void link_atom_feed(page_frame& frame, const std::string& collection, const std::string& key, const std::string& name);
+
 // Page routes of each part of the site.
 void add_calendar_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 // The embed (/inbaddning), the one page any origin may frame, and the page explaining it (/badda-in).
@@ -110,5 +132,10 @@ void add_manage_pages(http::router& routes, app::context& ctx, std::shared_ptr<c
 // Uppföljning (report.cpp) and the accessibility statement and privacy notice (statements.cpp).
 void add_report_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 void add_statement_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+// Nätverk, organisationer and lokaler, each a list and a page per network, organisation and
+// venue (directory.cpp); /prenumerera (subscribe.cpp); the Atom feeds (atom.cpp).
+void add_directory_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+void add_subscribe_page(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+void add_atom_feeds(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 
 }  // namespace kal::service::web

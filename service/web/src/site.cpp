@@ -146,6 +146,10 @@ http::response site::render(const page_frame& frame, dictionary& d, int status) 
     return r;
 }
 
+std::string site::expand(std::string_view template_name, const dictionary& values) const {
+    return templates_.expand(template_name, values);
+}
+
 void set_page_headers(http::response& r, bool may_be_framed) {
     r.set_header("Content-Security-Policy",
                  std::string("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "

@@ -60,6 +60,8 @@ public:
 
     // The whole page: the frame around the page's template, with the headers of a page.
     http::response render(const page_frame& frame, dictionary& values, int status = 200) const;
+    // A document of the site that is not a page (an Atom feed): its template alone, no frame.
+    std::string expand(std::string_view template_name, const dictionary& values) const;
 
     // "" or "/en": what a path of the page's language starts with.
     static std::string prefix(db::language language) { return language == db::language::en ? "/en" : ""; }

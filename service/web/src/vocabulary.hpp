@@ -47,7 +47,7 @@ inline constexpr std::string_view page_variables[] = {
     // holder's page (manage.html, erase.html)
     "meeting_type", "meeting_theme", "meeting_title", "meeting_start", "meeting_when", "meeting_status", "place_text",
     "place_name", "map_href", "map_text", "access_text", "access_notes", "online_href", "organiser_href",
-    "organiser_name", "network_href", "network_name", "seats_text", "waiting_text", "quota_text", "deadline_text",
+    "organiser_name", "seats_text", "waiting_text", "quota_text", "deadline_text",
     "line_text", "document_href", "document_title", "coming_href", "coming_when", "closed_text", "feed_name",
     "feed_https", "feed_webcal", "subscribe_href", "ics_href", "google_href", "outlook_href",
     "og_title", "og_description", "og_url", "og_locale", "ld_name", "ld_description", "ld_url", "ld_start", "ld_end",
@@ -60,6 +60,20 @@ inline constexpr std::string_view page_variables[] = {
     "manage_heading", "waitlisted_text", "meeting_href", "rsvp_status", "rsvp_name", "rsvp_email", "rsvp_organisation",
     "rsvp_party_size", "needs_line_text", "rsvp_language", "manage_action", "cancel_action", "erase_href",
     "own_feed_https", "own_feed_webcal", "erase_action", "manage_href",
+    // the directory's pages (networks.html, network.html, organisations.html, organisation.html, venues.html,
+    // venue.html, venue_facts.html, upcoming_list.html, scope_subscribe.html), a feed's links (subscription.html),
+    // /prenumerera (subscribe.html) and the Atom feeds (atom.xml)
+    "kind_id", "kind_label", "entry_href", "entry_name", "paragraph_text", "organisations_href", "scope_name",
+    "scope_kicker", "scope_kind", "owner_href", "owner_name", "scope_calendar_href", "scope_month_href",
+    "scope_subscribe_title", "steps_href", "org_email", "org_phone", "org_phone_dial", "venue_name", "venue_slug",
+    "venue_href", "venue_address", "venue_map_href", "venue_capacity", "venue_notes", "venue_owner",
+    "venue_owner_href", "bookings_caption", "booking_start", "booking_when", "booking_href", "booking_title",
+    "booking_organiser", "booking_organiser_href",
+    "sub_id", "sub_name", "sub_url", "sub_webcal", "sub_google_cid", "sub_url_encoded", "sub_name_encoded", "sub_atom",
+    "type_key", "group_id", "group_title", "result_term", "result_value", "builder_action",
+    "group_legend", "group_name", "choice_id", "choice_value", "choice_label", "atom_href", "atom_label", 
+    "atom_self", "atom_title", "atom_updated", "atom_author", "atom_home", "atom_page", "atom_calendar", "entry_title",
+    "entry_updated", "entry_published", "entry_author", "entry_type", "entry_type_label", "entry_when", "entry_place",
 };
 
 inline constexpr std::string_view page_sections[] = {
@@ -87,7 +101,7 @@ inline constexpr std::string_view page_sections[] = {
     // a meeting's page, the sign-up form, the holder's page
     "notice_thanks", "notice_already", "notice_erased", "meeting_cancelled", "meeting_not_cancelled",
     "meeting_has_theme", "place_has_map", "has_venue", "access_item", "has_access_notes", "has_online",
-    "has_organiser", "has_networks", "network", "has_seats", "has_waiting", "has_quota", "has_deadline",
+    "has_organiser", "network", "has_seats", "has_waiting", "has_quota", "has_deadline",
     "deadline_passed", "has_about", "paragraph", "line", "has_documents", "document", "has_coming", "coming",
     "coming_cancelled", "coming_not_cancelled", "sign_up_closed", "sign_up_open", "may_add", "feed",
     "ld_moved", "ld_has_location", "ld_place", "ld_has_postal_code", "ld_has_locality", "ld_geo", "ld_both",
@@ -98,6 +112,15 @@ inline constexpr std::string_view page_sections[] = {
     "language_en_checked", "consent_checked",
     "status_confirmed", "status_waitlisted", "status_cancelled", "notice_changed", "needs_line", "may_change",
     "meeting_ended", "is_active",
+    // the directory's pages, a feed's links, /prenumerera and the Atom feeds
+    "network_kind", "network_entry", "entry_paragraph", "scope_paragraph", "has_owners", "owner",
+    "no_upcoming", "has_upcoming", "more_upcoming", "no_organisations", "organisation_kind", "organisation_entry",
+    "org_has_email", "org_has_phone", "org_has_networks", "org_network", "org_has_venues", "org_venue",
+    "org_no_contact", "no_shared", "venue", "has_others", "other_venue", "venue_has_address", "venue_has_map",
+    "venue_has_capacity", "venue_access", "venue_has_notes", "venue_has_owner", "no_bookings", "has_bookings",
+    "booking", "booking_cancelled", "booking_not_cancelled", "subscription", "sub_hint", "sub_no_hint",
+    "sub_has_atom", "all_feed", "type_feed", "scope_group", "scope_entry", "builder_result", "result_row",
+    "builder_group", "builder_choice", "choice_checked", "atom_feed", "entry", "entry_cancelled", "entry_has_place",
 };
 
 // Each include marker and the templates the code may name for it: pages for the frame's
@@ -113,7 +136,10 @@ inline constexpr include_marker page_includes[] = {
       // meetings, signing up, the holder's page
       "meeting.html", "manage.html", "erase.html",
       // Uppföljning and the statements
-      "report.html", "sv/accessibility.html", "en/accessibility.html", "sv/privacy.html", "en/privacy.html"}},
+      "report.html", "sv/accessibility.html", "en/accessibility.html", "sv/privacy.html", "en/privacy.html",
+      // the directory's pages and /prenumerera
+      "networks.html", "network.html", "organisations.html", "organisation.html", "venues.html", "venue.html",
+      "subscribe.html"}},
     {"head", {"empty.html", "meeting_head.html"}},
     {"meeting_item", {"meeting_item.html"}},
     {"calendar_filters", {"calendar_filters.html"}},
@@ -124,6 +150,11 @@ inline constexpr include_marker page_includes[] = {
     {"party_size_field", {"party_size_field.html"}},
     {"needs_fields", {"needs_fields.html"}},
     {"calendar_links", {"calendar_links.html"}},
+    // the directory's pages and /prenumerera
+    {"upcoming_list", {"upcoming_list.html"}},
+    {"scope_subscribe", {"scope_subscribe.html"}},
+    {"subscription", {"subscription.html"}},
+    {"venue_facts", {"venue_facts.html"}},
 };
 
 }  // namespace kal::service::web

@@ -23,6 +23,10 @@ void add_routes(http::router& routes, app::context& ctx, std::shared_ptr<const s
     add_meeting_pages(routes, ctx, pages);
     add_sign_up_pages(routes, ctx, pages);
     add_manage_pages(routes, ctx, pages);
+    // the directory's pages, subscribing and the Atom feeds
+    add_directory_pages(routes, ctx, pages);
+    add_subscribe_page(routes, ctx, pages);
+    add_atom_feeds(routes, ctx, pages);
 }
 
 namespace {

@@ -27,8 +27,15 @@ struct directory_query {
 
 struct organisation_view {
     db::organisation organisation;
-    bool shows_contact = false;  // contact details may be shown to this caller
+    bool shows_contact = false;  // contact details may be shown to this caller (shows_contact)
 };
+
+// Whether `who` (nullopt: anyone) may see an organisation's contact details: everyone when the
+// organisation made them public, its own organisers and admins always.
+bool shows_contact(const std::optional<principal>& who, const db::organisation& o);
+// The organisation as anyone may see it: its contact details gone unless they are public (for
+// reads that hand whole organisations to a page or a feed).
+void hide_private_contact(db::organisation& o);
 
 struct organisation_input {
     unreadable_input unreadable;

@@ -6,6 +6,7 @@
 // (a slug, a token) and its meetings are read in the same consistent view.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "kal/service/app/access.hpp"
 #include "kal/service/app/context.hpp"
 #include "kal/service/app/errors.hpp"
+#include "kal/service/app/listings.hpp"
 #include "kal/service/app/render_cache.hpp"
 
 namespace kal::service::app {
@@ -43,7 +45,10 @@ std::string sign_up_link(const config::settings& settings, const std::string& se
 // What a feed request asks for.
 struct feed_request {
     enum class scope { all, type, network, organisation, venue, meeting, custom, private_token };
+    // iCalendar (calendar_feed) or Atom (upcoming_feed): the same scope, cached apart.
+    enum class format { icalendar, atom };
     scope kind = scope::all;
+    format as = format::icalendar;
     std::string value;  // the type, slug, meeting id or private token
     // custom feeds: each any-of, by id or slug (types by name); parameters may repeat or hold commas
     std::vector<std::string> types, networks, organisations, venues;
@@ -61,6 +66,29 @@ std::shared_ptr<const rendered_answer> cached_feed(context& ctx, const feed_requ
 // not_found for a feed that does not exist (unknown type, slug, meeting, revoked token);
 // bad_parameter for a custom feed's unknown slug, type or too many values.
 std::shared_ptr<const rendered_answer> calendar_feed(context& ctx, const feed_request& request);
+
+// An Atom feed's content: the coming meetings of a scope, from today (midnight in the service's
+// zone) to the end of the iCalendar feeds' window (feeds.window_future_days), each occurrence of
+// a series on its own, cancelled ones while they are ahead; with their venues, organisers and
+// networks. Organisers' contact details only where public.
+struct upcoming_meetings {
+    feed_request::scope kind = feed_request::scope::all;
+    std::string value;  // the type or the slug
+    std::string name;   // the scope's name ("Nätverket för integration", "FRÖ-möten"); empty for all
+    std::string day;    // the local date it starts from
+    // The latest change of what it shows: the newest updated_at of its meetings, or the start of
+    // the day when it shows none; from the data alone, so every instance renders the same bytes.
+    std::int64_t updated = 0;
+    std::vector<db::meeting> meetings;  // by start
+    surroundings around;                // venues, organisations, networks (no seats)
+};
+// Turns the content into the answer's body and content type (the adapter's template).
+using upcoming_renderer = std::function<rendered_answer(const upcoming_meetings&)>;
+// As calendar_feed, for an Atom feed (request.as == atom): all, a type, a network, an
+// organisation or a venue; not_found for any other scope and for a slug or type that names
+// nothing. Cached in the render cache under a key of its own.
+std::shared_ptr<const rendered_answer> upcoming_feed(context& ctx, const feed_request& request,
+                                                     const upcoming_renderer& render);
 
 // The holder's feed of their sign-up: the meeting while the sign-up is active, an empty
 // calendar once it is cancelled (so that a subscribed client drops the event). Not cached:

@@ -37,6 +37,8 @@ struct meeting_listing {
 
 // list_meetings with what a page needs beside each meeting.
 meeting_listing list_meetings_around(context& ctx, const credentials& who, const meeting_query& q);
+// The same in a unit the caller holds, for a use case that reads more in the same snapshot.
+meeting_listing list_meetings_around(db::unit_of_work& w, const std::optional<principal>& who, const meeting_query& q);
 
 // The directory as filters offer it: every organisation, network and venue by name.
 struct directory_choices {

@@ -17,6 +17,10 @@
 //          (text, attribute, URL attribute, style, script) without hand escaping. A value in
 //          JSON-LD (<script type="application/ld+json">) is written "{{name:json_escape}}".
 //   .json  starts with {{%AUTOESCAPE context="JSON"}}; values are written "{{name:json_escape}}".
+//   .xml   starts with {{%AUTOESCAPE context="XML"}} (the check holds it to its first line): each
+//          value is escaped for XML text and attributes, and any character XML 1.0 does not
+//          allow (control characters but tab and line breaks, U+FFFE, U+FFFF, bytes that are
+//          not UTF-8) becomes U+FFFD, so a value can never make the document unreadable.
 //   other  plain text (.txt, .subject): values as they are.
 // A line that holds nothing but one section, include, comment or pragma marker disappears with
 // its line break (ctemplate's STRIP_BLANK_LINES rule, but blank lines stay: plain-text mail is
@@ -36,7 +40,7 @@
 // template of the set; files in the operator's directory must be templates of the set; every
 // file must be UTF-8. The names a template uses are taken from ctemplate's own parse tree (the
 // template is expanded once with a dictionary that records what it is asked for), not from a
-// second parser of ours.
+// second parser of ours. Whether an expansion is XML is said by the name it starts from.
 
 #include <memory>
 #include <span>
