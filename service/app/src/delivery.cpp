@@ -51,7 +51,8 @@ std::optional<message_content> content_of(context& ctx, const db::outbox_message
     const auto now = ctx.now();
     auto content = ctx.database.snapshot([&](db::unit_of_work& w) -> std::variant<std::string, message_content> {
         std::optional<db::rsvp> r = msg.rsvp_id ? db::rsvps{w}.find(*msg.rsvp_id) : std::nullopt;
-        auto m = db::meetings{w}.find(msg.meeting_id);
+        if (!msg.meeting_id) return std::string("the message belongs to no meeting");
+        auto m = db::meetings{w}.find(*msg.meeting_id);
         if (!r || !m) return std::string("the sign-up or the meeting no longer exists");
         if (auto why = unwanted(msg, *r, *m, now); !why.empty()) return why;
         message_content c;
@@ -122,7 +123,7 @@ db::outbox_message resend_message(context& ctx, const credentials& creds, db::id
         auto who = require_principal(w, creds);
         db::outbox outbox{w};
         auto msg = outbox.find(id);
-        auto m = msg ? db::meetings{w}.find(msg->meeting_id) : std::nullopt;
+        auto m = msg && msg->meeting_id ? db::meetings{w}.find(*msg->meeting_id) : std::nullopt;
         if (!msg || !m || !who.may_write_for(m->organisation_id)) throw not_found("No message " + std::to_string(id));
         if (msg->state != db::message_state::failed && msg->state != db::message_state::skipped)
             throw conflict("Bara misslyckade meddelanden skickas igen / Only failed messages are sent again",
