@@ -14,8 +14,8 @@ using namespace detail;
 
 constexpr const char* outbox_select =
     "SELECT o.id, o.kind, o.meeting_id, o.rsvp_id, o.user_id, o.recipient, o.language, o.sequence, "
-    "o.meeting_start_utc, o.dedup_key, o.message_id, o.state, o.attempts, o.next_attempt_at, o.claimed_until, o.last_error, "
-    "o.link_token, o.created_at, o.sent_at FROM outbox o";
+    "o.meeting_start_utc, o.dedup_key, o.message_id, o.state, o.attempts, o.next_attempt_at, o.claimed_until, "
+    "o.last_error, o.link_token, o.created_at, o.sent_at FROM outbox o";
 // ON CONFLICT ... DO NOTHING (SQLite 3.24+, PostgreSQL 9.5+): an existing key writes nothing, and
 // a concurrent writer of the same key waits for the first to commit and then writes nothing.
 constexpr const char* insert_message =
@@ -63,7 +63,8 @@ struct outbox_row {
     long long created_at = 0;
     nullable<long long> sent_at;
     void into(stmt& s) {
-        s.into(id).into(kind).into(meeting_id).into(rsvp_id).into(user_id).into(recipient).into(language).into(sequence);
+        s.into(id).into(kind).into(meeting_id).into(rsvp_id).into(user_id).into(recipient).into(language);
+        s.into(sequence);
         s.into(meeting_start_utc).into(dedup_key).into(message_id).into(state).into(attempts).into(next_attempt_at);
         s.into(claimed_until).into(last_error).into(link_token).into(created_at).into(sent_at);
     }

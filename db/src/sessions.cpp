@@ -160,7 +160,8 @@ session sessions::start(id_t user_id, const std::string& token_hash, const std::
 }
 
 std::optional<session> sessions::find_by_hash(const std::string& token_hash, instant at) {
-    stmt st(session_of(w_), std::string(session_select) + " WHERE token_hash = :h AND ended_at IS NULL AND expires_at > :a");
+    stmt st(session_of(w_),
+            std::string(session_select) + " WHERE token_hash = :h AND ended_at IS NULL AND expires_at > :a");
     st.use(token_hash).use(ll(at));
     session_row row;
     row.into(st);

@@ -35,8 +35,10 @@ std::string run(const std::string& command) {
 
 // BLAKE2b-256 in hex, by Python's hashlib (not our code): what the database keeps of a secret.
 std::string blake2b_256(const std::string& secret) {
-    return run("/usr/bin/python3 -c \"import hashlib, sys; print(hashlib.blake2b(sys.argv[1].encode(), "
-               "digest_size=32).hexdigest(), end='')\" '" + secret + "'");
+    return run(
+        "/usr/bin/python3 -c \"import hashlib, sys; print(hashlib.blake2b(sys.argv[1].encode(), "
+        "digest_size=32).hexdigest(), end='')\" '" +
+        secret + "'");
 }
 
 // The message's text/plain body, as Python's email package decodes it.
@@ -72,7 +74,8 @@ BOOST_AUTO_TEST_CASE(user_invite_prints_a_one_time_link_whose_hash_alone_is_stor
     BOOST_TEST(list.exit_code == 0);
     BOOST_TEST(list.out == "1\tadmin\tactive\t-\tAnna.Admin@example.se\tAnna Admin\n");
     // Each invitation is a new link; the account is the same one, whatever the address's case.
-    auto again = run_kalendarium({"user", "invite", "--email", "anna.admin@EXAMPLE.se", "--role", "admin", "--db", url});
+    auto again =
+        run_kalendarium({"user", "invite", "--email", "anna.admin@EXAMPLE.se", "--role", "admin", "--db", url});
     BOOST_TEST(again.exit_code == 0);
     BOOST_TEST(again.out != r.out);
     BOOST_TEST(run_kalendarium({"user", "list", "--db", url}).out == list.out);
@@ -117,10 +120,10 @@ BOOST_AUTO_TEST_CASE(an_invitation_is_mailed_and_a_users_token_works_with_its_ri
     std::string cli_output;
 
     // The operator invites with --send: the link is printed and mailed by the running service.
-    auto invited = run_kalendarium({"user", "invite", "--email", "anna@example.org", "--role", "organiser",
-                                    "--organisation", std::to_string(ours), "--name", "Anna Åberg", "--send",
-                                    "--db", s.url},
-                                   mail);
+    auto invited =
+        run_kalendarium({"user", "invite", "--email", "anna@example.org", "--role", "organiser", "--organisation",
+                         std::to_string(ours), "--name", "Anna Åberg", "--send", "--db", s.url},
+                        mail);
     BOOST_TEST_REQUIRE(invited.exit_code == 0, invited.err);
     std::smatch m;
     BOOST_TEST_REQUIRE(std::regex_match(invited.out, m, link_line), invited.out);
@@ -147,8 +150,12 @@ BOOST_AUTO_TEST_CASE(an_invitation_is_mailed_and_a_users_token_works_with_its_ri
     secrets.push_back(token);
     cli_output += made.err;
     const auto meeting = [](std::int64_t organisation) {
-        return json::object{{"type", "fro"},          {"title", "FRÖ-möte"},        {"start", "2099-03-12T18:00"},
-                            {"end", "2099-03-12T20:00"}, {"organisation_id", organisation}, {"status", "draft"}};
+        return json::object{{"type", "fro"},
+                            {"title", "FRÖ-möte"},
+                            {"start", "2099-03-12T18:00"},
+                            {"end", "2099-03-12T20:00"},
+                            {"organisation_id", organisation},
+                            {"status", "draft"}};
     };
     BOOST_TEST(s.call("POST", "/api/v1/meetings", meeting(ours), s.auth(token)).first == 201);
     BOOST_TEST(s.call("POST", "/api/v1/meetings", meeting(theirs), s.auth(token)).first == 403);

@@ -86,8 +86,9 @@ BOOST_AUTO_TEST_CASE(an_address_has_one_account_whatever_its_case_and_it_carries
     BOOST_TEST(found->organisation_ids == anna.organisation_ids);
     BOOST_TEST(conflict_field_of([&] { create_user(f, someone("ANNA.BERG@example.se")); }) == "email");
     // An unknown organisation names the field, and the unit writes nothing.
-    BOOST_TEST(reference_field_of([&] { create_user(f, someone("bo@example.se", {a, b + 100})); }) ==
-               "organisation_ids");
+    BOOST_TEST(reference_field_of([&] {
+                   create_user(f, someone("bo@example.se", {a, b + 100}));
+               }) == "organisation_ids");
     BOOST_TEST(count_rows(f.url, "users") == 1);
     BOOST_TEST(count_rows(f.url, "memberships") == 2);
     BOOST_TEST(invalid_value_field_of([&] { create_user(f, someone("")); }) == "email");
@@ -424,14 +425,18 @@ BOOST_AUTO_TEST_CASE(a_version_5_database_migrates_to_6_keeping_its_messages_and
     auto r = sign(old, m, "anna@example.se").stored.id;
     // Rows as a version 5 service wrote them (its statements, without the columns of 0006).
     for (int i = 1; i <= 3; ++i)
-        run_sql(url, "INSERT INTO outbox (kind, meeting_id, rsvp_id, recipient, language, sequence, "
-                     "meeting_start_utc, dedup_key, message_id, state, next_attempt_at, link_token, created_at) "
-                     "VALUES ('confirmed', " + std::to_string(m) + ", " + std::to_string(r) +
-                         ", 'anna@example.se', 'sv', 2, 100, 'key-" + std::to_string(i) + "', '<m" +
-                         std::to_string(i) + ">', 'pending', 5, 'secret-" + std::to_string(i) + "', 7)");
+        run_sql(url,
+                "INSERT INTO outbox (kind, meeting_id, rsvp_id, recipient, language, sequence, "
+                "meeting_start_utc, dedup_key, message_id, state, next_attempt_at, link_token, created_at) "
+                "VALUES ('confirmed', " +
+                    std::to_string(m) + ", " + std::to_string(r) + ", 'anna@example.se', 'sv', 2, 100, 'key-" +
+                    std::to_string(i) + "', '<m" + std::to_string(i) + ">', 'pending', 5, 'secret-" +
+                    std::to_string(i) + "', 7)");
     run_sql(url, "DELETE FROM outbox WHERE dedup_key = 'key-3'");  // its id is never given again
-    run_sql(url, "INSERT INTO api_tokens (role, name, organisation_id, token_hash, created_at) "
-                 "VALUES ('organiser', 'Gammal nyckel', " + std::to_string(o) + ", 'old-token', 1)");
+    run_sql(url,
+            "INSERT INTO api_tokens (role, name, organisation_id, token_hash, created_at) "
+            "VALUES ('organiser', 'Gammal nyckel', " +
+                std::to_string(o) + ", 'old-token', 1)");
 
     BOOST_TEST(old.migrate() == latest_schema);
     auto kept = old.list_messages(m);

@@ -121,8 +121,8 @@ BOOST_AUTO_TEST_CASE(a_used_an_expired_an_unknown_and_an_altered_link_are_refuse
     };
     refused(anna.link);  // used
     auto expiring = f.link_for(anna.user.id);
-    f.now += 15 * minute;  // its lifetime
-    refused(expiring);  // expired
+    f.now += 15 * minute;                                      // its lifetime
+    refused(expiring);                                         // expired
     refused(app::new_secret(app::secret_kind::sign_in_link));  // unknown
     auto fresh = f.link_for(anna.user.id);
     auto altered = fresh;
@@ -357,7 +357,8 @@ BOOST_AUTO_TEST_CASE(sign_out_everywhere_ends_every_session_of_the_user_and_no_o
     BOOST_CHECK_NO_THROW(app::sign_out(f.ctx, app::credentials{}));
     // Sessions are the browser's: a token may not list or end them.
     auto token = app::create_api_token(f.ctx, bos_other, {{}, std::string("Nyckel")}).first;
-    BOOST_TEST((refusal_of([&] { app::sign_out_everywhere(f.ctx, bearer(token)); }).kind == app::error_kind::forbidden));
+    BOOST_TEST(
+        (refusal_of([&] { app::sign_out_everywhere(f.ctx, bearer(token)); }).kind == app::error_kind::forbidden));
     BOOST_TEST(f.signed_in(bos_other));
 }
 
@@ -520,7 +521,8 @@ BOOST_AUTO_TEST_CASE(a_users_token_acts_with_the_users_rights_as_they_are_and_st
     auto second = bearer(app::create_api_token(f.ctx, browser, name).first);
     BOOST_TEST(app::find_meeting(f.ctx, second, mine.id).id == mine.id);
     app::deactivate_user(f.ctx, f.admin, anna.user.id);
-    BOOST_TEST((refusal_of([&] { app::find_meeting(f.ctx, second, mine.id); }).kind == app::error_kind::unauthenticated));
+    BOOST_TEST(
+        (refusal_of([&] { app::find_meeting(f.ctx, second, mine.id); }).kind == app::error_kind::unauthenticated));
     BOOST_TEST(!f.signed_in(browser));
     // A token made by the command line still works as it did.
     BOOST_TEST(app::find_meeting(f.ctx, f.organiser, mine.id).id == mine.id);
@@ -533,10 +535,10 @@ BOOST_AUTO_TEST_CASE(only_admins_deactivate_and_not_themselves_and_users_are_lis
     auto bo = f.invite("bo@example.se", "organiser", {f.other_organisation});
     auto as_chef = f.session_of(chef);
     auto as_anna = f.session_of(anna);
-    BOOST_TEST((refusal_of([&] { app::deactivate_user(f.ctx, as_anna, bo.user.id); }).kind ==
-                app::error_kind::forbidden));
-    BOOST_TEST((refusal_of([&] { app::deactivate_user(f.ctx, as_chef, chef.user.id); }).kind ==
-                app::error_kind::conflict));
+    BOOST_TEST(
+        (refusal_of([&] { app::deactivate_user(f.ctx, as_anna, bo.user.id); }).kind == app::error_kind::forbidden));
+    BOOST_TEST(
+        (refusal_of([&] { app::deactivate_user(f.ctx, as_chef, chef.user.id); }).kind == app::error_kind::conflict));
     BOOST_TEST((refusal_of([&] { app::deactivate_user(f.ctx, as_chef, 9999); }).kind == app::error_kind::not_found));
     BOOST_TEST(app::list_users(f.ctx, as_chef).size() == 3u);
     auto seen_by_anna = app::list_users(f.ctx, as_anna);

@@ -17,7 +17,9 @@ namespace {
 constexpr std::size_t name_max = 200;
 constexpr std::size_t max_organisations = 100;
 
-std::int64_t seconds(std::chrono::milliseconds d) { return std::chrono::duration_cast<std::chrono::seconds>(d).count(); }
+std::int64_t seconds(std::chrono::milliseconds d) {
+    return std::chrono::duration_cast<std::chrono::seconds>(d).count();
+}
 
 struct checked_invitation {
     std::string email;
@@ -32,17 +34,23 @@ checked_invitation read_invitation(const invitation_input& in) {
     in.unreadable.report(errors);
     checked_invitation c;
     if (auto v = read_text(errors, "email", in.email, 254, true)) {
-        if (is_email(*v)) c.email = *v;
-        else errors.add("email", "is not an e-mail address", "email");
+        if (is_email(*v))
+            c.email = *v;
+        else
+            errors.add("email", "is not an e-mail address", "email");
     }
     if (auto v = read_text(errors, "name", in.name, name_max, false)) c.name = *v;
     if (auto v = read_text(errors, "language", in.language, 2, false)) {
-        if (auto l = db::parse_language(*v)) c.language = *l;
-        else errors.add("language", "must be sv or en", "one_of");
+        if (auto l = db::parse_language(*v))
+            c.language = *l;
+        else
+            errors.add("language", "must be sv or en", "one_of");
     }
     if (auto v = read_text(errors, "role", in.role, 20, false)) {
-        if (auto r = db::parse_user_role(*v)) c.role = *r;
-        else errors.add("role", "must be admin or organiser", "one_of");
+        if (auto r = db::parse_user_role(*v))
+            c.role = *r;
+        else
+            errors.add("role", "must be admin or organiser", "one_of");
     }
     if (in.organisation_ids) {
         auto ids = *in.organisation_ids;
@@ -83,8 +91,9 @@ applied_invitation apply_invitation(db::unit_of_work& w, const checked_invitatio
     // The invitee's own name and language stay as they are: an invitation does not rename anyone.
     if (!existing->active()) {
         if (!by_admin)
-            throw forbidden("Kontot är avstängt; en administratör kan öppna det igen / "
-                            "The account is deactivated; an admin can reactivate it");
+            throw forbidden(
+                "Kontot är avstängt; en administratör kan öppna det igen / "
+                "The account is deactivated; an admin can reactivate it");
         users.reactivate(existing->id);
     }
     if (c.role == db::user_role::admin && existing->role != db::user_role::admin) users.set_role(existing->id, c.role);
@@ -116,8 +125,8 @@ invitation invite_user(context& ctx, const credentials& creds, const invitation_
         // The link goes to the invitee only: whoever invites never holds it, so that inviting an
         // address that has an account (an admin's) cannot be a way into it.
         if (ctx.mail_enabled()) {
-            auto [secret, link] = detail::new_sign_in_link(
-                w, out.user.id, now + seconds(ctx.settings.accounts.invitation_link_lifetime));
+            auto [secret, link] =
+                detail::new_sign_in_link(w, out.user.id, now + seconds(ctx.settings.accounts.invitation_link_lifetime));
             mail_policy::sign_in_link(ctx, w, db::message_kind::invitation, out.user, link, secret);
             out.mailed = true;
         }

@@ -14,7 +14,7 @@ namespace kal::service::app::detail {
 // stored) and its stored record (the hash).
 
 inline std::pair<std::string, db::sign_in_link> new_sign_in_link(db::unit_of_work& w, db::id_t user_id,
-                                                                  std::int64_t expires_at) {
+                                                                 std::int64_t expires_at) {
     auto secret = new_secret(secret_kind::sign_in_link);
     auto link = db::sign_in_links{w}.create(user_id, hash_secret(secret), expires_at);
     return {std::move(secret), link};

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "accounts_detail.hpp"
 #include "kal/calendar/utf8.hpp"
 #include "kal/db/accounts.hpp"
 #include "kal/db/outbox.hpp"
@@ -14,7 +15,6 @@
 #include "kal/service/app/mail_policy.hpp"
 #include "kal/service/app/rate_limit.hpp"
 #include "kal/service/app/text_rules.hpp"
-#include "accounts_detail.hpp"
 
 namespace kal::service::app {
 
@@ -22,7 +22,9 @@ namespace {
 
 constexpr std::size_t description_max = 100;
 
-std::int64_t seconds(std::chrono::milliseconds d) { return std::chrono::duration_cast<std::chrono::seconds>(d).count(); }
+std::int64_t seconds(std::chrono::milliseconds d) {
+    return std::chrono::duration_cast<std::chrono::seconds>(d).count();
+}
 
 error link_refused() { return unauthenticated("Länken gäller inte längre / The link is no longer valid"); }
 
@@ -82,8 +84,10 @@ void request_sign_in_link(context& ctx, const sign_in_request_input& in, const s
     in.unreadable.report(errors);
     std::string email;
     if (auto v = read_text(errors, "email", in.email, 254, true)) {
-        if (is_email(*v)) email = *v;
-        else errors.add("email", "is not an e-mail address", "email");
+        if (is_email(*v))
+            email = *v;
+        else
+            errors.add("email", "is not an e-mail address", "email");
     }
     errors.throw_if_any();
     if (auto wait = ctx.sign_in_address_limit().take(address_key(email))) throw rate_limited(*wait);

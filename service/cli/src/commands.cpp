@@ -379,12 +379,11 @@ int user_invite(app::context& ctx, const arguments& a) {
     }
     // The link on stdout alone, so that it can be piped; what happened on stderr.
     std::cout << invited.link_url << "\n";
+    const auto lifetime =
+        std::chrono::duration_cast<std::chrono::seconds>(ctx.settings.accounts.invitation_link_lifetime).count();
     std::cerr << "user " << invited.user.id << " (" << db::to_text(invited.user.role) << ") "
-              << (invited.created ? "created" : "already had an account; organisations added") << "; the link works once, for "
-              << app::duration_text(std::chrono::duration_cast<std::chrono::seconds>(
-                                        ctx.settings.accounts.invitation_link_lifetime)
-                                        .count(),
-                                    db::language::en)
+              << (invited.created ? "created" : "already had an account; organisations added")
+              << "; the link works once, for " << app::duration_text(lifetime, db::language::en)
               << (invited.mailed ? "; it was also mailed" : send ? "; not mailed: mail.smtp_url is not set" : "")
               << "\n";
     return 0;

@@ -39,7 +39,7 @@ public:
     // Deactivates at now: ends every session, deletes the unused sign-in links and revokes the
     // API tokens of the user. Idempotent (the first time is kept). not_found.
     user deactivate(id_t id);
-    user reactivate(id_t id);  // not_found; sessions and tokens ended before stay ended
+    user reactivate(id_t id);      // not_found; sessions and tokens ended before stay ended
     void record_sign_in(id_t id);  // last_sign_in_at = now
 
 private:

@@ -146,8 +146,8 @@ struct invitation_input {
     unreadable_input unreadable;
     std::optional<std::string> email;
     std::optional<std::string> name;
-    std::optional<std::string> language;  // sv (default) | en
-    std::optional<std::string> role;      // organiser (default) | admin
+    std::optional<std::string> language;                    // sv (default) | en
+    std::optional<std::string> role;                        // organiser (default) | admin
     std::optional<std::vector<db::id_t>> organisation_ids;  // required for an organiser
 };
 
