@@ -22,16 +22,7 @@ using kal::test::smtp_sink;
 namespace {
 
 const std::string source_dir = KAL_SOURCE_DIR;
-
-std::string run(const std::string& command) {
-    FILE* p = ::popen(command.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    BOOST_TEST_REQUIRE(::pclose(p) == 0, command << " failed: " << out);
-    return out;
-}
+constexpr auto& run = kal::test::run_command;  // e2e_common.hpp
 
 // BLAKE2b-256 in hex, by Python's hashlib (not our code): what the database keeps of a secret.
 std::string blake2b_256(const std::string& secret) {

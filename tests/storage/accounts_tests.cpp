@@ -47,26 +47,6 @@ std::optional<user> user_by_id(fresh_store& f, db_id id) {
     return f.db->read([&](unit_of_work& w) { return users{w}.find(id); });
 }
 
-template <class F>
-std::string conflict_field_of(F&& call) {
-    try {
-        call();
-    } catch (const conflict& e) {
-        return e.field;
-    }
-    return "(accepted)";
-}
-
-template <class F>
-std::string invalid_value_field_of(F&& call) {
-    try {
-        call();
-    } catch (const invalid_value& e) {
-        return e.field;
-    }
-    return "(accepted)";
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(an_address_has_one_account_whatever_its_case_and_it_carries_its_memberships) {
@@ -84,14 +64,14 @@ BOOST_AUTO_TEST_CASE(an_address_has_one_account_whatever_its_case_and_it_carries
     BOOST_TEST(found->role == user_role::organiser);
     BOOST_TEST(found->language == db::language::sv);
     BOOST_TEST(found->organisation_ids == anna.organisation_ids);
-    BOOST_TEST(conflict_field_of([&] { create_user(f, someone("ANNA.BERG@example.se")); }) == "email");
+    BOOST_TEST(field_of<conflict>([&] { create_user(f, someone("ANNA.BERG@example.se")); }) == "email");
     // An unknown organisation names the field, and the unit writes nothing.
     BOOST_TEST(reference_field_of([&] {
                    create_user(f, someone("bo@example.se", {a, b + 100}));
                }) == "organisation_ids");
     BOOST_TEST(count_rows(f.url, "users") == 1);
     BOOST_TEST(count_rows(f.url, "memberships") == 2);
-    BOOST_TEST(invalid_value_field_of([&] { create_user(f, someone("")); }) == "email");
+    BOOST_TEST(field_of<invalid_value>([&] { create_user(f, someone("")); }) == "email");
 
     auto bo = create_user(f, someone("bo@example.se", {}, user_role::admin));
     auto more = f.db->write([&](unit_of_work& w) { return users{w}.add_memberships(anna.id, {a, a}); });
@@ -115,7 +95,7 @@ BOOST_AUTO_TEST_CASE(a_sign_in_link_works_once_and_not_once_it_has_expired) {
     auto u = create_user(f, someone("anna@example.se", {f.org()}));
     auto link = create_link(f, u.id, "link-1", f.db->now + 900);
     BOOST_TEST(link.created_at == f.db->now);
-    BOOST_TEST(conflict_field_of([&] { create_link(f, u.id, "link-1", f.db->now + 900); }) == "token_hash");
+    BOOST_TEST(field_of<conflict>([&] { create_link(f, u.id, "link-1", f.db->now + 900); }) == "token_hash");
     BOOST_TEST(reference_field_of([&] { create_link(f, u.id + 100, "link-x", f.db->now + 900); }) == "user_id");
     f.db->now += 60;
     BOOST_TEST((redeem(f, "link-1") == std::optional<db_id>(u.id)));
@@ -162,7 +142,7 @@ BOOST_AUTO_TEST_CASE(a_session_is_found_until_it_ends_or_expires_and_activity_on
     BOOST_TEST(first.created_at == t);
     BOOST_TEST(first.last_seen_at == t);
     BOOST_TEST(first.description == "Firefox på Linux");
-    BOOST_TEST(conflict_field_of([&] { start_session(f, anna.id, "session-1", t + day); }) == "token_hash");
+    BOOST_TEST(field_of<conflict>([&] { start_session(f, anna.id, "session-1", t + day); }) == "token_hash");
     f.db->now += 10;
     auto second = start_session(f, anna.id, "session-2", t + day);
     f.db->now += 10;
@@ -260,7 +240,7 @@ BOOST_AUTO_TEST_CASE(a_users_token_is_the_users_and_tokens_without_a_user_keep_w
     BOOST_TEST(!stored.organisation_id);
     BOOST_TEST(*f.db->find_token_by_hash("anna-1")->user_id == anna.id);
     mine.organisation_id = o;  // a user's token acts for the user's organisations, not one of its own
-    BOOST_TEST(invalid_value_field_of([&] { f.db->create_token(mine, "anna-2"); }) == "organisation_id");
+    BOOST_TEST(field_of<invalid_value>([&] { f.db->create_token(mine, "anna-2"); }) == "organisation_id");
     mine.organisation_id.reset();
     mine.user_id = anna.id + 100;
     BOOST_TEST(reference_field_of([&] { f.db->create_token(mine, "anna-3"); }) == "user_id");
@@ -327,15 +307,15 @@ BOOST_AUTO_TEST_CASE(a_message_belongs_to_a_meeting_or_a_user_and_the_database_h
     auto both = msg;
     both.dedup_key = "both";
     both.meeting_id = m;
-    BOOST_TEST(invalid_value_field_of([&] { f.db->enqueue(both); }) == "meeting_id");
+    BOOST_TEST(field_of<invalid_value>([&] { f.db->enqueue(both); }) == "meeting_id");
     auto neither = msg;
     neither.dedup_key = "neither";
     neither.user_id.reset();
-    BOOST_TEST(invalid_value_field_of([&] { f.db->enqueue(neither); }) == "meeting_id");
+    BOOST_TEST(field_of<invalid_value>([&] { f.db->enqueue(neither); }) == "meeting_id");
     auto with_rsvp = msg;
     with_rsvp.dedup_key = "with-rsvp";
     with_rsvp.rsvp_id = sign(*f.db, m, "a@example.se").stored.id;
-    BOOST_TEST(invalid_value_field_of([&] { f.db->enqueue(with_rsvp); }) == "rsvp_id");
+    BOOST_TEST(field_of<invalid_value>([&] { f.db->enqueue(with_rsvp); }) == "rsvp_id");
     auto nobody = msg;
     nobody.dedup_key = "nobody";
     nobody.user_id = anna.id + 100;

@@ -247,15 +247,21 @@ void expect_refusal(F&& call, sign_up_refusal reason) {
     }
 }
 
-// The field of the invalid_reference `call` throws, or "(accepted)".
-template <class F>
-std::string reference_field_of(F&& call) {
+// The field of the error of type E (invalid_reference, invalid_value, conflict) `call` throws, or
+// "(accepted)".
+template <class E, class F>
+std::string field_of(F&& call) {
     try {
         call();
-    } catch (const invalid_reference& e) {
+    } catch (const E& e) {
         return e.field;
     }
     return "(accepted)";
+}
+
+template <class F>
+std::string reference_field_of(F&& call) {
+    return field_of<invalid_reference>(std::forward<F>(call));
 }
 
 }  // namespace kal::storage_test
