@@ -107,11 +107,16 @@ const std::vector<key_spec>& key_table() {
         make_key("server.port", &settings::server, &server_settings::port),
         make_key("server.io_threads", &settings::server, &server_settings::io_threads),
         make_key("server.max_connections", &settings::server, &server_settings::max_connections),
+        make_key("server.max_connections_per_address", &settings::server,
+                 &server_settings::max_connections_per_address),
         make_key("server.body_limit", &settings::server, &server_settings::body_limit),
         make_key("server.header_limit", &settings::server, &server_settings::header_limit),
+        make_key("server.head_timeout", &settings::server, &server_settings::head_timeout),
         make_key("server.read_timeout", &settings::server, &server_settings::read_timeout),
         make_key("server.write_timeout", &settings::server, &server_settings::write_timeout),
         make_key("server.idle_timeout", &settings::server, &server_settings::idle_timeout),
+        make_key("server.linger_timeout", &settings::server, &server_settings::linger_timeout),
+        make_key("server.linger_bytes", &settings::server, &server_settings::linger_bytes),
         make_key("server.shutdown_grace", &settings::server, &server_settings::shutdown_grace),
         make_key("server.public_base_url", &settings::server, &server_settings::public_base_url),
         make_key("database.url", &settings::database, &database_settings::url),
@@ -185,11 +190,15 @@ void validate(const settings& s) {
     positive("server.io_threads", s.server.io_threads);
     if (s.server.io_threads > 256) fail("server.io_threads", "at most 256");
     positive("server.max_connections", s.server.max_connections);
+    positive("server.max_connections_per_address", s.server.max_connections_per_address);
     if (s.server.body_limit < 1024) fail("server.body_limit", "at least 1KiB");
     if (s.server.header_limit < 1024) fail("server.header_limit", "at least 1KiB");
+    if (s.server.header_limit > 1024 * 1024) fail("server.header_limit", "at most 1MiB");
+    positive("server.head_timeout", s.server.head_timeout.count());
     positive("server.read_timeout", s.server.read_timeout.count());
     positive("server.write_timeout", s.server.write_timeout.count());
     positive("server.idle_timeout", s.server.idle_timeout.count());
+    if (s.server.linger_timeout.count() < 0) fail("server.linger_timeout", "must not be negative");
     if (s.server.shutdown_grace.count() < 0) fail("server.shutdown_grace", "must not be negative");
     const auto& base = s.server.public_base_url;
     if (!(base.starts_with("http://") || base.starts_with("https://")) || base.ends_with("/"))

@@ -59,6 +59,12 @@ target_link_libraries(e2e_disconnect_tests PRIVATE kal_e2e_support)
 add_test(NAME e2e.disconnect COMMAND e2e_disconnect_tests)
 set_tests_properties(e2e.disconnect PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
 
+# HTTP/1.1 to the letter of RFC 9112 and fair connection limits (issue 14): raw bytes on the wire.
+kal_boost_test(e2e_http_tests ${CMAKE_CURRENT_LIST_DIR}/http_tests.cpp)
+target_link_libraries(e2e_http_tests PRIVATE kal_e2e_support)
+add_test(NAME e2e.http COMMAND e2e_http_tests)
+set_tests_properties(e2e.http PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+
 # Accounts (issue 12): the user commands, a mailed invitation, a user's token, nothing secret logged.
 kal_boost_test(e2e_accounts_tests ${CMAKE_CURRENT_LIST_DIR}/accounts_tests.cpp
                ${CMAKE_CURRENT_LIST_DIR}/../support/smtp_sink.cpp)

@@ -63,6 +63,10 @@ BOOST_AUTO_TEST_CASE(example_file_documents_every_key_with_its_default) {
     BOOST_TEST(from_file.server.body_limit == defaults.server.body_limit);
     BOOST_TEST(from_file.server.header_limit == defaults.server.header_limit);
     BOOST_TEST(from_file.server.idle_timeout.count() == defaults.server.idle_timeout.count());
+    BOOST_TEST(from_file.server.max_connections_per_address == defaults.server.max_connections_per_address);
+    BOOST_TEST(from_file.server.head_timeout.count() == defaults.server.head_timeout.count());
+    BOOST_TEST(from_file.server.linger_timeout.count() == defaults.server.linger_timeout.count());
+    BOOST_TEST(from_file.server.linger_bytes == defaults.server.linger_bytes);
     BOOST_TEST(from_file.database.lease_timeout.count() == defaults.database.lease_timeout.count());
     BOOST_TEST(from_file.database.url == defaults.database.url);
     BOOST_TEST(from_file.log.format == defaults.log.format);
@@ -181,6 +185,34 @@ BOOST_AUTO_TEST_CASE(invalid_values_name_their_key) {
     BOOST_TEST(key_of_error({.file = write_temp("[server]\nportt = 1\n")}) == "server.portt");
     BOOST_TEST(key_of_error({.file = write_temp("[server]\nport = \n")}) == "config");
     BOOST_TEST(key_of_error({.file = std::string("/nonexistent/kal.toml")}) == "config");
+}
+
+// Issue 14: the limits that keep one client from locking out the others, and the drain after an
+// early answer; the cap per address is well below max_connections by default.
+BOOST_AUTO_TEST_CASE(connection_fairness_keys_have_defaults_environment_variables_and_checks) {
+    auto d = cfg::load({});
+    BOOST_TEST(d.server.max_connections_per_address == 256);
+    BOOST_TEST(d.server.max_connections_per_address * 4 <= d.server.max_connections);
+    BOOST_TEST(d.server.head_timeout.count() == 10000);
+    BOOST_TEST((d.server.head_timeout < d.server.read_timeout));
+    BOOST_TEST(d.server.linger_timeout.count() == 2000);
+    BOOST_TEST(d.server.linger_bytes == 4u * 1024u * 1024u);
+    auto e = cfg::load({.environment = {{"KALENDARIUM_SERVER_MAX_CONNECTIONS_PER_ADDRESS", "16"},
+                                        {"KALENDARIUM_SERVER_HEAD_TIMEOUT", "3s"},
+                                        {"KALENDARIUM_SERVER_LINGER_TIMEOUT", "0s"},
+                                        {"KALENDARIUM_SERVER_LINGER_BYTES", "64KiB"}}});
+    BOOST_TEST(e.server.max_connections_per_address == 16);
+    BOOST_TEST(e.server.head_timeout.count() == 3000);
+    BOOST_TEST(e.server.linger_timeout.count() == 0);  // 0 closes at once
+    BOOST_TEST(e.server.linger_bytes == 64u * 1024u);
+    BOOST_TEST(key_of_error({.flags = {{"server.max_connections_per_address", "0"}}}) ==
+               "server.max_connections_per_address");
+    BOOST_TEST(key_of_error({.flags = {{"server.max_connections_per_address", "many"}}}) ==
+               "server.max_connections_per_address");
+    BOOST_TEST(key_of_error({.flags = {{"server.head_timeout", "0s"}}}) == "server.head_timeout");
+    BOOST_TEST(key_of_error({.flags = {{"server.linger_timeout", "-1s"}}}) == "server.linger_timeout");
+    BOOST_TEST(key_of_error({.flags = {{"server.linger_bytes", "lots"}}}) == "server.linger_bytes");
+    BOOST_TEST(key_of_error({.flags = {{"server.header_limit", "2MiB"}}}) == "server.header_limit");
 }
 
 BOOST_AUTO_TEST_CASE(environment_names_follow_the_keys) {

@@ -107,6 +107,13 @@ http::response refusal_answer(const http::request*, const http::refusal& r) {
     case 431:
         return problem_response(431, "/api/problems/header-too-large",
                                 "För stora huvuden / Request header fields too large", r.detail, {});
+    case 429: {
+        // A client address at its connection cap (server.max_connections_per_address).
+        auto res = problem_response(429, "/api/problems/too-many-connections",
+                                    "För många anslutningar / Too many connections", r.detail, {});
+        res.set_header("Retry-After", std::to_string(r.retry_after_seconds ? r.retry_after_seconds : 1));
+        return res;
+    }
     case 503: return problem_answer(app::unavailable(r.detail, r.retry_after_seconds ? r.retry_after_seconds : 2));
     default: return problem_answer(app::error(app::error_kind::bad_request, r.detail));
     }

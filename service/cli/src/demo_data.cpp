@@ -1,112 +1,355 @@
+// Writes a demo plan (demo_plan.cpp) and invents who signs up and who comes.
+//
+// The directory and the meetings are one unit of work at the plan's founding instant. Sign-ups,
+// cancellations and check-ins follow in time order, each round in a unit of its own at the
+// instant it happened, because the repositories stamp and judge by the unit's instant (a sign-up
+// is refused once its meeting has started). A failure removes what the load wrote.
+//
+// People are drawn from the catalogue's invented ones with a generator seeded per meeting (by its
+// title and local start), so a meeting gets the same people whenever the demo is loaded.
+
 #include "kal/service/cli/demo_data.hpp"
 
 #include <algorithm>
-#include <ctime>
+#include <deque>
+#include <map>
+#include <stdexcept>
+#include <tuple>
 
-#include "kal/calendar/time.hpp"
+#include "demo_catalogue.hpp"
 #include "kal/db/attendance.hpp"
 #include "kal/db/directory.hpp"
 #include "kal/db/meetings.hpp"
 #include "kal/db/rsvps.hpp"
 #include "kal/service/app/access.hpp"
-#include "kal/service/app/scheduling.hpp"
 
 namespace kal::service::cli {
 
 namespace {
 
+namespace catalogue = demo::catalogue;
+
 constexpr const char* city_slug = "boras-stad-overenskommelsen";
 
-db::organisation org(db::organisation_kind kind, std::string name, std::string email) {
-    db::organisation o;
-    o.kind = kind;
-    o.name = std::move(name);
-    o.contact_email = std::move(email);
-    o.contact_public = true;
-    return o;
+// splitmix64: small, and the same sequence on every platform (std's distributions are not).
+struct generator {
+    std::uint64_t state;
+    std::uint64_t next() {
+        std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+    bool one_in(std::size_t n) { return below(n) == 0; }
+};
+
+std::uint64_t seed_of(const db::meeting_fields& f) {  // FNV-1a
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (char c : f.title + '\n' + f.start_local) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+    return h;
 }
 
-db::network net(db::network_kind kind, std::string name, std::string description, std::vector<db::id_t> owners) {
-    db::network n;
-    n.kind = kind;
-    n.name = std::move(name);
-    n.description = std::move(description);
-    n.organisation_ids = std::move(owners);
-    return n;
+// A stored meeting and what happens to it.
+struct tracked {
+    db::id_t id = 0;
+    const db::meeting_fields* fields = nullptr;
+    const demo::turnout* who = nullptr;
+    std::optional<std::int64_t> cancelled_at;
+    std::optional<int> quota;
+    bool in_series = false;  // removed with its series
+    // Sign-up state between rounds: the order people are asked in, how far down it we are, who
+    // holds an active sign-up (with the quota key and party), the quota used per key.
+    generator random{0};
+    std::vector<std::size_t> order;
+    std::size_t asked = 0;
+    struct active {
+        db::id_t rsvp = 0;
+        std::string key;
+        int party = 1;
+    };
+    std::vector<active> sign_ups;
+    std::map<std::string, int> used;
+};
+
+std::string quota_key(const catalogue::person& p) {
+    if (p.organisation) return "#" + std::to_string(*p.organisation);
+    return p.organisation_name.empty() ? std::string() : "=" + p.organisation_name;
 }
 
-// Sign-ups and, for meetings that have taken place, check-ins, so that attendance and the
-// yearly report have something to show. Deterministic (a fixed-seed generator per meeting);
-// every person is invented and every address is under example.se.
-void add_demo_attendance(db::database& database, std::int64_t now, const std::vector<db::id_t>& associations,
-                         std::int64_t year_start, std::int64_t year_end, db::id_t first_fro) {
-    static const char* const first_names[] = {"Anna", "Erik", "Fatima", "Johan", "Leila", "Maria", "Omar",
-                                              "Sara", "Karl", "Amina", "Lars", "Elin", "Ahmed", "Ingrid"};
-    static const char* const last_names[] = {"Andersson", "Berg", "Hassan", "Johansson", "Karlsson", "Lind",
-                                             "Nilsson", "Persson", "Ali", "Svensson", "Öberg", "Åkesson"};
-    static const char* const free_text[] = {"Studieförbundet Vuxenskolan", "PRO Borås", "Borås Schackklubb"};
-    db::meeting_filter f;
-    f.from_utc = year_start;
-    f.to_utc = year_end;
-    f.statuses = {db::meeting_status::published};
-    f.limit = 200;
-    int person = 0;
-    for (;;) {
-        auto page = database.read([&](db::unit_of_work& w) { return db::meetings{w}.list(f); });
-        for (const auto& m : page.items) {
-            if (m.start_utc < year_start) continue;
-            std::uint32_t state = static_cast<std::uint32_t>(m.id) * 2654435761u + 12345u;
-            auto next = [&state] {
-                state = state * 1664525u + 1013904223u;
-                return state >> 8;
-            };
-            int wanted = 6 + static_cast<int>(next() % 15);
-            if (m.id == first_fro && m.capacity) wanted = *m.capacity + 3;  // full, with a waitlist
-            const std::int64_t signed_at = std::min(now, m.start_utc - 7 * 86400);
-            for (int i = 0; i < wanted; ++i, ++person) {
-                db::rsvp r;
-                r.meeting_id = m.id;
-                r.name = std::string(first_names[person % 14]) + " " + last_names[(person / 14 + person) % 12];
-                r.email = "deltagare" + std::to_string(person) + "@example.se";
-                r.party_size = next() % 5 == 0 ? 2 : 1;
-                r.language = next() % 4 == 0 ? db::language::en : db::language::sv;
-                switch (next() % 4) {
-                case 0: r.organisation_name = free_text[next() % 3]; break;
-                case 1: break;  // on their own
-                default: r.organisation_id = associations[next() % associations.size()];
+enum class step { sign_ups, cancel_meeting, check_ins };
+
+struct event {
+    std::int64_t at = 0;
+    step what = step::sign_ups;
+    std::size_t meeting = 0;  // index into the tracked meetings
+    std::size_t wave = 0;
+    auto key() const { return std::tie(at, what, meeting, wave); }
+};
+
+class loader {
+public:
+    loader(db::database& database, const demo::plan& plan) : database_(database), plan_(plan) {}
+
+    demo_summary run() {
+        write_directory_and_meetings();
+        try {
+            const auto all = events();
+            for (std::size_t i = 0; i < all.size();) {
+                const auto& e = all[i];
+                if (e.what == step::sign_ups) {
+                    // All rounds at this instant (a meeting has at most one) in one unit of work.
+                    std::vector<round> rounds;
+                    for (; i < all.size() && all[i].what == step::sign_ups && all[i].at == e.at; ++i) {
+                        auto& m = meetings_[all[i].meeting];
+                        rounds.push_back(prepare(m, m.who->waves[all[i].wave]));
+                    }
+                    sign_up(e.at, rounds);
+                    continue;
                 }
-                try {
-                    database.write(signed_at, [&](db::unit_of_work& w) {
-                        db::rsvps{w}.sign_up(r, app::hash_secret(app::new_secret(app::secret_kind::sign_up_link)));
-                    });
-                } catch (const db::sign_up_refused&) {
-                    // A quota or deadline: a demo sign-up that a real one would not get either.
-                }
+                if (e.what == step::cancel_meeting)
+                    cancel(meetings_[e.meeting], e.at);
+                else
+                    check_in(meetings_[e.meeting]);
+                ++i;
             }
-            if (m.end_utc > now) continue;
-            // The meeting has taken place: most who were confirmed came, and a few walked in.
-            auto confirmed = database.read(
-                [&](db::unit_of_work& w) { return db::rsvps{w}.list(m.id, {db::rsvp_status::confirmed}); });
-            for (const auto& r : confirmed) {
-                if (next() % 4 == 0) continue;
+        } catch (...) {
+            remove_everything();
+            throw;
+        }
+        summary_.loaded = true;
+        summary_.organiser_organisation = organisation_ids_.at(plan_.city);
+        summary_.meetings = static_cast<int>(meetings_.size());
+        return summary_;
+    }
+
+private:
+    void write_directory_and_meetings() {
+        database_.write(plan_.founded_at, [&](db::unit_of_work& w) {
+            organisation_ids_.clear();
+            network_ids_.clear();
+            venue_ids_.clear();
+            meetings_.clear();
+            fields_.clear();
+            series_id_.reset();
+            for (const auto& o : plan_.organisations) organisation_ids_.push_back(db::organisations{w}.create(o).id);
+            for (const auto& n : plan_.networks) {
+                auto network = n.network;
+                for (auto i : n.owners) network.organisation_ids.push_back(organisation_ids_.at(i));
+                std::sort(network.organisation_ids.begin(), network.organisation_ids.end());
+                network_ids_.push_back(db::networks{w}.create(network).id);
+            }
+            for (const auto& v : plan_.venues) {
+                auto venue = v.venue;
+                if (v.owner) venue.organisation_id = organisation_ids_.at(*v.owner);
+                venue_ids_.push_back(db::venues{w}.create(venue).id);
+            }
+            db::meetings meetings{w};
+            db::rsvps rsvps{w};
+            for (const auto& m : plan_.meetings) {
+                db::meeting stored;
+                static_cast<db::meeting_fields&>(stored) = resolve(m.fields, m.organiser, m.venue, m.networks);
+                // The plan's venues are free whenever they are booked (its tests check); overlaps
+                // are allowed here so that no date can stop the demo from loading.
+                stored = meetings.create(stored, db::venue_overlap::allow);
+                if (m.quota) rsvps.set_quota(stored.id, m.quota);
+                track(stored.id, m.fields, m.who, m.cancelled_at, m.quota, false);
+            }
+            const auto& s = plan_.series;
+            auto series = s.series;
+            series.fields = resolve(s.series.fields, s.organiser, s.venue, s.networks);
+            series_id_ = meetings.create_series(series, s.occurrences, db::venue_overlap::allow).id;
+            db::meeting_filter f;
+            f.series_id = series_id_;
+            f.include_all_drafts = true;
+            f.limit = 1000;
+            auto occurrences = meetings.list(f).items;
+            for (std::size_t i = 0; i < s.occurrences.size(); ++i) {
+                auto it = std::find_if(occurrences.begin(), occurrences.end(), [&](const db::meeting& o) {
+                    return o.recurrence_id == s.occurrences[i].recurrence_id;
+                });
+                if (it == occurrences.end()) throw std::logic_error("demo: an occurrence of the series is missing");
+                track(it->id, *it, s.turnouts[i], std::nullopt, std::nullopt, true);
+            }
+        });
+    }
+
+    db::meeting_fields resolve(db::meeting_fields f, std::size_t organiser, std::optional<std::size_t> venue,
+                               const std::vector<std::size_t>& networks) const {
+        f.organisation_id = organisation_ids_.at(organiser);
+        if (venue) f.venue_id = venue_ids_.at(*venue);
+        for (auto n : networks) f.network_ids.push_back(network_ids_.at(n));
+        std::sort(f.network_ids.begin(), f.network_ids.end());
+        return f;
+    }
+
+    void track(db::id_t id, const db::meeting_fields& fields, const demo::turnout& who,
+               std::optional<std::int64_t> cancelled_at, std::optional<int> quota, bool in_series) {
+        tracked t;
+        t.id = id;
+        fields_.push_back(fields);  // a copy that stays put: a deque keeps references valid
+        t.fields = &fields_.back();
+        t.in_series = in_series;
+        t.who = &who;
+        t.cancelled_at = cancelled_at;
+        t.quota = quota;
+        t.random.state = seed_of(fields);
+        const auto& people = catalogue::people();
+        t.order.resize(people.size());
+        for (std::size_t i = 0; i < t.order.size(); ++i) t.order[i] = i;
+        for (std::size_t i = t.order.size() - 1; i > 0; --i) std::swap(t.order[i], t.order[t.random.below(i + 1)]);
+        meetings_.push_back(std::move(t));
+    }
+
+    std::vector<event> events() const {
+        std::vector<event> out;
+        for (std::size_t i = 0; i < meetings_.size(); ++i) {
+            const auto& m = meetings_[i];
+            for (std::size_t w = 0; w < m.who->waves.size(); ++w)
+                out.push_back({m.who->waves[w].at, step::sign_ups, i, w});
+            if (m.cancelled_at) out.push_back({*m.cancelled_at, step::cancel_meeting, i, 0});
+            if (m.who->held) out.push_back({m.fields->start_utc, step::check_ins, i, 0});
+        }
+        std::sort(out.begin(), out.end(), [](const event& a, const event& b) { return a.key() < b.key(); });
+        return out;
+    }
+
+    // One meeting's round of sign-ups and cancellations, decided before its unit of work; the
+    // meeting's state changes only once the unit has committed, so that a retried unit does the same.
+    struct round {
+        tracked* meeting = nullptr;
+        generator random{0};
+        std::size_t asked = 0;
+        std::map<std::string, int> used;
+        std::vector<db::rsvp> wanted;
+        std::vector<std::string> keys, hashes;
+        std::vector<std::size_t> cancelled;  // indices into meeting->sign_ups
+    };
+
+    round prepare(tracked& m, const demo::sign_up_wave& plan) const {
+        const auto& people = catalogue::people();
+        round r{&m, m.random, m.asked, m.used, {}, {}, {}, {}};
+        while (static_cast<int>(r.wanted.size()) < plan.sign_ups && r.asked < m.order.size()) {
+            const auto& p = people[m.order[r.asked++]];
+            db::rsvp s;
+            s.meeting_id = m.id;
+            s.name = p.name;
+            s.email = p.email;
+            s.organisation_id = p.organisation ? std::optional(organisation_ids_.at(*p.organisation)) : std::nullopt;
+            s.organisation_name = p.organisation_name;
+            s.party_size = r.random.one_in(6) ? 2 : 1;
+            s.language = r.random.one_in(7) ? db::language::en : db::language::sv;
+            if (r.random.one_in(8)) s.needs = catalogue::needs()[r.random.below(catalogue::needs().size())];
+            const auto key = quota_key(p);
+            if (m.quota && !key.empty()) {
+                if (r.used[key] + s.party_size > *m.quota) continue;  // the organisation's places are taken
+                r.used[key] += s.party_size;
+            }
+            r.wanted.push_back(std::move(s));
+            r.keys.push_back(key);
+            r.hashes.push_back(app::hash_secret(app::new_secret(app::secret_kind::sign_up_link)));
+        }
+        for (int i = 0; i < plan.cancellations && m.sign_ups.size() > r.cancelled.size(); ++i) {
+            std::size_t pick;
+            do pick = r.random.below(m.sign_ups.size());
+            while (std::find(r.cancelled.begin(), r.cancelled.end(), pick) != r.cancelled.end());
+            r.cancelled.push_back(pick);
+        }
+        return r;
+    }
+
+    void commit(round& r, const std::vector<db::id_t>& ids) {
+        auto& m = *r.meeting;
+        std::sort(r.cancelled.rbegin(), r.cancelled.rend());
+        for (auto c : r.cancelled) {
+            const auto& gone = m.sign_ups[c];
+            if (m.quota && !gone.key.empty()) r.used[gone.key] -= gone.party;
+            m.sign_ups.erase(m.sign_ups.begin() + static_cast<std::ptrdiff_t>(c));
+        }
+        for (std::size_t i = 0; i < ids.size(); ++i) m.sign_ups.push_back({ids[i], r.keys[i], r.wanted[i].party_size});
+        m.random = r.random;
+        m.asked = r.asked;
+        m.used = std::move(r.used);
+        summary_.sign_ups += static_cast<int>(ids.size());
+    }
+
+    // The rounds of several meetings at one instant, in one unit of work.
+    void sign_up(std::int64_t at, std::vector<round>& rounds) {
+        auto ids = database_.write(at, [&](db::unit_of_work& w) {
+            db::rsvps rsvps{w};
+            std::vector<std::vector<db::id_t>> stored(rounds.size());
+            for (std::size_t k = 0; k < rounds.size(); ++k) {
+                const auto& r = rounds[k];
+                for (std::size_t i = 0; i < r.wanted.size(); ++i)
+                    stored[k].push_back(rsvps.sign_up(r.wanted[i], r.hashes[i]).stored.id);
+                for (auto c : r.cancelled) rsvps.cancel(r.meeting->sign_ups[c].rsvp);
+            }
+            return stored;
+        });
+        for (std::size_t k = 0; k < rounds.size(); ++k) commit(rounds[k], ids[k]);
+    }
+
+    void cancel(const tracked& m, std::int64_t at) {
+        database_.write(at, [&](db::unit_of_work& w) { db::meetings{w}.cancel(m.id); });
+    }
+
+    // At the door: most who had a seat came, some did not, a few came without signing up.
+    void check_in(tracked& m) {
+        const auto& people = catalogue::people();
+        auto count = database_.write(m.fields->start_utc, [&](db::unit_of_work& w) {
+            auto random = m.random;  // a retried unit draws the same
+            int n = 0;
+            db::attendance attendance{w};
+            for (const auto& r : db::rsvps{w}.list(m.id, {db::rsvp_status::confirmed})) {
+                if (random.one_in(5)) continue;  // a no-show
                 db::checkin c;
                 c.meeting_id = m.id;
                 c.rsvp_id = r.id;
-                database.write(m.end_utc, [&](db::unit_of_work& w) { db::attendance{w}.check_in(c); });
+                attendance.check_in(c);
+                ++n;
             }
-            int walk_ins = static_cast<int>(next() % 4);
-            for (int i = 0; i < walk_ins; ++i) {
+            const std::size_t walk_ins = random.below(4);
+            for (std::size_t i = 0; i < walk_ins && m.asked + i < m.order.size(); ++i) {
+                const auto& p = people[m.order[m.asked + i]];  // someone who had not signed up
                 db::checkin c;
                 c.meeting_id = m.id;
-                c.name = "Gäst " + std::to_string(m.id) + "-" + std::to_string(i + 1);
-                if (next() % 2) c.organisation_name = free_text[next() % 3];
-                database.write(m.end_utc, [&](db::unit_of_work& w) { db::attendance{w}.check_in(c); });
+                c.name = p.name;
+                if (p.organisation) c.organisation_id = organisation_ids_.at(*p.organisation);
+                c.organisation_name = p.organisation_name;
+                attendance.check_in(c);
+                ++n;
             }
-        }
-        if (!page.next) break;
-        f.after = page.next;
+            return n;
+        });
+        summary_.check_ins += count;
     }
-}
+
+    // Undoes a load that failed half-way, in one unit: the meetings (with their sign-ups and
+    // check-ins), the series, the venues, the networks and the organisations.
+    void remove_everything() noexcept {
+        try {
+            database_.write(plan_.now, [&](db::unit_of_work& w) {
+                db::meetings meetings{w};
+                if (series_id_) meetings.remove_series(*series_id_);
+                for (const auto& m : meetings_)
+                    if (!m.in_series) meetings.remove(m.id);
+                for (auto id : venue_ids_) db::venues{w}.remove(id);
+                for (auto id : network_ids_) db::networks{w}.remove(id);
+                for (auto id : organisation_ids_) db::organisations{w}.remove(id);
+            });
+        } catch (...) {
+            // The original error is the one worth reporting.
+        }
+    }
+
+    db::database& database_;
+    const demo::plan& plan_;
+    std::vector<db::id_t> organisation_ids_, network_ids_, venue_ids_;
+    std::optional<db::id_t> series_id_;
+    std::deque<db::meeting_fields> fields_;
+    std::vector<tracked> meetings_;
+    demo_summary summary_;
+};
 
 }  // namespace
 
@@ -115,164 +358,15 @@ demo_summary load_demo_data(db::database& database, const config::settings& sett
     db::organisation_filter any;
     any.limit = 1;
     bool empty = database.read([&](db::unit_of_work& w) {
-        if (db::organisations{w}.list(any).items.empty()) return true;
-        if (auto city = db::organisations{w}.find_by_slug(city_slug)) summary.organiser_organisation = city->id;
-        return false;
+        if (!db::organisations{w}.list(any).items.empty()) {
+            if (auto city = db::organisations{w}.find_by_slug(city_slug)) summary.organiser_organisation = city->id;
+            return false;
+        }
+        return true;
     });
     if (!empty) return summary;
-    summary.loaded = true;
-    std::vector<db::id_t> associations;
-    db::id_t first_fro_id = 0;
-    const std::string tz = settings.calendar.default_time_zone;
-    const int year = std::stoi(calendar::to_local(now, tz).substr(0, 4));
-    auto y = [year](const char* month_day) { return std::to_string(year) + "-" + month_day; };
-    // The directory and the meetings in one unit of work: there whole or not at all.
-    database.write(now, [&](db::unit_of_work& w) {
-    db::organisations organisations{w};
-    db::networks networks{w};
-    db::venues venues{w};
-    db::meetings meetings{w};
-
-    auto city = organisations.create(
-        org(db::organisation_kind::city_unit, "Borås Stad – Överenskommelsen", "overenskommelsen@example.boras.se"));
-    auto folkhalsa = organisations.create(
-        org(db::organisation_kind::city_unit, "Fritids- och folkhälsoförvaltningen", "folkhalsa@example.boras.se"));
-    auto foreningsradet = organisations.create(
-        org(db::organisation_kind::association, "Föreningsrådet i Borås", "kansli@example-foreningsradet.se"));
-    auto kraftens_hus = organisations.create(org(db::organisation_kind::association, "Kraftens Hus", "info@example-kraftenshus.se"));
-    auto roda_korset =
-        organisations.create(org(db::organisation_kind::association, "Röda Korset Borås", "boras@example-rodakorset.se"));
-    auto hyresgast = organisations.create(
-        org(db::organisation_kind::association, "Hyresgästföreningen Norrby", "norrby@example-hyresgast.se"));
-    summary.organiser_organisation = city.id;
-
-    auto samradet = networks.create(net(db::network_kind::samrad, "Samrådet för Överenskommelsen",
-                                             "Representanter från Det Idéburna och Borås Stad. Husets mittpunkt "
-                                             "och navet för övriga rum i huset.",
-                                             {city.id, foreningsradet.id}));
-    auto fro = networks.create(net(db::network_kind::forum, "FRÖ – Forum för Överenskommelsen",
-                                        "Tematiska FRÖ-möten, minst fyra om året, där staden och idéburna möts "
-                                        "för lärande om varandra.",
-                                        {city.id, foreningsradet.id}));
-    auto integration = networks.create(net(db::network_kind::interest_network, "Nätverket för integration",
-                                                "Förvaltningar och idéburna kring integration.",
-                                                {folkhalsa.id, roda_korset.id}));
-    auto psykisk = networks.create(net(db::network_kind::interest_network, "Nätverket för psykisk ohälsa",
-                                            "Förvaltningar och idéburna kring psykisk ohälsa.",
-                                            {folkhalsa.id, kraftens_hus.id}));
-    auto norrby = networks.create(
-        net(db::network_kind::area_network, "Områdesnätverk Norrby", "Geografiskt nätverk för Norrby.", {folkhalsa.id, hyresgast.id}));
-    auto hassleholmen = networks.create(
-        net(db::network_kind::area_network, "Områdesnätverk Hässleholmen", "Geografiskt nätverk för Hässleholmen.", {folkhalsa.id}));
-    auto fristad = networks.create(
-        net(db::network_kind::local_council, "Fristads ortsråd", "Ortsrådet där kommunen och idéburna i Fristad möts.", {city.id}));
-    auto sandared = networks.create(
-        net(db::network_kind::local_council, "Sandareds ortsråd", "Ortsrådet där kommunen och idéburna i Sandared möts.", {city.id}));
-    (void)hassleholmen;
-
-    auto venue = [&](std::string name, std::string address, int capacity, bool step_free, bool loop,
-                     db::id_t owner, bool shared, double lat, double lon) {
-        db::venue v;
-        v.name = std::move(name);
-        v.address = std::move(address);
-        v.capacity = capacity;
-        v.step_free = step_free;
-        v.hearing_loop = loop;
-        v.accessible_toilet = step_free;
-        v.organisation_id = owner;
-        v.shared = shared;
-        v.latitude = lat;
-        v.longitude = lon;
-        return venues.create(v);
-    };
-    auto stadshuset = venue("Stadshuset, Sessionssalen", "Kungsgatan 55, 503 35 Borås", 120, true, true, city.id,
-                            true, 57.7210, 12.9401);
-    auto kulturhuset =
-        venue("Kulturhuset, Lilla salen", "P A Halls Terrass 1, 503 38 Borås", 80, true, true, city.id, true, 57.7196,
-              12.9370);
-    auto kraftens_lokal = venue("Kraftens Hus, samlingssalen", "Sandwalls plats 3, 503 30 Borås", 40, true, false,
-                                kraftens_hus.id, true, 57.7226, 12.9342);
-    auto norrby_lokal = venue("Träffpunkt Norrby", "Norrby Långgata 40, 504 35 Borås", 35, true, false, hyresgast.id,
-                              true, 57.7306, 12.9255);
-
-    auto meeting = [&](db::meeting_type type, std::string title, std::string theme, std::string start, std::string end,
-                       std::optional<db::id_t> venue_id, db::id_t organiser, std::vector<db::id_t> networks,
-                       std::optional<int> capacity, db::meeting_status status = db::meeting_status::published) {
-        db::meeting m;
-        m.type = type;
-        m.title = std::move(title);
-        m.theme = std::move(theme);
-        m.description = "Välkommen! Mötet är en del av Överenskommelsen mellan Borås Stad och Det Idéburna.\n"
-                        "Welcome! This meeting is part of the compact between the City of Borås and civil society.";
-        m.start_local = std::move(start);
-        m.end_local = std::move(end);
-        m.time_zone = tz;
-        m.venue_id = venue_id;
-        m.organisation_id = organiser;
-        std::sort(networks.begin(), networks.end());
-        m.network_ids = std::move(networks);
-        m.capacity = capacity;
-        m.status = status;
-        app::set_instants(m);
-        return meetings.create(m, db::venue_overlap::allow);
-    };
-
-    auto first_fro = meeting(db::meeting_type::fro, "FRÖ-möte: FRIA – integration för nyanlända och idéburna",
-            "FRIA – integration för nyanlända och idéburna", y("03-12T18:00:00"), y("03-12T20:00:00"), kulturhuset.id,
-            city.id, {fro.id, integration.id}, 60);
-    meeting(db::meeting_type::fro, "FRÖ-möte: Kraftens Hus", "Kraftens Hus", y("05-07T18:00:00"), y("05-07T20:00:00"),
-            kraftens_lokal.id, kraftens_hus.id, {fro.id, psykisk.id}, 40);
-    meeting(db::meeting_type::fro, "FRÖ-möte: Socialt Hållbart Borås", "Socialt Hållbart Borås", y("09-17T18:00:00"),
-            y("09-17T20:00:00"), kulturhuset.id, city.id, {fro.id}, 60);
-    meeting(db::meeting_type::fro, "FRÖ-möte: Den europeiska koden", "Den europeiska koden för idéburet deltagande",
-            y("10-22T18:00:00"), y("10-22T20:00:00"), stadshuset.id, foreningsradet.id, {fro.id}, 80);
-    meeting(db::meeting_type::stormote, "Stormöte för Överenskommelsen " + std::to_string(year),
-            "Uppföljning av årets verksamhet och aktiviteter", y("11-26T13:00:00"), y("11-26T16:30:00"),
-            stadshuset.id, city.id, {samradet.id, fro.id}, 120);
-    meeting(db::meeting_type::samrad, "Samrådet för Överenskommelsen", "", y("02-10T15:00:00"), y("02-10T17:00:00"), stadshuset.id,
-            city.id, {samradet.id}, std::nullopt);
-    meeting(db::meeting_type::samrad, "Samrådet för Överenskommelsen", "", y("06-09T15:00:00"), y("06-09T17:00:00"), stadshuset.id,
-            city.id, {samradet.id}, std::nullopt);
-    meeting(db::meeting_type::samrad, "Samrådet för Överenskommelsen", "", y("10-06T15:00:00"), y("10-06T17:00:00"), stadshuset.id,
-            city.id, {samradet.id}, std::nullopt);
-    meeting(db::meeting_type::network, "Fristads ortsråd", "", y("04-15T18:30:00"), y("04-15T20:30:00"), std::nullopt, city.id,
-            {fristad.id}, std::nullopt);
-    meeting(db::meeting_type::network, "Sandareds ortsråd", "", y("04-22T18:30:00"), y("04-22T20:30:00"), std::nullopt, city.id,
-            {sandared.id}, std::nullopt);
-    meeting(db::meeting_type::dialog, "Dialog: tillgängliggörande av lokaler", "Att nyttja varandras lokaler", y("08-27T14:00:00"),
-            y("08-27T16:00:00"), kulturhuset.id, foreningsradet.id, {samradet.id}, 30);
-    meeting(db::meeting_type::training, "Utbildning: lärande om varandra", "Om varandras verksamhet", y("03-26T09:00:00"),
-            y("03-26T12:00:00"), kulturhuset.id, city.id, {}, 40);
-    meeting(db::meeting_type::conference, "Kunskapskonferens om Överenskommelsen", "Idéburet offentligt partnerskap",
-            y("12-03T09:00:00"), y("12-03T16:00:00"), stadshuset.id, city.id, {samradet.id}, 120, db::meeting_status::draft);
-    auto cancelled = meeting(db::meeting_type::network, "Områdesnätverk Norrby – vårträff", "", y("04-08T17:00:00"),
-                             y("04-08T19:00:00"), norrby_lokal.id, hyresgast.id, {norrby.id}, 35);
-    meetings.cancel(cancelled.id);
-
-    // A monthly network series: the first Tuesday of each month.
-    db::series s;
-    s.fields.type = db::meeting_type::network;
-    s.fields.title = "Nätverket för psykisk ohälsa – månadsträff";
-    s.fields.description = "Öppen träff för förvaltningar och idéburna. Open meeting for city units and associations.";
-    s.fields.start_local = y("01-06T18:00:00");
-    s.fields.end_local = y("01-06T20:00:00");
-    s.fields.time_zone = tz;
-    s.fields.venue_id = kraftens_lokal.id;
-    s.fields.organisation_id = kraftens_hus.id;
-    s.fields.network_ids = {psykisk.id};
-    s.fields.capacity = 30;
-    s.fields.status = db::meeting_status::published;
-    s.rrule = "FREQ=MONTHLY;BYDAY=1TU;UNTIL=" + std::to_string(year + 1) + "1231T230000Z";
-    s.exdates = {y("07-07T18:00:00")};  // summer break
-    app::set_instants(s.fields);
-    meetings.create_series(s, app::occurrences_of(s, settings, now), db::venue_overlap::allow);
-
-    associations = {foreningsradet.id, kraftens_hus.id, roda_korset.id, hyresgast.id};
-    first_fro_id = first_fro.id;
-    });
-    add_demo_attendance(database, now, associations, calendar::to_utc(y("01-01T00:00:00"), tz),
-                        calendar::to_utc(std::to_string(year + 1) + "-01-01T00:00:00", tz), first_fro_id);
-    return summary;
+    const auto plan = demo::make_plan(settings, now);
+    return loader(database, plan).run();
 }
 
 }  // namespace kal::service::cli

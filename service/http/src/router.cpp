@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <boost/url/decode_view.hpp>
+#include <boost/url/pct_string_view.hpp>
+
 namespace kal::service::http {
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -15,6 +18,21 @@ std::vector<std::string> split_path(const std::string& path) {
         }
         out.push_back(path.substr(start, slash - start));
         start = slash + 1;
+    }
+    return out;
+}
+
+std::optional<std::vector<std::string>> path_segments(std::string_view raw_path) {
+    std::vector<std::string> out;
+    if (raw_path.starts_with('/')) raw_path.remove_prefix(1);
+    for (;;) {
+        const auto slash = raw_path.find('/');
+        auto encoded = boost::urls::make_pct_string_view(raw_path.substr(0, slash));
+        if (!encoded) return std::nullopt;
+        const auto decoded = **encoded;
+        out.emplace_back(decoded.begin(), decoded.end());
+        if (slash == std::string_view::npos) break;
+        raw_path.remove_prefix(slash + 1);
     }
     return out;
 }
@@ -54,8 +72,15 @@ void router::add_cached(std::string method, std::string pattern, fast_handler fa
 }
 
 match_result router::match(request& req) const {
-    auto segments = split_path(req.path);
     match_result result;
+    // Split as sent, then decoded: "%2F" stays inside its segment (RFC 3986 §2.2).
+    // (A request made in-process, by a test, may give only its path.)
+    auto decoded = path_segments(req.raw_path.empty() ? req.path : req.raw_path);
+    if (!decoded) {
+        result.bad_path = true;
+        return result;
+    }
+    const auto& segments = *decoded;
     // HEAD is answered by the GET route, without the body (server.cpp drops it).
     const std::string method = req.method == "HEAD" ? "GET" : req.method;
     for (const auto& r : routes_) {

@@ -1,4 +1,5 @@
-// The only translation unit that includes Beast: keeping it here keeps builds fast.
+// The only translation unit with Beast's I/O (http.cpp holds its request parser): keeping it
+// here keeps builds fast.
 
 #include "kal/service/http/server.hpp"
 
@@ -7,12 +8,14 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <limits>
+#include <map>
 #include <pthread.h>
+#include <sstream>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
@@ -37,17 +40,39 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
-// What shutdown needs to reach a connection: its strand and socket, and whether it is between
-// requests (idle connections are closed at once, busy ones finish their request first).
+// Where a connection is in its life. Idle (between requests), in a request's head, or lingering
+// after an early answer, it costs the server a descriptor and gives nothing back yet: shutdown
+// closes idle and lingering ones at once, and at max_connections the oldest of all three make
+// room for a new connection.
+enum class phase { idle, head, body, busy, lingering };
+
+constexpr bool may_be_closed_for_room(phase p) {
+    return p == phase::idle || p == phase::head || p == phase::lingering;
+}
+
+// What the listener, the sweeper and shutdown need to reach a connection.
 struct connection {
-    asio::any_io_executor executor;  // the session's single-threaded context; socket and idle live there
+    asio::any_io_executor executor;  // the session's single-threaded context; the socket lives there
     tcp::socket* socket = nullptr;
-    bool idle = true;
-    // When the connection's current phase (idle, reading a request, writing a response) must be
-    // over, in steady-clock milliseconds; the sweeper cancels the socket's operations after it.
-    // One store per phase instead of a timer per operation: no timer syscalls per request.
+    asio::ip::address address;       // the TCP peer, for the cap per address
+    bool counted = false;            // counted against its address (trusted proxies are not)
+    std::atomic<phase> state{phase::idle};
+    std::atomic<std::int64_t> phase_since_ms{0};  // when the present phase began
+    // When the connection's current phase must be over, in steady-clock milliseconds; the
+    // sweeper cancels the socket's operations after it. One store per phase instead of a timer
+    // per operation: no timer syscalls per request.
     std::atomic<std::int64_t> deadline_ms{std::numeric_limits<std::int64_t>::max()};
+    // Chosen to be closed to make room at max_connections. The session also checks it after
+    // each read while it waits (idle, head, lingering): a read that completed just before the
+    // cancel would otherwise let it live on.
+    std::atomic<bool> closing_for_room{false};
 };
+
+// v4-mapped IPv6 addresses are their IPv4 address (a dual-stack listener sees both).
+asio::ip::address plain(const asio::ip::address& a) {
+    if (a.is_v6() && a.to_v6().is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+    return a;
+}
 
 std::int64_t steady_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -87,8 +112,8 @@ struct blocked_while_starting_threads {
 struct server::impl {
     const config::settings& settings;
     const router& routes;
-    const errors_to_answers& answers;
     metrics& counters;
+    const errors_to_answers& answers;
 
     // One io_context per I/O thread, each run by exactly that thread: a connection stays on one
     // thread for its life, so its session needs no strand and no request hands work between
@@ -107,18 +132,36 @@ struct server::impl {
 
     std::mutex mutex;
     std::set<std::shared_ptr<connection>> connections;
+    std::map<asio::ip::address, int> per_address;  // open connections per counted client address
     std::atomic<bool> draining{false};
     bool handling_signals = false;
 
-    impl(const config::settings& s, const router& r, const errors_to_answers& a, metrics& m)
+    std::vector<asio::ip::address> trusted_proxies;  // exempt from the cap per address
+    std::string server_methods;                      // Allow of "OPTIONS *"
+    std::string refusal_bytes;                             // the whole 429 for an address at its cap
+
+    impl(const config::settings& s, const router& r, const errors_to_answers& answers_in, metrics& m)
         : settings(s),
           routes(r),
-          answers(a),
           counters(m),
+          answers(answers_in),
           contexts(make_contexts(s.server.io_threads)),
           ioc(*contexts.front()),
           db_pool(static_cast<std::size_t>(s.database.pool_size)) {
         for (auto& c : contexts) keep_running.push_back(asio::make_work_guard(*c));
+        for (const auto& text : config::trusted_proxies(s)) {
+            beast::error_code ec;
+            auto a = asio::ip::make_address(text, ec);
+            if (!ec) trusted_proxies.push_back(plain(a));
+        }
+        std::set<std::string> methods{"HEAD", "OPTIONS"};
+        for (const auto& route : r.routes()) methods.insert(route.method);
+        for (const auto& method : methods) server_methods += (server_methods.empty() ? "" : ", ") + method;
+        std::ostringstream bytes;
+        bytes << to_message(refuse(nullptr, 429, "This address has as many connections open as it may; try again in 1 s",
+                                   {}, 1),
+                            11, false, false);
+        refusal_bytes = bytes.str();
     }
 
     static std::vector<std::unique_ptr<asio::io_context>> make_contexts(int n) {
@@ -155,8 +198,9 @@ struct server::impl {
         }
     }
 
+    // What the adapters say for a request the server or the router refuses.
     response refuse(const request* req, int status, std::string detail, std::vector<std::string> allowed = {},
-                    int retry_after = 0) {
+                    int retry_after = 0) const {
         return answers.from_refusal(req, refusal{status, std::move(detail), std::move(allowed), retry_after});
     }
 
@@ -165,7 +209,9 @@ struct server::impl {
         auto found = routes.match(req);
         response res;
         std::string route_name = found.found ? found.found->pattern : "unmatched";
-        if (!found.found) {
+        if (found.bad_path) {
+            res = refuse(&req, 400, "Ogiltig sökväg / A path segment is not valid percent-encoding");
+        } else if (!found.found) {
             res = found.allowed.empty() ? refuse(&req, 404, "No such resource: " + req.path)
                                         : refuse(&req, 405, "Method not allowed", found.allowed);
         } else if (found.found->where == runs_on::io_thread) {
@@ -198,24 +244,6 @@ struct server::impl {
 
     // ---- HTTP -------------------------------------------------------------------------------
 
-    static std::optional<request> convert(const bhttp::request<bhttp::string_body>& msg) {
-        request req;
-        req.method = std::string(msg.method_string());
-        req.target = std::string(msg.target());
-        auto url = boost::urls::parse_origin_form(req.target);
-        if (!url) return std::nullopt;
-        req.path = url->path();
-        for (const auto& p : url->params()) req.query.emplace(p.key, p.value);
-        for (const auto& field : msg) {
-            std::string name(field.name_string());
-            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            auto [it, inserted] = req.headers.emplace(name, std::string(field.value()));
-            if (!inserted) it->second += ", " + std::string(field.value());
-        }
-        req.body = msg.body();
-        return req;
-    }
-
     template <class Message>
     static void set_headers(Message& msg, const response& res, bool keep_alive) {
         msg.set(bhttp::field::server, "Kalendarium");
@@ -224,7 +252,7 @@ struct server::impl {
         msg.keep_alive(keep_alive);
     }
 
-    bhttp::response<bhttp::string_body> to_message(response&& res, unsigned version, bool keep_alive, bool head) {
+    static bhttp::response<bhttp::string_body> to_message(response&& res, unsigned version, bool keep_alive, bool head) {
         bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(res.status), version};
         set_headers(msg, res, keep_alive);
         msg.body() = std::move(res.body);
@@ -233,10 +261,90 @@ struct server::impl {
         return msg;
     }
 
-    asio::awaitable<void> write_refusal(tcp::socket& socket, connection& conn, int status, std::string detail) {
-        auto msg = to_message(refuse(nullptr, status, std::move(detail)), 11, false, false);
-        conn.deadline_ms = steady_ms() + settings.server.write_timeout.count();
-        co_await bhttp::async_write(socket, msg, nothrow);
+    // An answer before (or instead of) a request: the connection closes after it.
+    asio::awaitable<beast::error_code> write_refusal(tcp::socket& socket, connection& conn, const refusal& r) {
+        auto msg = to_message(answers.from_refusal(nullptr, r), 11, false, false);
+        enter(conn, phase::busy, steady_ms() + settings.server.write_timeout.count());
+        auto [ec, n] = co_await bhttp::async_write(socket, msg, nothrow);
+        co_return ec;
+    }
+
+    // A new phase of the connection's life, and when it must be over.
+    static void enter(connection& conn, phase p, std::int64_t deadline) {
+        conn.state.store(p, std::memory_order_relaxed);
+        conn.phase_since_ms.store(steady_ms(), std::memory_order_relaxed);
+        conn.deadline_ms.store(deadline, std::memory_order_relaxed);
+    }
+
+    enum class read_outcome {
+        complete,   // a request to answer
+        refused,    // reader.failure() says why; answer it, drain, close
+        cut_short,  // the client ended its side of the connection in the middle of a request
+        closed,     // reset, timed out, closed to make room, or shut down: nothing to answer
+    };
+
+    // Reads one request into `reader`, the first bytes of which may already be in `buffer`.
+    // Whatever follows the request (a pipelined one) stays in `buffer`. The head must be there
+    // by head_timeout, and the whole request by read_timeout, both counted from its first byte.
+    asio::awaitable<read_outcome> read_request(tcp::socket& socket, beast::flat_buffer& buffer,
+                                               request_reader& reader, connection& conn) {
+        const auto& cfg = settings.server;
+        const auto started = steady_ms();
+        enter(conn, phase::head, started + std::min(cfg.head_timeout, cfg.read_timeout).count());
+        for (;;) {
+            std::size_t used = 0;
+            if (buffer.size() > 0) {
+                const bool had_head = reader.head_done();
+                auto data = buffer.data();
+                used = reader.put({static_cast<const char*>(data.data()), data.size()});
+                buffer.consume(used);
+                if (reader.failure()) co_return read_outcome::refused;
+                if (reader.done()) co_return read_outcome::complete;
+                if (reader.head_done() && !had_head) {
+                    enter(conn, phase::body, started + cfg.read_timeout.count());
+                    if (reader.expects_continue()) {
+                        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+                        auto [ec_continue, n_continue] = co_await bhttp::async_write(socket, cont, nothrow);
+                        if (ec_continue) co_return read_outcome::closed;
+                    }
+                }
+                if (used > 0 && buffer.size() > 0) continue;  // the parser stopped at the head's end
+            }
+            // The head is read in small steps (its parser never sees more than header_limit), the
+            // body in larger ones.
+            const std::size_t step = reader.head_done() ? 65536 : 8192;
+            auto [ec, n] = co_await socket.async_read_some(buffer.prepare(step), nothrow);
+            if (!reader.head_done() && conn.closing_for_room.load()) co_return read_outcome::closed;
+            if (ec) {
+                if (ec == asio::error::eof && reader.started()) co_return read_outcome::cut_short;
+                if (ec != asio::error::eof && peer_gone(ec)) client_gone(metrics::disconnect_phase::reading, ec);
+                co_return read_outcome::closed;
+            }
+            buffer.commit(n);
+        }
+    }
+
+    // After an early answer the client may still be sending what it meant to (a body over the
+    // limit, say): closing now, with those bytes unread, would make the kernel reset the
+    // connection, and a reset can destroy the answer before the client has read it. So the
+    // sending side is shut (the client sees the answer end) and what arrives is read and dropped
+    // until the client closes, for at most linger_timeout and linger_bytes (nginx's
+    // lingering_close). Shutdown and the search for room may cut it short.
+    asio::awaitable<void> linger(tcp::socket& socket, beast::flat_buffer& buffer, connection& conn) {
+        const auto& cfg = settings.server;
+        if (cfg.linger_timeout.count() == 0 || draining) co_return;
+        beast::error_code ignored;
+        socket.shutdown(tcp::socket::shutdown_send, ignored);
+        enter(conn, phase::lingering, steady_ms() + cfg.linger_timeout.count());
+        std::size_t dropped = buffer.size();
+        buffer.clear();
+        while (dropped < cfg.linger_bytes) {
+            // Never committed: each read lands in the same memory.
+            auto [ec, n] = co_await socket.async_read_some(
+                buffer.prepare(std::min<std::size_t>(65536, cfg.linger_bytes - dropped)), nothrow);
+            if (ec || conn.closing_for_room.load()) break;
+            dropped += n;
+        }
     }
 
     asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<connection> conn) {
@@ -244,11 +352,11 @@ struct server::impl {
         // Responses are written whole: Nagle's algorithm would only hold back their last, short
         // segment (or a head written before its body) until the peer acknowledged the others.
         socket.set_option(tcp::no_delay(true), endpoint_error);
-        auto peer = socket.remote_endpoint(endpoint_error);
-        std::string remote_address = endpoint_error ? std::string() : peer.address().to_string();
+        const std::string remote_address = conn->address.to_string();
         conn->socket = &socket;
         beast::flat_buffer buffer;
         const auto& cfg = settings.server;
+        request_reader reader({cfg.header_limit, cfg.body_limit});
         for (;;) {
             // Between requests the connection is idle: shutdown may close it, and the sweeper
             // closes it after idle_timeout. The first bytes of the next request are read here,
@@ -257,60 +365,41 @@ struct server::impl {
             // (Asio first tries the read at once, so a request already waiting costs no wait.)
             if (buffer.size() == 0) {
                 if (draining) break;
-                conn->idle = true;
-                conn->deadline_ms = steady_ms() + cfg.idle_timeout.count();
+                enter(*conn, phase::idle, steady_ms() + cfg.idle_timeout.count());
                 auto [ec_first, n_first] =
                     co_await socket.async_read_some(buffer.prepare(std::min<std::size_t>(cfg.header_limit, 8192)), nothrow);
-                conn->idle = false;
-                if (ec_first) break;  // closed by the peer, the idle timeout or shutdown
+                if (ec_first || conn->closing_for_room.load()) break;  // the peer, idle_timeout, shutdown, room
                 buffer.commit(n_first);
             }
-            conn->idle = false;
-            conn->deadline_ms = steady_ms() + cfg.read_timeout.count();
-
-            bhttp::request_parser<bhttp::string_body> parser;
-            parser.header_limit(static_cast<std::uint32_t>(cfg.header_limit));
-            parser.body_limit(cfg.body_limit);
-            auto [ec_head, n_head] = co_await bhttp::async_read_header(socket, buffer, parser, nothrow);
-            if (!ec_head && parser.get()[bhttp::field::expect] == "100-continue") {
-                bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
-                co_await bhttp::async_write(socket, cont, nothrow);
-            }
-            auto ec = ec_head;
-            if (!ec) {
-                auto [ec_body, n_body] = co_await bhttp::async_read(socket, buffer, parser, nothrow);
-                ec = ec_body;
-            }
-            if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted) break;
-            if (peer_gone(ec)) {
-                client_gone(metrics::disconnect_phase::reading, ec);
+            reader.reset();
+            const auto outcome = co_await read_request(socket, buffer, reader, *conn);
+            if (outcome == read_outcome::closed) break;
+            if (outcome == read_outcome::cut_short) {
+                // A named value, not a temporary in the co_await expression: GCC 12 destroys
+                // such temporaries twice (a double free seen with 1,100 stalled connections).
+                const refusal ended_early{400, "Begäran tog slut för tidigt / The request ended early", {}, 0};
+                co_await write_refusal(socket, *conn, ended_early);
                 break;
             }
-            if (ec == bhttp::error::body_limit) {
-                co_await write_refusal(socket, *conn, 413,
-                                      "The request body is larger than " + std::to_string(cfg.body_limit) + " bytes");
-                break;
-            }
-            if (ec == bhttp::error::header_limit) {
-                co_await write_refusal(socket, *conn, 431,
-                                      "The request head is larger than " + std::to_string(cfg.header_limit) + " bytes");
-                break;
-            }
-            if (ec) {
-                co_await write_refusal(socket, *conn, 400, "The request is not valid HTTP/1.1");
+            if (outcome == read_outcome::refused) {
+                if (!co_await write_refusal(socket, *conn, *reader.failure())) co_await linger(socket, buffer, *conn);
                 break;
             }
 
-            auto msg = parser.release();
-            const bool head = msg.method() == bhttp::verb::head;
+            enter(*conn, phase::busy, std::numeric_limits<std::int64_t>::max());
+            const auto version = reader.version();
+            const bool keep_alive = reader.keep_alive() && !draining;
+            const bool asks_about_server = reader.asks_about_server();
+            auto req = reader.take();
+            const bool head = req.method == "HEAD";
+            req.remote_address = remote_address;
             response res;
-            if (auto req = convert(msg)) {
-                req->remote_address = remote_address;
-                res = co_await dispatch(*req);
+            if (asks_about_server) {
+                res.status = 204;  // RFC 9110 §9.3.7: what the server as a whole supports
+                res.set_header("Allow", server_methods);
             } else {
-                res = refuse(nullptr, 400, "The request target is not a valid URL");
+                res = co_await dispatch(req);
             }
-            const bool keep_alive = msg.keep_alive() && !draining;
             beast::error_code ec_write;
             conn->deadline_ms = steady_ms() + cfg.write_timeout.count();
             if (res.shared_body && res.body_file && !head) {
@@ -318,7 +407,7 @@ struct server::impl {
                 // sendfile(2): the bytes are never copied through this process.
                 auto keep = std::move(res.body_file);
                 res.shared_body.reset();
-                bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(res.status), msg.version()};
+                bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(res.status), version};
                 set_headers(out, res, keep_alive);
                 out.content_length(keep->size);
                 bhttp::response_serializer<bhttp::empty_body> sr{out};
@@ -327,15 +416,14 @@ struct server::impl {
             } else if (res.shared_body) {
                 // Written straight from the shared buffer, which this frame keeps alive.
                 auto keep = std::move(res.shared_body);
-                bhttp::response<bhttp::span_body<const char>> out{static_cast<bhttp::status>(res.status),
-                                                                 msg.version()};
+                bhttp::response<bhttp::span_body<const char>> out{static_cast<bhttp::status>(res.status), version};
                 set_headers(out, res, keep_alive);
                 out.body() = {keep->data(), keep->size()};
                 out.prepare_payload();
                 if (head) out.body() = {keep->data(), 0};
                 std::tie(ec_write, std::ignore) = co_await bhttp::async_write(socket, out, nothrow);
             } else {
-                auto out = to_message(std::move(res), msg.version(), keep_alive, head);
+                auto out = to_message(std::move(res), version, keep_alive, head);
                 std::tie(ec_write, std::ignore) = co_await bhttp::async_write(socket, out, nothrow);
             }
             if (ec_write) {
@@ -390,7 +478,8 @@ struct server::impl {
     // cancel itself runs on the connection's own context, after checking the deadline again.
     asio::awaitable<void> sweep() {
         const auto& cfg = settings.server;
-        auto shortest = std::min({cfg.idle_timeout, cfg.read_timeout, cfg.write_timeout});
+        auto shortest = std::min({cfg.idle_timeout, cfg.head_timeout, cfg.read_timeout, cfg.write_timeout});
+        if (cfg.linger_timeout.count() > 0) shortest = std::min(shortest, cfg.linger_timeout);
         auto interval = std::clamp<std::chrono::milliseconds>(shortest / 4, std::chrono::milliseconds(10),
                                                                std::chrono::milliseconds(1000));
         for (;;) {
@@ -404,14 +493,55 @@ struct server::impl {
                 for (const auto& c : connections)
                     if (c->deadline_ms.load(std::memory_order_relaxed) < now) late.push_back(c);
             }
-            for (auto& conn : late)
-                asio::post(conn->executor, [conn] {
-                    if (conn->socket && conn->deadline_ms.load() < steady_ms()) {
-                        beast::error_code e;
-                        conn->socket->cancel(e);
-                    }
-                });
+            for (auto& conn : late) cancel_if_late(conn);
         }
+    }
+
+    // Cancels the connection's pending operations, on its own context, if its deadline has
+    // passed by then (the session may have moved on to a new phase meanwhile).
+    static void cancel_if_late(const std::shared_ptr<connection>& conn) {
+        asio::post(conn->executor, [conn] {
+            if (conn->socket && conn->deadline_ms.load() < steady_ms()) {
+                beast::error_code e;
+                conn->socket->cancel(e);
+            }
+        });
+    }
+
+    // At max_connections: closes the connection that has sat longest idle, in its request head,
+    // or lingering, so that a new one can be served; false when every connection is busy with a
+    // request. Slow or stalled heads are what a client holds to deny service to others (many
+    // half-sent requests): they go first, not the newcomer. Called with `mutex` held.
+    bool close_oldest_waiting() {
+        std::shared_ptr<connection> oldest;
+        std::int64_t since = std::numeric_limits<std::int64_t>::max();
+        for (const auto& c : connections) {
+            if (!may_be_closed_for_room(c->state.load(std::memory_order_relaxed))) continue;
+            if (c->closing_for_room.load(std::memory_order_relaxed)) continue;  // already on its way out
+            const auto t = c->phase_since_ms.load(std::memory_order_relaxed);
+            if (t < since) {
+                since = t;
+                oldest = c;
+            }
+        }
+        if (!oldest) return false;
+        oldest->closing_for_room = true;
+        asio::post(oldest->executor, [oldest] {
+            beast::error_code e;
+            if (oldest->socket && may_be_closed_for_room(oldest->state.load())) oldest->socket->cancel(e);
+        });
+        return true;
+    }
+
+    // Refuses a connection from an address at its cap: a 429 written if the socket takes it at
+    // once, then closed. Best effort: a client whose request is already here may see a reset.
+    template <class Socket>
+    void refuse(Socket& socket) {
+        beast::error_code ignored;
+        socket.non_blocking(true, ignored);
+        socket.send(asio::buffer(refusal_bytes), 0, ignored);
+        socket.shutdown(tcp::socket::shutdown_both, ignored);
+        socket.close(ignored);
     }
 
     // ---- listener and lifetime --------------------------------------------------------------
@@ -427,16 +557,41 @@ struct server::impl {
                 co_await pause.async_wait(nothrow);
                 continue;
             }
-            if (counters.open_connections() >= settings.server.max_connections) {
-                beast::error_code ignored;
-                socket.close(ignored);
+            beast::error_code peer_error;
+            auto peer = socket.remote_endpoint(peer_error);
+            if (peer_error) {  // reset before it was accepted
+                socket.close(peer_error);
                 continue;
             }
             auto conn = std::make_shared<connection>();
             conn->executor = socket.get_executor();
+            conn->address = plain(peer.address());
+            conn->counted = std::find(trusted_proxies.begin(), trusted_proxies.end(), conn->address) ==
+                            trusted_proxies.end();
+            conn->phase_since_ms = steady_ms();
+            enum { admitted, address_at_cap, full } admission = admitted;
             {
                 std::lock_guard lock(mutex);
-                connections.insert(conn);
+                const int cap = std::min(settings.server.max_connections_per_address, settings.server.max_connections);
+                auto held = conn->counted ? per_address.find(conn->address) : per_address.end();
+                if (held != per_address.end() && held->second >= cap) {
+                    admission = address_at_cap;
+                } else if (static_cast<int>(connections.size()) >= settings.server.max_connections &&
+                           !close_oldest_waiting()) {
+                    admission = full;  // every connection is busy with a request
+                } else {
+                    if (conn->counted) ++per_address[conn->address];
+                    connections.insert(conn);
+                }
+            }
+            if (admission == address_at_cap) {
+                refuse(socket);
+                continue;
+            }
+            if (admission == full) {
+                beast::error_code ignored;
+                socket.close(ignored);
+                continue;
             }
             counters.connection_opened();
             auto executor = socket.get_executor();
@@ -455,6 +610,10 @@ struct server::impl {
                 {
                     std::lock_guard lock(mutex);
                     connections.erase(conn);
+                    if (conn->counted) {
+                        auto it = per_address.find(conn->address);
+                        if (it != per_address.end() && --it->second <= 0) per_address.erase(it);
+                    }
                     last = connections.empty();
                 }
                 if (last && draining)
@@ -492,7 +651,8 @@ struct server::impl {
             // Each connection's socket is touched only on its own strand (its session's executor).
             asio::post(conn->executor, [conn] {
                 beast::error_code e;
-                if (conn->idle && conn->socket) conn->socket->cancel(e);
+                const auto state = conn->state.load();
+                if ((state == phase::idle || state == phase::lingering) && conn->socket) conn->socket->cancel(e);
             });
         }
         if (open.empty()) {
@@ -536,6 +696,16 @@ server::~server() {
 
 std::uint16_t server::start(bool handle_signals) {
     auto& s = *impl_;
+    // Each connection is a file descriptor: make room for max_connections of them, and for the
+    // database's and the logs', within the hard limit the system allows.
+    rlimit files{};
+    const auto wanted = static_cast<rlim_t>(s.settings.server.max_connections) + 256;
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < wanted) {
+        files.rlim_cur = std::min(wanted, files.rlim_max);
+        ::setrlimit(RLIMIT_NOFILE, &files);
+        if (files.rlim_cur < wanted)
+            spdlog::warn(R"("event":"file_limit","limit":{},"wanted":{})", files.rlim_cur, wanted);
+    }
     auto address = asio::ip::make_address(s.settings.server.listen_address);
     tcp::endpoint endpoint(address, s.settings.server.port);
     s.acceptor.open(endpoint.protocol());

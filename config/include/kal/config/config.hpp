@@ -17,11 +17,18 @@ struct server_settings {
     std::uint16_t port = 8080;  // 0 picks a free port (tests)
     int io_threads = 2;
     int max_connections = 1024;
+    // Open connections per client address (the TCP peer; rsvps.trusted_proxies are exempt).
+    int max_connections_per_address = 256;
     std::size_t body_limit = 1024 * 1024;  // bytes
-    std::size_t header_limit = 16 * 1024;  // bytes
-    std::chrono::milliseconds read_timeout{30000};
+    std::size_t header_limit = 16 * 1024;  // bytes: the request line and all header lines together
+    std::chrono::milliseconds head_timeout{10000};  // the head, from the request's first byte
+    std::chrono::milliseconds read_timeout{30000};  // the whole request, from its first byte
     std::chrono::milliseconds write_timeout{30000};
     std::chrono::milliseconds idle_timeout{60000};
+    // After an early answer (413, 431, 400 before the body), what the client still sends is read
+    // and dropped for at most this long and this much before the connection closes.
+    std::chrono::milliseconds linger_timeout{2000};
+    std::size_t linger_bytes = 4 * 1024 * 1024;
     std::chrono::milliseconds shutdown_grace{10000};
     std::string public_base_url = "http://127.0.0.1:8080";
 };

@@ -1,5 +1,6 @@
 #pragma once
-// HTTP as the adapters see it: plain value types, no Beast. Only server.cpp speaks Beast.
+// HTTP as the adapters see it: plain value types, no Beast. message.cpp reads requests with
+// Beast's parser (request_reader); server.cpp does the I/O.
 
 #include <map>
 #include <memory>
@@ -14,7 +15,8 @@ namespace kal::service::http {
 struct request {
     std::string method;  // upper case
     std::string target;  // as received
-    std::string path;    // decoded path without query
+    std::string path;    // decoded path without query (for messages and cache keys; may hold a decoded "/")
+    std::string raw_path;  // the path as sent, still percent-encoded: the router splits this one
     std::multimap<std::string, std::string> query;  // decoded parameters
     std::map<std::string, std::string> headers;     // lower-case names
     std::string body;
@@ -60,6 +62,53 @@ struct refusal {
     std::string detail;          // English, for the log and the answer
     std::vector<std::string> allowed;  // 405: the methods the path has
     int retry_after_seconds = 0;       // 503
+};
+
+// Limits on one request as it is read (server.header_limit and server.body_limit).
+struct request_limits {
+    std::size_t head = 16 * 1024;  // the request line and every field line, with their CRLFs
+    std::size_t body = 1024 * 1024;
+};
+
+// Reads one request from bytes as they arrive, to the letter of RFC 9112: the head within one
+// total limit; Transfer-Encoding only as a final "chunked" and never beside Content-Length
+// (§6.1, §6.3); exactly one valid Host on HTTP/1.1, at most one on HTTP/1.0 (§3.2); the origin
+// and absolute forms for every method, the asterisk form for OPTIONS only, and CONNECT refused
+// (§3.2.1-§3.2.4). A failure is a refusal to answer with, after which the connection must close:
+// the bytes that follow can no longer be told apart from a next request.
+class request_reader {
+public:
+    explicit request_reader(request_limits limits);
+    ~request_reader();
+    request_reader(const request_reader&) = delete;
+    request_reader& operator=(const request_reader&) = delete;
+
+    // Forgets the last request, for the next one on the same connection.
+    void reset();
+    // Parses from the front of `bytes`; returns how many were used (the caller drops them and
+    // keeps the rest for later: the request's remainder or the next, pipelined request).
+    std::size_t put(std::string_view bytes);
+    // The head is read and passed every check: the body (if any) comes next.
+    bool head_done() const;
+    // The whole request is read.
+    bool done() const;
+    // Why the request cannot be served (400, 405, 413 or 431), or null.
+    const refusal* failure() const;
+    // Whether any byte of this request has been used.
+    bool started() const;
+    // The client waits for "100 Continue" before it sends the body (RFC 9110 §10.1.1).
+    bool expects_continue() const;
+    // After head_done(): whether the connection may carry another request, and the version (10, 11).
+    bool keep_alive() const;
+    unsigned version() const;
+    // "OPTIONS *": a question about the server as a whole, not about a resource.
+    bool asks_about_server() const;
+    // After done(): the request, with its body. Once.
+    request take();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
 };
 
 }  // namespace kal::service::http

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kal/service/http/message.hpp"
@@ -33,6 +34,7 @@ struct route {
 struct match_result {
     const route* found = nullptr;          // the route, or null
     std::vector<std::string> allowed;      // methods for the path when found is null
+    bool bad_path = false;                 // a segment of the path is not valid percent-encoding
 };
 
 // How errors become answers, given by the wiring from the adapters: problem+json for the API
@@ -49,7 +51,7 @@ public:
     void add(std::string method, std::string pattern, handler fn, runs_on where = runs_on::database_pool);
     // A database route with a fast path tried first on the I/O thread.
     void add_cached(std::string method, std::string pattern, fast_handler fast, handler fn);
-    // Fills req.params on a match.
+    // Matches req.raw_path, split on "/" before its segments are decoded; fills req.params.
     match_result match(request& req) const;
     const std::vector<route>& routes() const { return routes_; }
 
@@ -59,5 +61,9 @@ private:
 
 // Splits a path into its segments ("/a/b/" -> {"a","b",""}).
 std::vector<std::string> split_path(const std::string& path);
+
+// The decoded segments of a path as sent ("/a%2Fb/c" -> {"a/b","c"}): split on "/" first, so an
+// encoded slash stays inside its segment; nullopt when a segment is not valid percent-encoding.
+std::optional<std::vector<std::string>> path_segments(std::string_view raw_path);
 
 }  // namespace kal::service::http
