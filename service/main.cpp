@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
     }
     try {
         kal::service::app::init_crypto();
-        auto args = cli::parse_arguments(argc, argv, 2, {"demo", "help"});
+        auto args = cli::parse_arguments(argc, argv, 2, {"demo", "help", "send"});
         if (cli::has_switch(args, "help")) {
             auto help = cli::command_help(command);
             if (!help) throw cli::usage_error("unknown command " + command);
@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
         if (command == "serve") return cli::serve(args);
         if (command == "migrate") return cli::migrate(args);
         if (command == "token") return cli::token(args);
+        if (command == "user") return cli::user(args);
         if (command == "demo-data") return cli::demo_data(args);
         throw cli::usage_error("unknown command " + command);
     } catch (const cli::usage_error& e) {

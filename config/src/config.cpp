@@ -39,19 +39,20 @@ std::int64_t parse_integer(const std::string& key, const std::string& text) {
     return v;
 }
 
-// "30s", "500ms", "2m", "1h" or a bare number of seconds.
+// "30s", "500ms", "2m", "1h", "7d" or a bare number of seconds.
 std::chrono::milliseconds parse_duration(const std::string& key, const std::string& text) {
     auto t = trim(text);
     std::size_t digits = 0;
     while (digits < t.size() && std::isdigit(static_cast<unsigned char>(t[digits]))) ++digits;
-    if (digits == 0) fail(key, "expected a duration such as 30s, 500ms or 2m, got \"" + text + "\"");
+    if (digits == 0) fail(key, "expected a duration such as 30s, 500ms, 2m or 7d, got \"" + text + "\"");
     auto n = parse_integer(key, t.substr(0, digits));
     auto unit = t.substr(digits);
     if (unit.empty() || unit == "s") return std::chrono::seconds(n);
     if (unit == "ms") return std::chrono::milliseconds(n);
     if (unit == "m") return std::chrono::minutes(n);
     if (unit == "h") return std::chrono::hours(n);
-    fail(key, "unknown duration unit \"" + unit + "\" (use ms, s, m or h)");
+    if (unit == "d") return std::chrono::days(n);
+    fail(key, "unknown duration unit \"" + unit + "\" (use ms, s, m, h or d)");
 }
 
 // "1048576", "64KiB", "1MiB".
@@ -173,6 +174,15 @@ const std::vector<key_spec>& key_table() {
         make_key("site.controller_contact", &settings::site, &site_settings::controller_contact),
         make_key("site.data_protection_officer", &settings::site, &site_settings::data_protection_officer),
         make_key("site.page_max_age", &settings::site, &site_settings::page_max_age),
+        make_key("accounts.sign_in_link_lifetime", &settings::accounts, &account_settings::sign_in_link_lifetime),
+        make_key("accounts.invitation_link_lifetime", &settings::accounts,
+                 &account_settings::invitation_link_lifetime),
+        make_key("accounts.session_idle_timeout", &settings::accounts, &account_settings::session_idle_timeout),
+        make_key("accounts.session_lifetime", &settings::accounts, &account_settings::session_lifetime),
+        make_key("accounts.sign_in_requests_per_address", &settings::accounts,
+                 &account_settings::sign_in_requests_per_address),
+        make_key("accounts.sign_in_requests_per_client", &settings::accounts,
+                 &account_settings::sign_in_requests_per_client),
         make_key("log.level", &settings::log, &log_settings::level),
         make_key("log.format", &settings::log, &log_settings::format),
     };
@@ -314,6 +324,20 @@ void validate(const settings& s) {
     if (m.reminder_grace.count() < 0) fail("mail.reminder_grace", "must not be negative");
     if (m.late_reminder_min_lead.count() < 0) fail("mail.late_reminder_min_lead", "must not be negative");
     reminder_defaults(s);
+    const auto& a = s.accounts;
+    if (a.sign_in_link_lifetime < std::chrono::minutes(1) || a.sign_in_link_lifetime > std::chrono::hours(24))
+        fail("accounts.sign_in_link_lifetime", "must be from 1m to 24h");
+    if (a.invitation_link_lifetime < a.sign_in_link_lifetime || a.invitation_link_lifetime > std::chrono::days(30))
+        fail("accounts.invitation_link_lifetime", "must be from accounts.sign_in_link_lifetime to 30d");
+    // Activity is written at most every tenth of the idle timeout (and every 5 minutes), so a
+    // shorter one would be written at almost every request.
+    if (a.session_idle_timeout < std::chrono::minutes(5)) fail("accounts.session_idle_timeout", "at least 5m");
+    if (a.session_lifetime < a.session_idle_timeout || a.session_lifetime > std::chrono::days(366))
+        fail("accounts.session_lifetime", "must be from accounts.session_idle_timeout to 366d");
+    if (a.sign_in_requests_per_address < 0 || a.sign_in_requests_per_address > 1000000)
+        fail("accounts.sign_in_requests_per_address", "must be from 0 (unlimited) to 1000000");
+    if (a.sign_in_requests_per_client < 0 || a.sign_in_requests_per_client > 1000000)
+        fail("accounts.sign_in_requests_per_client", "must be from 0 (unlimited) to 1000000");
     static const std::vector<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(levels.begin(), levels.end(), s.log.level) == levels.end())
         fail("log.level", "must be one of trace, debug, info, warn, error, off");

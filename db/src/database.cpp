@@ -338,7 +338,7 @@ void database::ping() {
     });
 }
 
-int database::migrate() {
+int database::migrate(int up_to) {
     auto& im = *impl_;
     std::string_view dialect_name = im.postgresql_ ? "postgresql" : "sqlite";
     std::vector<detail::migration> mine;
@@ -366,7 +366,7 @@ int database::migrate() {
     };
     int version = step(nullptr);
     for (const auto& m : mine)
-        if (m.version > version) version = std::max(version, step(&m));
+        if (m.version > version && m.version <= up_to) version = std::max(version, step(&m));
     return version;
 }
 

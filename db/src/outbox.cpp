@@ -13,15 +13,15 @@ namespace {
 using namespace detail;
 
 constexpr const char* outbox_select =
-    "SELECT o.id, o.kind, o.meeting_id, o.rsvp_id, o.recipient, o.language, o.sequence, o.meeting_start_utc, "
-    "o.dedup_key, o.message_id, o.state, o.attempts, o.next_attempt_at, o.claimed_until, o.last_error, "
-    "o.link_token, o.created_at, o.sent_at FROM outbox o";
+    "SELECT o.id, o.kind, o.meeting_id, o.rsvp_id, o.user_id, o.recipient, o.language, o.sequence, "
+    "o.meeting_start_utc, o.dedup_key, o.message_id, o.state, o.attempts, o.next_attempt_at, o.claimed_until, "
+    "o.last_error, o.link_token, o.created_at, o.sent_at FROM outbox o";
 // ON CONFLICT ... DO NOTHING (SQLite 3.24+, PostgreSQL 9.5+): an existing key writes nothing, and
 // a concurrent writer of the same key waits for the first to commit and then writes nothing.
 constexpr const char* insert_message =
-    "INSERT INTO outbox (kind, meeting_id, rsvp_id, recipient, language, sequence, meeting_start_utc, dedup_key, "
-    "message_id, state, next_attempt_at, link_token, created_at) "
-    "VALUES (:k, :m, :r, :e, :l, :q, :st, :d, :mid, 'pending', :n, :t, :c) ON CONFLICT (dedup_key) DO NOTHING";
+    "INSERT INTO outbox (kind, meeting_id, rsvp_id, user_id, recipient, language, sequence, meeting_start_utc, "
+    "dedup_key, message_id, state, next_attempt_at, link_token, created_at) "
+    "VALUES (:k, :m, :r, :u, :e, :l, :q, :st, :d, :mid, 'pending', :n, :t, :c) ON CONFLICT (dedup_key) DO NOTHING";
 // Due: pending and its time has come, or claimed by a worker that has not finished in time (it
 // crashed, or lost its database connection).
 constexpr const char* select_due =
@@ -49,9 +49,9 @@ constexpr const char* set_resent =
 constexpr const char* count_states = "SELECT state, COUNT(*) FROM outbox GROUP BY state";
 
 struct outbox_row {
-    long long id = 0, meeting_id = 0;
+    long long id = 0;
     std::string kind;
-    nullable<long long> rsvp_id;
+    nullable<long long> meeting_id, rsvp_id, user_id;
     std::string recipient, language;
     int sequence = 0;
     long long meeting_start_utc = 0;
@@ -63,7 +63,8 @@ struct outbox_row {
     long long created_at = 0;
     nullable<long long> sent_at;
     void into(stmt& s) {
-        s.into(id).into(kind).into(meeting_id).into(rsvp_id).into(recipient).into(language).into(sequence);
+        s.into(id).into(kind).into(meeting_id).into(rsvp_id).into(user_id).into(recipient).into(language);
+        s.into(sequence);
         s.into(meeting_start_utc).into(dedup_key).into(message_id).into(state).into(attempts).into(next_attempt_at);
         s.into(claimed_until).into(last_error).into(link_token).into(created_at).into(sent_at);
     }
@@ -71,8 +72,9 @@ struct outbox_row {
         outbox_message m;
         m.id = id;
         m.kind = stored(parse_message_kind(kind), "outbox.kind");
-        m.meeting_id = meeting_id;
+        m.meeting_id = meeting_id.get();
         m.rsvp_id = rsvp_id.get();
+        m.user_id = user_id.get();
         m.recipient = recipient;
         m.language = stored(parse_language(language), "outbox.language");
         m.sequence = sequence;
@@ -100,13 +102,19 @@ std::optional<outbox_message> message_by_id(soci::session& s, id_t id) {
 bool outbox::enqueue(const new_message& m) {
     require_write(w_);
     auto& s = session_of(w_);
-    if (!exists(s, "meetings", m.meeting_id))
-        throw invalid_reference("meeting_id", "no meeting with id " + std::to_string(m.meeting_id));
+    // The table's CHECK says the same; saying it here names the field.
+    if (m.meeting_id.has_value() == m.user_id.has_value())
+        throw invalid_value("meeting_id", "a message belongs to a meeting or to a user, not both or neither");
+    if (m.user_id && m.rsvp_id) throw invalid_value("rsvp_id", "a user's message belongs to no sign-up");
+    if (m.meeting_id && !exists(s, "meetings", *m.meeting_id))
+        throw invalid_reference("meeting_id", "no meeting with id " + std::to_string(*m.meeting_id));
     if (m.rsvp_id && !exists(s, "rsvps", *m.rsvp_id))
         throw invalid_reference("rsvp_id", "no sign-up with id " + std::to_string(*m.rsvp_id));
+    if (m.user_id && !exists(s, "users", *m.user_id))
+        throw invalid_reference("user_id", "no user with id " + std::to_string(*m.user_id));
     const auto now = ll(w_.now());
     stmt st(s, insert_message);
-    st.use(m.kind).use(ll(m.meeting_id)).use(m.rsvp_id).use(m.recipient).use(m.language).use(m.sequence);
+    st.use(m.kind).use(m.meeting_id).use(m.rsvp_id).use(m.user_id).use(m.recipient).use(m.language).use(m.sequence);
     st.use(ll(m.meeting_start_utc)).use(m.dedup_key).use(m.message_id).use(now).use(m.link_token).use(now);
     return st.run() > 0;
 }
@@ -156,6 +164,12 @@ std::optional<outbox_message> outbox::find(id_t id) { return message_by_id(sessi
 std::vector<outbox_message> outbox::list(id_t meeting_id) {
     stmt st(session_of(w_), std::string(outbox_select) + " WHERE o.meeting_id = :m ORDER BY o.id");
     st.use(ll(meeting_id));
+    return all_rows<outbox_message, outbox_row>(st);
+}
+
+std::vector<outbox_message> outbox::list_of_user(id_t user_id) {
+    stmt st(session_of(w_), std::string(outbox_select) + " WHERE o.user_id = :u ORDER BY o.id");
+    st.use(ll(user_id));
     return all_rows<outbox_message, outbox_row>(st);
 }
 

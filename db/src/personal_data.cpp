@@ -2,6 +2,8 @@
 
 #include "kal/db/personal_data.hpp"
 
+#include "kal/db/accounts.hpp"
+
 #include "common.hpp"
 #include "rows.hpp"
 #include "sqlite_lower.hpp"
@@ -35,6 +37,22 @@ constexpr const char* select_meetings_held_by_address =
 constexpr const char* delete_checkins_of_address =
     "DELETE FROM checkins WHERE rsvp_id IN (SELECT id FROM rsvps WHERE email_key = :k)";
 constexpr const char* delete_rsvps_of_address = "DELETE FROM rsvps WHERE email_key = :k";
+// An account's erasure. The placeholder keeps the unique key of addresses without a trace of one.
+constexpr const char* select_account_of_address =
+    "SELECT id FROM users WHERE email_key = :k AND erased_at IS NULL";
+constexpr const char* delete_sessions_of_user = "DELETE FROM sessions WHERE user_id = :u";
+constexpr const char* delete_links_of_user = "DELETE FROM sign_in_links WHERE user_id = :u";
+constexpr const char* delete_messages_of_user = "DELETE FROM outbox WHERE user_id = :u";
+constexpr const char* delete_memberships_of_user = "DELETE FROM memberships WHERE user_id = :u";
+constexpr const char* revoke_tokens_of_user =
+    "UPDATE api_tokens SET revoked_at = :t WHERE user_id = :u AND revoked_at IS NULL";
+constexpr const char* blank_user =
+    "UPDATE users SET email = '', name = '', email_key = 'erased-' || CAST(id AS TEXT), erased_at = :t, "
+    "deactivated_at = COALESCE(deactivated_at, :t2), updated_at = :t3 WHERE id = :u";
+constexpr const char* delete_requests_of_address = "DELETE FROM sign_in_requests WHERE email_key = :k";
+constexpr const char* select_sessions_of_user =
+    "SELECT id, description, created_at, last_seen_at, expires_at, ended_at FROM sessions WHERE user_id = :u "
+    "ORDER BY id DESC";
 constexpr const char* delete_checkins_of_rsvp = "DELETE FROM checkins WHERE rsvp_id = :id";
 constexpr const char* delete_rsvp = "DELETE FROM rsvps WHERE id = :id";
 
@@ -49,9 +67,25 @@ personal_record personal_data::of(const std::string& email) {
         st.use(key);
         out.rsvps = all_rows<rsvp, rsvp_row>(st);
     }
-    stmt st(s, std::string(checkin_select) + " WHERE c.rsvp_id IN (SELECT id FROM rsvps WHERE email_key = :k) ORDER BY c.id");
-    st.use(key);
-    out.checkins = all_rows<checkin, checkin_row>(st);
+    {
+        stmt st(s, std::string(checkin_select) +
+                       " WHERE c.rsvp_id IN (SELECT id FROM rsvps WHERE email_key = :k) ORDER BY c.id");
+        st.use(key);
+        out.checkins = all_rows<checkin, checkin_row>(st);
+    }
+    out.account = users{w_}.find_by_email(email);
+    if (out.account) {
+        stmt st(s, select_sessions_of_user);
+        st.use(ll(out.account->id));
+        session x;
+        long long id = 0, created_at = 0, last_seen_at = 0, expires_at = 0;
+        nullable<long long> ended_at;
+        st.into(id).into(x.description).into(created_at).into(last_seen_at).into(expires_at).into(ended_at);
+        while (st.next()) {
+            out.sessions.push_back(
+                {id, out.account->id, x.description, created_at, last_seen_at, expires_at, ended_at.get()});
+        }
+    }
     return out;
 }
 
@@ -79,7 +113,23 @@ erasure personal_data::erase_address(const std::string& email) {
         auto promoted = promote(w_, meetings[i], capacities[i]);
         out.promoted.insert(out.promoted.end(), promoted.begin(), promoted.end());
     }
+    out.account_erased = erase_account(key);
     return out;
+}
+
+bool personal_data::erase_account(const std::string& key) {
+    auto& s = session_of(w_);
+    const auto now = ll(w_.now());
+    stmt(s, delete_requests_of_address).use(key).run();
+    long long user_id = 0;
+    if (!stmt(s, select_account_of_address).use(key).into(user_id).one()) return false;
+    stmt(s, delete_sessions_of_user).use(user_id).run();
+    stmt(s, delete_links_of_user).use(user_id).run();
+    stmt(s, delete_messages_of_user).use(user_id).run();
+    stmt(s, delete_memberships_of_user).use(user_id).run();
+    stmt(s, revoke_tokens_of_user).use(now).use(user_id).run();
+    stmt(s, blank_user).use(now).use(now).use(now).use(user_id).run();
+    return true;
 }
 
 erasure personal_data::erase_rsvp(id_t rsvp_id) {

@@ -25,6 +25,18 @@ inline std::string current_test_name() {
 // concurrency tests send hundreds of sign-ups from 127.0.0.1).
 inline const std::map<std::string, std::string> unlimited_sign_ups{{"KALENDARIUM_RSVPS_RATE_LIMIT_PER_MINUTE", "0"}};
 
+// Runs a shell command (the readers in tests/tools/, Python, node) and returns what it printed;
+// a command that fails fails the test.
+inline std::string run_command(const std::string& command) {
+    FILE* p = ::popen(command.c_str(), "r");
+    std::string out;
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    BOOST_TEST_REQUIRE(::pclose(p) == 0, command << " failed: " << out);
+    return out;
+}
+
 // Reads CSV with Python's csv module, a reader nobody here wrote; rows as a JSON array.
 inline boost::json::array read_csv(const std::string& bytes, char separator) {
     static int n = 0;

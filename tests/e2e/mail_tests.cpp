@@ -38,15 +38,7 @@ std::map<std::string, std::string> mail_env(const std::string& smtp_url,
     return env;
 }
 
-std::string run(const std::string& command) {
-    FILE* p = ::popen(command.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    BOOST_TEST_REQUIRE(::pclose(p) == 0, command << " failed: " << out);
-    return out;
-}
+constexpr auto& run = kal::test::run_command;  // e2e_common.hpp
 
 std::string temp_file(const std::string& bytes, const std::string& ext) {
     static int n = 0;

@@ -95,3 +95,12 @@ add_test(NAME e2e.directory_pages.sqlite COMMAND e2e_directory_page_tests)
 set_tests_properties(e2e.directory_pages.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
 add_test(NAME e2e.directory_pages.postgresql COMMAND e2e_directory_page_tests)
 set_tests_properties(e2e.directory_pages.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")
+# Accounts (issue 12): the user commands, a mailed invitation, a user's token, nothing secret logged.
+kal_boost_test(e2e_accounts_tests ${CMAKE_CURRENT_LIST_DIR}/accounts_tests.cpp
+               ${CMAKE_CURRENT_LIST_DIR}/../support/smtp_sink.cpp)
+target_link_libraries(e2e_accounts_tests PRIVATE kal_e2e_support)
+target_compile_definitions(e2e_accounts_tests PRIVATE KAL_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_test(NAME e2e.accounts.sqlite COMMAND e2e_accounts_tests)
+set_tests_properties(e2e.accounts.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+add_test(NAME e2e.accounts.postgresql COMMAND e2e_accounts_tests)
+set_tests_properties(e2e.accounts.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")

@@ -52,7 +52,8 @@ BOOST_AUTO_TEST_CASE(a_message_is_written_once_per_dedup_key_as_given) {
     BOOST_TEST_REQUIRE(stored.size() == 1u);
     const auto& x = stored[0];
     BOOST_TEST(x.kind == message_kind::promoted);
-    BOOST_TEST(x.meeting_id == m);
+    BOOST_TEST(*x.meeting_id == m);
+    BOOST_TEST(!x.user_id);
     BOOST_TEST(*x.rsvp_id == r.id);
     BOOST_TEST(x.recipient == "a@example.se");
     BOOST_TEST(x.language == db::language::sv);

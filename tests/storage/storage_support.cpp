@@ -9,13 +9,13 @@ namespace kal::storage_test {
 
 std::string current_test_name() { return boost::unit_test::framework::current_test_case().p_name; }
 
-std::unique_ptr<database> open_database(const std::string& url, std::size_t pool) {
+std::unique_ptr<database> open_database(const std::string& url, std::size_t pool, int up_to) {
     database_options o;
     o.url = url;
     o.pool_size = pool;
     o.lease_timeout = 30s;
     auto db = std::make_unique<database>(o);
-    db->migrate();
+    db->migrate(up_to);
     return db;
 }
 
@@ -301,11 +301,19 @@ std::vector<db_id> ids_of(const std::vector<rsvp>& rs) {
     return out;
 }
 
-void run_sql(const std::string& url, const std::string& sql) {
+namespace {
+
+// Runs the statement; the database's error message when it refused it, else nullopt.
+std::optional<std::string> sql_refusal(const std::string& url, const std::string& sql) {
     if (url.rfind("sqlite:", 0) == 0) {
         soci::session s("sqlite3", "db=\"" + url.substr(7) + "\"");
-        s << sql;
-        return;
+        s << "PRAGMA foreign_keys=ON";
+        try {
+            s << sql;
+        } catch (const soci::soci_error& e) {
+            return std::string(e.what());
+        }
+        return std::nullopt;
     }
     PGconn* c = PQconnectdb(url.c_str());
     BOOST_REQUIRE(PQstatus(c) == CONNECTION_OK);
@@ -314,8 +322,18 @@ void run_sql(const std::string& url, const std::string& sql) {
     std::string message = PQresultErrorMessage(r);
     PQclear(r);
     PQfinish(c);
-    BOOST_REQUIRE_MESSAGE(ok, sql + ": " + message);
+    if (ok) return std::nullopt;
+    return message;
 }
+
+}  // namespace
+
+void run_sql(const std::string& url, const std::string& sql) {
+    auto refused = sql_refusal(url, sql);
+    BOOST_REQUIRE_MESSAGE(!refused, sql + ": " + refused.value_or(""));
+}
+
+bool try_sql(const std::string& url, const std::string& sql) { return !sql_refusal(url, sql); }
 
 std::vector<occurrence> weekly(int count, int skip) {
     std::vector<occurrence> out;

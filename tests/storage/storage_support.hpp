@@ -55,13 +55,15 @@ using db_id = kal::db::id_t;  // ::id_t of <sys/types.h> makes plain id_t ambigu
 inline constexpr std::int64_t t0 = 1767258000;  // 2026-01-01 09:00 UTC
 inline constexpr std::int64_t hour = 3600;
 inline constexpr std::int64_t day = 24 * hour;
-inline constexpr int latest_schema = 5;  // the highest NNNN of db/migrations/*/
+inline constexpr int latest_schema = 6;  // the highest NNNN of db/migrations/*/
 // The test clock's default: a day before the meetings at t0, so sign-ups to them are open.
 inline constexpr std::int64_t before_start = t0 - day;
 
 std::string current_test_name();
 
-std::unique_ptr<database> open_database(const std::string& url, std::size_t pool = 8);
+// Opened and migrated (up_to: to that version only, for tests of upgrades).
+std::unique_ptr<database> open_database(const std::string& url, std::size_t pool = 8,
+                                        int up_to = std::numeric_limits<int>::max());
 
 // Each call one unit of work, written at `now` (the test clock).
 class calls {
@@ -215,6 +217,8 @@ void run_concurrently(int threads, int total, F work) {
 
 // Runs one statement on the test's database with a connection of its own, bypassing db/.
 void run_sql(const std::string& url, const std::string& sql);
+// The same, for a statement the database may refuse: whether it ran.
+bool try_sql(const std::string& url, const std::string& sql);
 
 // Weekly occurrences from t0 (2026-01-01 10:00 local), each two hours; `skip` leaves one out.
 std::vector<occurrence> weekly(int count, int skip = -1);
@@ -243,15 +247,21 @@ void expect_refusal(F&& call, sign_up_refusal reason) {
     }
 }
 
-// The field of the invalid_reference `call` throws, or "(accepted)".
-template <class F>
-std::string reference_field_of(F&& call) {
+// The field of the error of type E (invalid_reference, invalid_value, conflict) `call` throws, or
+// "(accepted)".
+template <class E, class F>
+std::string field_of(F&& call) {
     try {
         call();
-    } catch (const invalid_reference& e) {
+    } catch (const E& e) {
         return e.field;
     }
     return "(accepted)";
+}
+
+template <class F>
+std::string reference_field_of(F&& call) {
+    return field_of<invalid_reference>(std::forward<F>(call));
 }
 
 }  // namespace kal::storage_test

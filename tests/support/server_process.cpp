@@ -165,6 +165,13 @@ server_process::~server_process() {
     if (!stderr_path_.empty()) std::filesystem::remove(stderr_path_);
 }
 
+std::string server_process::log() const {
+    std::ifstream in(stderr_path_);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
 int server_process::terminate() {
     if (pid_ <= 0) return -1;
     ::kill(pid_, SIGTERM);

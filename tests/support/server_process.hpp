@@ -35,6 +35,8 @@ public:
     pid_t pid() const { return pid_; }
     // What the binary printed on stdout before it started listening (URLs, demo token).
     const std::string& banner() const { return banner_; }
+    // What it has logged so far (its stderr).
+    std::string log() const;
     // Sends SIGTERM and waits; returns the exit status (or -1 when killed by a signal).
     int terminate();
     void kill_hard();

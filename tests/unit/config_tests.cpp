@@ -78,6 +78,31 @@ BOOST_AUTO_TEST_CASE(example_file_documents_every_key_with_its_default) {
     BOOST_TEST(from_file.mail.from_name == defaults.mail.from_name);
     BOOST_TEST(from_file.mail.give_up_after.count() == defaults.mail.give_up_after.count());
     BOOST_TEST(from_file.mail.late_reminder_min_lead.count() == defaults.mail.late_reminder_min_lead.count());
+    BOOST_TEST(from_file.accounts.sign_in_link_lifetime.count() == defaults.accounts.sign_in_link_lifetime.count());
+    BOOST_TEST(from_file.accounts.invitation_link_lifetime.count() ==
+               defaults.accounts.invitation_link_lifetime.count());
+    BOOST_TEST(from_file.accounts.session_idle_timeout.count() == defaults.accounts.session_idle_timeout.count());
+    BOOST_TEST(from_file.accounts.session_lifetime.count() == defaults.accounts.session_lifetime.count());
+    BOOST_TEST(from_file.accounts.sign_in_requests_per_address == defaults.accounts.sign_in_requests_per_address);
+    BOOST_TEST(from_file.accounts.sign_in_requests_per_client == defaults.accounts.sign_in_requests_per_client);
+}
+
+BOOST_AUTO_TEST_CASE(account_settings_are_checked_and_days_are_a_duration) {
+    auto s = cfg::load({});
+    BOOST_TEST(s.accounts.sign_in_link_lifetime.count() == 15 * 60 * 1000);
+    BOOST_TEST(s.accounts.session_lifetime.count() == 7LL * 24 * 3600 * 1000);
+    BOOST_TEST(cfg::load({.flags = {{"accounts.session_lifetime", "2d"}}}).accounts.session_lifetime.count() ==
+               2LL * 24 * 3600 * 1000);
+    BOOST_TEST(key_of_error({.flags = {{"accounts.session_idle_timeout", "1m"}}}) == "accounts.session_idle_timeout");
+    BOOST_TEST(key_of_error({.flags = {{"accounts.session_idle_timeout", "8d"}}}) == "accounts.session_lifetime");
+    BOOST_TEST(key_of_error({.flags = {{"accounts.sign_in_link_lifetime", "2d"}}}) ==
+               "accounts.sign_in_link_lifetime");
+    BOOST_TEST(key_of_error({.flags = {{"accounts.invitation_link_lifetime", "1m"}}}) ==
+               "accounts.invitation_link_lifetime");
+    BOOST_TEST(key_of_error({.flags = {{"accounts.sign_in_requests_per_client", "-1"}}}) ==
+               "accounts.sign_in_requests_per_client");
+    BOOST_TEST(key_of_error({.environment = {{"KALENDARIUM_ACCOUNTS_SIGN_IN_REQUESTS_PER_ADDRESS", "x"}}}) ==
+               "accounts.sign_in_requests_per_address");
 }
 
 BOOST_AUTO_TEST_CASE(mail_settings_are_checked_and_reminders_parsed) {

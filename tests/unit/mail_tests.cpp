@@ -457,8 +457,13 @@ mail::context full_context() {
         {"waitlist_position", "3"},
         {"time_changed", true},
         {"place_changed", false},
+        {"sign_in_url", "https://kalendarium.boras.se/logga-in/kali_abc?x=1&y=2"},
+        {"sign_in_page_url", "https://kalendarium.boras.se/logga-in"},
+        {"link_lifetime", "15 minuter"},
     };
 }
+
+bool is_account_kind(std::string_view kind) { return kind == "sign_in" || kind == "invitation"; }
 
 const fs::path templates_dir = KAL_SOURCE_DIR "/service/mail/templates";
 
@@ -558,7 +563,9 @@ BOOST_AUTO_TEST_CASE(every_kind_renders_in_both_languages_within_the_one_layout)
         for (const std::string language : {"sv", "en"}) {
             BOOST_TEST_CONTEXT(kind << " " << language) {
                 const auto r = t.render(kind, language, ctx);
-                const std::string footer = read_file(templates_dir / language / "footer.txt");
+                // An account's messages end with a footer of their own: they are not about a sign-up.
+                const std::string footer =
+                    read_file(templates_dir / language / (is_account_kind(kind) ? "account_footer.txt" : "footer.txt"));
                 BOOST_TEST(!r.subject.empty());
                 BOOST_TEST(r.subject.find('\n') == std::string::npos);
                 BOOST_TEST(r.text.find("{{") == std::string::npos);
@@ -568,7 +575,17 @@ BOOST_AUTO_TEST_CASE(every_kind_renders_in_both_languages_within_the_one_layout)
                 BOOST_TEST(occurrences(r.html, "<h1") == 1u);
                 BOOST_TEST(r.text.ends_with("\n\n-- \n" + footer));
                 BOOST_TEST(r.text.find("\n\n\n") == std::string::npos);
-                BOOST_TEST(r.text.find(std::get<std::string>(ctx.at("meeting_when"))) != std::string::npos);
+                if (is_account_kind(kind)) {
+                    // The link is the message: on a line of its own in the text, a link in the HTML.
+                    BOOST_TEST(r.text.find("\nhttps://kalendarium.boras.se/logga-in/kali_abc?x=1&y=2\n") !=
+                               std::string::npos);
+                    BOOST_TEST(r.html.find("href=\"https://kalendarium.boras.se/logga-in/kali_abc?x=1&amp;y=2\"") !=
+                               std::string::npos);
+                    BOOST_TEST(r.text.find("15 minuter") != std::string::npos);
+                    BOOST_TEST(r.text.find(std::get<std::string>(ctx.at("meeting_when"))) == std::string::npos);
+                } else {
+                    BOOST_TEST(r.text.find(std::get<std::string>(ctx.at("meeting_when"))) != std::string::npos);
+                }
                 const auto page = inspect_html(r.html);
                 BOOST_TEST(page.at("first").at("title").as_string() == r.subject);
                 BOOST_TEST(page.at("first").at("footer").as_string() ==
@@ -600,7 +617,7 @@ BOOST_AUTO_TEST_CASE(the_html_frame_is_written_once_in_the_layout_not_per_kind) 
                 BOOST_TEST(text.find(frame) == std::string::npos, frame);
         }
     }
-    BOOST_TEST(html_files == 2u * (7u + 5u));
+    BOOST_TEST(html_files == 2u * (9u + 6u));  // per language: the kinds, and the parts with both footers
 }
 
 BOOST_AUTO_TEST_CASE(unknown_language_falls_back_to_swedish_and_unknown_kind_or_name_throws) {

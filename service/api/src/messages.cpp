@@ -14,7 +14,7 @@ namespace {
 json::object message_json(const db::outbox_message& m) {
     return json::object{{"id", m.id},
                         {"kind", db::to_text(m.kind)},
-                        {"meeting_id", m.meeting_id},
+                        {"meeting_id", optional_json(m.meeting_id)},  // always set: listed by meeting
                         {"rsvp_id", optional_json(m.rsvp_id)},
                         {"recipient", m.recipient},
                         {"language", db::to_text(m.language)},

@@ -2,10 +2,13 @@
 
 #include <sodium.h>
 
+#include <chrono>
 #include <stdexcept>
 
+#include "kal/db/accounts.hpp"
 #include "kal/db/api_tokens.hpp"
 #include "kal/db/directory.hpp"
+#include "kal/service/app/accounts.hpp"
 #include "kal/service/app/errors.hpp"
 
 namespace kal::service::app {
@@ -66,20 +69,64 @@ std::optional<db::id_t> principal::home_organisation() const {
     return organisations.front();
 }
 
-std::optional<principal> identify(db::unit_of_work& w, const credentials& c) {
-    if (c.bearer_token.empty()) return std::nullopt;
-    if (!is_secret(c.bearer_token, secret_kind::api_token)) throw unauthenticated("The token is not valid");
-    auto token = db::api_tokens{w}.find_by_hash(hash_secret(c.bearer_token));
-    if (!token) throw unauthenticated("The token is not valid");
+namespace {
+
+// A user's rights as they are now, or nullopt for an account that may not act (deactivated).
+std::optional<principal> principal_of_user(db::unit_of_work& w, db::id_t user_id) {
+    auto u = db::users{w}.find(user_id);
+    if (!u || !u->active()) return std::nullopt;
     principal p;
-    p.admin = token->role == db::token_role::admin;
-    if (token->organisation_id) p.organisations.push_back(*token->organisation_id);
+    p.admin = u->role == db::user_role::admin;
+    p.organisations = u->organisation_ids;
+    p.user_id = u->id;
+    return p;
+}
+
+principal of_token(db::unit_of_work& w, const std::string& bearer_token) {
+    const auto refused = [] { return unauthenticated("The token is not valid"); };
+    if (!is_secret(bearer_token, secret_kind::api_token)) throw refused();
+    auto token = db::api_tokens{w}.find_by_hash(hash_secret(bearer_token));
+    if (!token) throw refused();
+    principal p;
+    if (token->user_id) {
+        auto of_user = principal_of_user(w, *token->user_id);
+        if (!of_user) throw refused();
+        p = *of_user;
+    } else {
+        p.admin = token->role == db::token_role::admin;
+        if (token->organisation_id) p.organisations.push_back(*token->organisation_id);
+    }
     p.api_token_id = token->id;
     return p;
 }
 
-principal require_principal(db::unit_of_work& w, const credentials& c) {
-    auto who = identify(w, c);
+principal of_session(context& ctx, db::unit_of_work& w, const std::string& session_secret) {
+    // One answer for every reason, as for tokens: nothing tells a guessed secret from an ended one.
+    const auto refused = [] { return unauthenticated("Du är inte inloggad / You are not signed in"); };
+    if (!is_secret(session_secret, secret_kind::session)) throw refused();
+    const auto now = ctx.now();
+    auto s = db::sessions{w}.find_by_hash(hash_secret(session_secret), now);
+    const auto idle = std::chrono::duration_cast<std::chrono::seconds>(ctx.settings.accounts.session_idle_timeout);
+    if (!s || now - s->last_seen_at >= idle.count()) throw refused();
+    auto p = principal_of_user(w, s->user_id);
+    if (!p) throw refused();
+    p->session_id = s->id;
+    // Written later by the housekeeping thread, so that this works in read units and costs a
+    // request nothing but a note now and then.
+    if (now - s->last_seen_at >= session_touch_interval(ctx.settings)) ctx.sessions_seen().note(s->id, now);
+    return *p;
+}
+
+}  // namespace
+
+std::optional<principal> identify(context& ctx, db::unit_of_work& w, const credentials& c) {
+    if (!c.bearer_token.empty()) return of_token(w, c.bearer_token);
+    if (!c.session_secret.empty()) return of_session(ctx, w, c.session_secret);
+    return std::nullopt;
+}
+
+principal require_principal(context& ctx, db::unit_of_work& w, const credentials& c) {
+    auto who = identify(ctx, w, c);
     if (!who) throw unauthenticated("This request needs \"Authorization: Bearer <token>\"");
     return *who;
 }
@@ -110,6 +157,22 @@ std::pair<std::string, db::api_token> issue_api_token(db::database& database, st
     auto stored = database.write(now, [&](db::unit_of_work& w) {
         if (record.organisation_id && !db::organisations{w}.find(*record.organisation_id))
             throw validation_failed({{"organisation", "no organisation with that id", "unknown_reference"}});
+        return db::api_tokens{w}.create(record, hash_secret(token));
+    });
+    return {token, stored};
+}
+
+std::pair<std::string, db::api_token> issue_user_api_token(db::database& database, std::int64_t now,
+                                                           db::id_t user_id, const std::string& name) {
+    auto token = new_secret(secret_kind::api_token);
+    auto stored = database.write(now, [&](db::unit_of_work& w) {
+        auto u = db::users{w}.find(user_id);
+        if (!u || !u->active())
+            throw validation_failed({{"user", "no active user with that id", "unknown_reference"}});
+        db::api_token record;
+        record.role = u->role == db::user_role::admin ? db::token_role::admin : db::token_role::organiser;
+        record.name = name;
+        record.user_id = u->id;
         return db::api_tokens{w}.create(record, hash_secret(token));
     });
     return {token, stored};

@@ -9,7 +9,7 @@ namespace kal::service::app {
 
 db::check_in_result check_in(context& ctx, const credentials& creds, db::id_t meeting_id, const check_in_input& in) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         auto meeting = organisers_meeting(w, who, meeting_id);
         field_errors errors;
         in.unreadable.report(errors);
@@ -49,7 +49,7 @@ db::check_in_result check_in(context& ctx, const credentials& creds, db::id_t me
 
 void undo_check_in(context& ctx, const credentials& creds, db::id_t meeting_id, db::id_t checkin_id) {
     ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         organisers_meeting(w, who, meeting_id);
         try {
             db::attendance{w}.undo_check_in(meeting_id, checkin_id);
@@ -61,7 +61,7 @@ void undo_check_in(context& ctx, const credentials& creds, db::id_t meeting_id, 
 
 std::vector<db::checkin> list_check_ins(context& ctx, const credentials& creds, db::id_t meeting_id) {
     return ctx.database.read([&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         organisers_meeting(w, who, meeting_id);
         return db::attendance{w}.list(meeting_id);
     });
@@ -69,7 +69,7 @@ std::vector<db::checkin> list_check_ins(context& ctx, const credentials& creds, 
 
 db::meeting_attendance attendance_of(context& ctx, const credentials& creds, db::id_t meeting_id) {
     return ctx.database.read([&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         organisers_meeting(w, who, meeting_id);
         auto list = db::attendance{w}.of({meeting_id});
         if (list.empty()) throw not_found("No meeting " + std::to_string(meeting_id));
@@ -95,7 +95,7 @@ std::string checked_address(const address_input& in) {
 
 exported_personal_data export_personal_data(context& ctx, const credentials& creds, const address_input& in) {
     return ctx.database.read([&](db::unit_of_work& w) {
-        require_admin(require_principal(w, creds));
+        require_admin(require_principal(ctx, w, creds));
         auto email = checked_address(in);
         return exported_personal_data{email, db::personal_data{w}.of(email)};
     });
@@ -103,7 +103,7 @@ exported_personal_data export_personal_data(context& ctx, const credentials& cre
 
 int erase_personal_data(context& ctx, const credentials& creds, const address_input& in) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        require_admin(require_principal(w, creds));
+        require_admin(require_principal(ctx, w, creds));
         auto email = checked_address(in);
         auto erasure = db::personal_data{w}.erase_address(email);
         for (const auto& r : erasure.promoted)

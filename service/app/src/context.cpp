@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "kal/service/app/accounts.hpp"
 #include "kal/service/app/rate_limit.hpp"
 #include "kal/service/app/render_cache.hpp"
 
@@ -17,7 +18,12 @@ context::context(const config::settings& s, db::database& d, clock c)
       database(d),
       now(std::move(c)),
       cache_(std::make_unique<render_cache>(s, d)),
-      sign_up_limit_(std::make_unique<rate_limiter>(s.rsvps.rate_limit_per_minute)) {}
+      sign_up_limit_(std::make_unique<rate_limiter>(s.rsvps.rate_limit_per_minute)),
+      sign_in_address_limit_(
+          std::make_unique<rate_limiter>(s.accounts.sign_in_requests_per_address, std::chrono::hours(1))),
+      sign_in_client_limit_(
+          std::make_unique<rate_limiter>(s.accounts.sign_in_requests_per_client, std::chrono::hours(1))),
+      sessions_seen_(std::make_unique<session_activity>()) {}
 
 context::~context() = default;
 

@@ -1,5 +1,6 @@
 #include "kal/service/app/dates.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 
@@ -74,6 +75,15 @@ std::string when_text(const db::meeting_fields& m, db::language language) {
 std::string moment_text(const std::string& local, db::language language) {
     if (local.size() < 16) return date_text(local.substr(0, 10), language);
     return date_text(local.substr(0, 10), language) + (english(language) ? ", " : ", kl. ") + clock_text(local, language);
+std::string duration_text(std::int64_t seconds, db::language language) {
+    const bool en = english(language);
+    const auto up = [&](std::int64_t unit) { return (std::max<std::int64_t>(seconds, 1) + unit - 1) / unit; };
+    auto say = [&](std::int64_t n, const char* sv_one, const char* sv_many, const char* en_one, const char* en_many) {
+        return std::to_string(n) + " " + (en ? (n == 1 ? en_one : en_many) : (n == 1 ? sv_one : sv_many));
+    };
+    if (seconds < 2 * 3600) return say(up(60), "minut", "minuter", "minute", "minutes");
+    if (seconds < 2 * 86400) return say(up(3600), "timme", "timmar", "hour", "hours");
+    return say(up(86400), "dag", "dagar", "day", "days");
 }
 
 std::string time_span_text(const db::meeting_fields& m, db::language language) {

@@ -3,10 +3,12 @@
 #include <limits>
 #include <variant>
 
+#include "kal/db/accounts.hpp"
 #include "kal/db/directory.hpp"
 #include "kal/db/meetings.hpp"
 #include "kal/db/outbox.hpp"
 #include "kal/db/rsvps.hpp"
+#include "kal/service/app/accounts.hpp"
 #include "kal/service/app/errors.hpp"
 #include "kal/service/app/feeds.hpp"
 #include "kal/service/app/sign_ups.hpp"
@@ -43,15 +45,42 @@ std::string method_of(db::message_kind kind) {
 
 std::vector<db::outbox_message> claim_messages(context& ctx, const std::string& worker) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
+        write_requested_sign_in_links(ctx, w, ctx.settings.mail.batch_size);
         return db::outbox{w}.claim(worker, seconds(ctx.settings.mail.claim_timeout), ctx.settings.mail.batch_size);
     });
 }
 
+namespace {
+
+// A user's message: the link it carries must still work when it goes out.
+std::variant<std::string, message_content> account_content(context& ctx, db::unit_of_work& w,
+                                                           const db::outbox_message& msg, std::int64_t now) {
+    auto u = db::users{w}.find(*msg.user_id);
+    if (!u || !u->active() || msg.recipient.empty()) return std::string("the account is deactivated or erased");
+    std::optional<db::sign_in_link> link;
+    if (!msg.link_token.empty()) link = db::sign_in_links{w}.find_by_hash(hash_secret(msg.link_token));
+    if (!link || link->used_at || link->expires_at <= now)
+        return std::string("the sign-in link has been used or has expired");
+    message_content c;
+    c.user = *u;
+    c.sign_in_url = sign_in_url(ctx.settings, msg.link_token);
+    c.sign_in_page_url = ctx.settings.server.public_base_url + "/logga-in";
+    c.link_valid_seconds = link->expires_at - now;
+    db::organisations organisations{w};
+    for (auto id : u->organisation_ids)
+        if (auto o = organisations.find(id)) c.organisation_names.push_back(o->name);
+    return c;
+}
+
+}  // namespace
+
 std::optional<message_content> content_of(context& ctx, const db::outbox_message& msg) {
     const auto now = ctx.now();
     auto content = ctx.database.snapshot([&](db::unit_of_work& w) -> std::variant<std::string, message_content> {
+        if (msg.user_id) return account_content(ctx, w, msg, now);
+        if (!msg.meeting_id) return std::string("the message belongs to nothing");
         std::optional<db::rsvp> r = msg.rsvp_id ? db::rsvps{w}.find(*msg.rsvp_id) : std::nullopt;
-        auto m = db::meetings{w}.find(msg.meeting_id);
+        auto m = db::meetings{w}.find(*msg.meeting_id);
         if (!r || !m) return std::string("the sign-up or the meeting no longer exists");
         if (auto why = unwanted(msg, *r, *m, now); !why.empty()) return why;
         message_content c;
@@ -112,7 +141,7 @@ void message_retry(context& ctx, db::id_t id, std::int64_t next_attempt_at, cons
 
 std::vector<db::outbox_message> messages_of(context& ctx, const credentials& creds, db::id_t meeting_id) {
     return ctx.database.read([&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         organisers_meeting(w, who, meeting_id);
         return db::outbox{w}.list(meeting_id);
     });
@@ -120,10 +149,11 @@ std::vector<db::outbox_message> messages_of(context& ctx, const credentials& cre
 
 db::outbox_message resend_message(context& ctx, const credentials& creds, db::id_t id) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         db::outbox outbox{w};
         auto msg = outbox.find(id);
-        auto m = msg ? db::meetings{w}.find(msg->meeting_id) : std::nullopt;
+        // A user's message (a sign-in link) is nobody's to resend: its link may be used meanwhile.
+        auto m = msg && msg->meeting_id ? db::meetings{w}.find(*msg->meeting_id) : std::nullopt;
         if (!msg || !m || !who.may_write_for(m->organisation_id)) throw not_found("No message " + std::to_string(id));
         if (msg->state != db::message_state::failed && msg->state != db::message_state::skipped)
             throw conflict("Bara misslyckade meddelanden skickas igen / Only failed messages are sent again",

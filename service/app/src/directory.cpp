@@ -174,7 +174,7 @@ db::page<organisation_view> list_organisations(context& ctx, const credentials& 
         if (!f.kind) throw bad_parameter("kind", "must be one of " + values_of(db::organisation_kind_texts), "one_of");
     }
     return ctx.database.read([&](db::unit_of_work& w) {
-        auto who = identify(w, creds);
+        auto who = identify(ctx, w, creds);
         auto page = db::organisations{w}.list(f);
         db::page<organisation_view> out;
         out.next = page.next;
@@ -188,7 +188,7 @@ db::page<organisation_view> list_organisations(context& ctx, const credentials& 
 
 organisation_view find_organisation(context& ctx, const credentials& creds, db::id_t id) {
     return ctx.database.read([&](db::unit_of_work& w) {
-        auto who = identify(w, creds);
+        auto who = identify(ctx, w, creds);
         auto o = found(db::organisations{w}.find(id), "organisation", id);
         const bool shows = shows_contact(who, o);
         return organisation_view{std::move(o), shows};
@@ -197,7 +197,7 @@ organisation_view find_organisation(context& ctx, const credentials& creds, db::
 
 db::organisation create_organisation(context& ctx, const credentials& creds, const organisation_input& in) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        require_admin(require_principal(w, creds));
+        require_admin(require_principal(ctx, w, creds));
         db::organisation o;
         apply(in, o, true);
         return db::organisations{w}.create(o);
@@ -206,7 +206,7 @@ db::organisation create_organisation(context& ctx, const credentials& creds, con
 
 db::organisation update_organisation(context& ctx, const credentials& creds, db::id_t id, const organisation_input& in) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         auto o = found(db::organisations{w}.find(id), "organisation", id);
         require_write(who, id);
         apply(in, o, false);
@@ -216,7 +216,7 @@ db::organisation update_organisation(context& ctx, const credentials& creds, db:
 
 void delete_organisation(context& ctx, const credentials& creds, db::id_t id) {
     ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        require_admin(require_principal(w, creds));
+        require_admin(require_principal(ctx, w, creds));
         db::organisations{w}.remove(id);
     });
 }
@@ -233,7 +233,7 @@ db::page<db::network> list_networks(context& ctx, const credentials& creds, cons
         if (!f.kind) throw bad_parameter("kind", "must be one of " + values_of(db::network_kind_texts), "one_of");
     }
     return ctx.database.read([&](db::unit_of_work& w) {
-        identify(w, creds);
+        identify(ctx, w, creds);
         if (q.organisation) f.organisation_id = organisation_id_or_slug(w, *q.organisation);
         return db::networks{w}.list(f);
     });
@@ -241,14 +241,14 @@ db::page<db::network> list_networks(context& ctx, const credentials& creds, cons
 
 db::network find_network(context& ctx, const credentials& creds, db::id_t id) {
     return ctx.database.read([&](db::unit_of_work& w) {
-        identify(w, creds);
+        identify(ctx, w, creds);
         return found(db::networks{w}.find(id), "network", id);
     });
 }
 
 db::network create_network(context& ctx, const credentials& creds, const network_input& in) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         db::network n;
         apply(in, n, true);
         if (!owns_network(who, n))
@@ -259,7 +259,7 @@ db::network create_network(context& ctx, const credentials& creds, const network
 
 db::network update_network(context& ctx, const credentials& creds, db::id_t id, const network_input& in) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         auto n = found(db::networks{w}.find(id), "network", id);
         if (!owns_network(who, n)) throw forbidden("This token's organisation does not own the network");
         apply(in, n, false);
@@ -270,7 +270,7 @@ db::network update_network(context& ctx, const credentials& creds, db::id_t id, 
 
 void delete_network(context& ctx, const credentials& creds, db::id_t id) {
     ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         auto n = found(db::networks{w}.find(id), "network", id);
         if (!owns_network(who, n)) throw forbidden("This token's organisation does not own the network");
         db::networks{w}.remove(id);
@@ -286,7 +286,7 @@ db::page<db::venue> list_venues(context& ctx, const credentials& creds, const di
     f.limit = q.limit;
     f.after = q.after;
     return ctx.database.read([&](db::unit_of_work& w) {
-        identify(w, creds);
+        identify(ctx, w, creds);
         if (q.organisation) f.organisation_id = organisation_id_or_slug(w, *q.organisation);
         return db::venues{w}.list(f);
     });
@@ -294,14 +294,14 @@ db::page<db::venue> list_venues(context& ctx, const credentials& creds, const di
 
 db::venue find_venue(context& ctx, const credentials& creds, db::id_t id) {
     return ctx.database.read([&](db::unit_of_work& w) {
-        identify(w, creds);
+        identify(ctx, w, creds);
         return found(db::venues{w}.find(id), "venue", id);
     });
 }
 
 db::venue create_venue(context& ctx, const credentials& creds, const venue_input& in) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         db::venue v;
         apply(in, v, true);
         require_venue_write(who, v);
@@ -311,7 +311,7 @@ db::venue create_venue(context& ctx, const credentials& creds, const venue_input
 
 db::venue update_venue(context& ctx, const credentials& creds, db::id_t id, const venue_input& in) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         auto v = found(db::venues{w}.find(id), "venue", id);
         require_venue_write(who, v);
         apply(in, v, false);
@@ -322,7 +322,7 @@ db::venue update_venue(context& ctx, const credentials& creds, db::id_t id, cons
 
 void delete_venue(context& ctx, const credentials& creds, db::id_t id) {
     ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         auto v = found(db::venues{w}.find(id), "venue", id);
         require_venue_write(who, v);
         db::venues{w}.remove(id);

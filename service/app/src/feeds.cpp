@@ -520,7 +520,7 @@ void require_feed_token_owner(const principal& who, const db::feed_token& t) {
 issued_feed_token create_feed_token(context& ctx, const credentials& creds, const feed_token_input& in) {
     auto secret = new_secret(secret_kind::private_feed);
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         field_errors errors;
         in.unreadable.report(errors);
         db::feed_token t;
@@ -550,7 +550,7 @@ issued_feed_token create_feed_token(context& ctx, const credentials& creds, cons
 
 std::vector<db::feed_token> list_feed_tokens(context& ctx, const credentials& creds) {
     return ctx.database.read([&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         return db::feeds{w}.list_tokens(who.admin ? std::nullopt : who.home_organisation());
     });
 }
@@ -558,7 +558,7 @@ std::vector<db::feed_token> list_feed_tokens(context& ctx, const credentials& cr
 issued_feed_token rotate_feed_token(context& ctx, const credentials& creds, db::id_t id) {
     auto secret = new_secret(secret_kind::private_feed);
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         db::feeds feeds{w};
         auto t = feeds.find_token(id);
         if (!t || t->revoked_at) throw not_found("No feed token " + std::to_string(id));
@@ -569,7 +569,7 @@ issued_feed_token rotate_feed_token(context& ctx, const credentials& creds, db::
 
 void revoke_feed_token(context& ctx, const credentials& creds, db::id_t id) {
     ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         db::feeds feeds{w};
         auto t = feeds.find_token(id);
         if (!t) throw not_found("No feed token " + std::to_string(id));

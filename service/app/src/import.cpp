@@ -96,7 +96,7 @@ mapped map_events(db::unit_of_work& w, const calendar::parse_result& parsed, db:
 import_result import_calendar(context& ctx, const credentials& creds, const import_request& request) {
     const bool dry_run = request.dry_run == "true";
     auto run = [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         if (request.unreadable_body) throw *request.unreadable_body;
         if (!request.organisation)
             throw bad_parameter("organisation", "is required: the organising organisation's id", "required");

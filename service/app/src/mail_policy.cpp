@@ -70,6 +70,20 @@ void meeting_changed(context& ctx, db::unit_of_work& w, const db::meeting_change
     promoted(ctx, w, change.promoted, m);
 }
 
+void sign_in_link(context& ctx, db::unit_of_work& w, db::message_kind kind, const db::user& u,
+                  const db::sign_in_link& link, const std::string& secret) {
+    if (!ctx.mail_enabled() || !u.active() || u.email.empty()) return;
+    db::new_message msg;
+    msg.kind = kind;
+    msg.user_id = u.id;
+    msg.recipient = u.email;
+    msg.language = u.language;
+    msg.dedup_key = std::string(db::to_text(kind)) + ":" + id_text(link.id);
+    msg.message_id = message_id_of(ctx, msg.dedup_key);
+    msg.link_token = secret;
+    db::outbox{w}.enqueue(msg);
+}
+
 void reminder(context& ctx, db::unit_of_work& w, const db::rsvp& r, const db::meeting& m, std::int64_t start_utc,
               std::int64_t offset_seconds) {
     write(ctx, w, db::message_kind::reminder, r, m,

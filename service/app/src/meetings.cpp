@@ -185,7 +185,7 @@ void apply_meeting_input(const meeting_input& in, db::meeting_fields& m, bool cr
 
 db::page<db::meeting> list_meetings(context& ctx, const credentials& creds, const meeting_query& q) {
     return ctx.database.read([&](db::unit_of_work& w) {
-        auto who = identify(w, creds);
+        auto who = identify(ctx, w, creds);
         db::meeting_filter f;
         f.from_utc = q.from_utc;
         f.to_utc = q.to_utc;
@@ -269,12 +269,12 @@ std::vector<db::occurrence> expand_or_fail(const db::series& s, const config::se
 }  // namespace
 
 db::meeting find_meeting(context& ctx, const credentials& creds, db::id_t id) {
-    return ctx.database.read([&](db::unit_of_work& w) { return visible_meeting(w, identify(w, creds), id); });
+    return ctx.database.read([&](db::unit_of_work& w) { return visible_meeting(w, identify(ctx, w, creds), id); });
 }
 
 db::meeting create_meeting(context& ctx, const credentials& creds, const meeting_input& in, db::venue_overlap overlap) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         db::meeting m;
         field_errors errors;
         apply_meeting_input(in, m, true, false, ctx.settings, errors);
@@ -287,7 +287,7 @@ db::meeting create_meeting(context& ctx, const credentials& creds, const meeting
 db::meeting update_meeting(context& ctx, const credentials& creds, db::id_t id, const meeting_input& in,
                            db::venue_overlap overlap) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         auto m = visible_meeting(w, who, id);
         require_write(who, m.organisation_id);
         field_errors errors;
@@ -304,7 +304,7 @@ db::meeting update_meeting(context& ctx, const credentials& creds, db::id_t id, 
 
 db::meeting cancel_meeting(context& ctx, const credentials& creds, db::id_t id) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         auto m = visible_meeting(w, who, id);
         require_write(who, m.organisation_id);
         auto change = db::meetings{w}.cancel(id);
@@ -315,7 +315,7 @@ db::meeting cancel_meeting(context& ctx, const credentials& creds, db::id_t id) 
 
 void delete_meeting(context& ctx, const credentials& creds, db::id_t id) {
     ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         auto m = visible_meeting(w, who, id);
         require_write(who, m.organisation_id);
         db::meetings{w}.remove(id);
@@ -326,7 +326,7 @@ void delete_meeting(context& ctx, const credentials& creds, db::id_t id) {
 
 db::page<db::series> list_series(context& ctx, const credentials& creds, const series_query& q) {
     return ctx.database.read([&](db::unit_of_work& w) {
-        auto who = identify(w, creds);
+        auto who = identify(ctx, w, creds);
         db::series_filter f;
         f.q = q.q;
         f.limit = q.limit;
@@ -339,13 +339,13 @@ db::page<db::series> list_series(context& ctx, const credentials& creds, const s
 }
 
 db::series find_series(context& ctx, const credentials& creds, db::id_t id) {
-    return ctx.database.read([&](db::unit_of_work& w) { return visible_series(w, identify(w, creds), id); });
+    return ctx.database.read([&](db::unit_of_work& w) { return visible_series(w, identify(ctx, w, creds), id); });
 }
 
 db::series create_series(context& ctx, const credentials& creds, const series_input& in, db::venue_overlap overlap) {
     const auto now = ctx.now();
     return ctx.database.write(now, [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         db::series s;
         field_errors errors;
         apply_series_input(in, s, true, ctx.settings, errors);
@@ -359,7 +359,7 @@ db::series update_series(context& ctx, const credentials& creds, db::id_t id, co
                          db::venue_overlap overlap) {
     const auto now = ctx.now();
     return ctx.database.write(now, [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         auto s = visible_series(w, who, id);
         require_write(who, s.fields.organisation_id);
         field_errors errors;
@@ -374,7 +374,7 @@ db::series update_series(context& ctx, const credentials& creds, db::id_t id, co
 
 void delete_series(context& ctx, const credentials& creds, db::id_t id) {
     ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         auto s = visible_series(w, who, id);
         require_write(who, s.fields.organisation_id);
         db::meetings{w}.remove_series(id);

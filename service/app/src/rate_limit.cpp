@@ -6,21 +6,21 @@
 namespace kal::service::app {
 
 std::optional<int> rate_limiter::take(const std::string& key, clock::time_point now) {
-    if (per_minute_ <= 0) return std::nullopt;
-    const double rate = per_minute_ / 60.0;  // tokens per second
+    if (burst_ <= 0 || period_.count() <= 0) return std::nullopt;
+    const double rate = static_cast<double>(burst_) / static_cast<double>(period_.count());  // tokens per second
     std::lock_guard lock(mutex_);
     // Forget full buckets now and then, so that many addresses cannot grow the map for ever.
     if (now - last_sweep_ > std::chrono::minutes(1)) {
         std::erase_if(buckets_, [&](const auto& entry) {
             return std::chrono::duration<double>(now - entry.second.updated).count() * rate + entry.second.tokens >=
-                   per_minute_;
+                   burst_;
         });
         last_sweep_ = now;
     }
-    auto [it, fresh] = buckets_.try_emplace(key, bucket{static_cast<double>(per_minute_), now});
+    auto [it, fresh] = buckets_.try_emplace(key, bucket{static_cast<double>(burst_), now});
     auto& b = it->second;
     if (!fresh) {
-        b.tokens = std::min<double>(per_minute_, b.tokens + std::chrono::duration<double>(now - b.updated).count() * rate);
+        b.tokens = std::min<double>(burst_, b.tokens + std::chrono::duration<double>(now - b.updated).count() * rate);
         b.updated = now;
     }
     if (b.tokens >= 1.0) {

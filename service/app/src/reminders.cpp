@@ -130,7 +130,7 @@ meeting_reminders view(const context& ctx, const db::meeting& m, std::optional<s
 
 meeting_reminders reminders_of(context& ctx, const credentials& creds, db::id_t meeting_id) {
     return ctx.database.read([&](db::unit_of_work& w) {
-        auto who = identify(w, creds);
+        auto who = identify(ctx, w, creds);
         auto m = db::meetings{w}.find(meeting_id);
         if (!m || !may_see(who, m->status, m->organisation_id))
             throw not_found("No meeting " + std::to_string(meeting_id));
@@ -140,7 +140,7 @@ meeting_reminders reminders_of(context& ctx, const credentials& creds, db::id_t 
 
 meeting_reminders set_reminders(context& ctx, const credentials& creds, db::id_t meeting_id, const reminders_input& in) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         auto m = organisers_meeting(w, who, meeting_id);
         field_errors errors;
         in.unreadable.report(errors);

@@ -86,7 +86,7 @@ sign_up_outcome sign_up(context& ctx, const credentials& creds, db::id_t meeting
     auto secret = new_secret(secret_kind::sign_up_link);
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
         sign_up_outcome out;
-        if (auto who = identify(w, creds)) {
+        if (auto who = identify(ctx, w, creds)) {
             auto m = db::meetings{w}.find(meeting_id);
             out.by_organiser = m && who->may_write_for(m->organisation_id);
         }
@@ -175,7 +175,7 @@ std::vector<db::rsvp> list_sign_ups(context& ctx, const credentials& creds, db::
                                     const std::vector<db::rsvp_status>& statuses,
                                     std::optional<db::id_t> organisation_id) {
     return ctx.database.read([&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         organisers_meeting(w, who, meeting_id);
         return db::rsvps{w}.list(meeting_id, statuses, organisation_id);
     });
@@ -183,7 +183,7 @@ std::vector<db::rsvp> list_sign_ups(context& ctx, const credentials& creds, db::
 
 db::rsvp confirm_from_waitlist(context& ctx, const credentials& creds, db::id_t meeting_id, db::id_t rsvp_id) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         auto m = organisers_meeting(w, who, meeting_id);
         auto r = db::rsvps{w}.find(rsvp_id);
         if (!r || r->meeting_id != meeting_id) throw not_found("No sign-up " + std::to_string(rsvp_id));
@@ -195,7 +195,7 @@ db::rsvp confirm_from_waitlist(context& ctx, const credentials& creds, db::id_t 
 
 std::optional<int> meeting_quota(context& ctx, const credentials& creds, db::id_t meeting_id) {
     return ctx.database.read([&](db::unit_of_work& w) {
-        auto who = identify(w, creds);
+        auto who = identify(ctx, w, creds);
         auto m = db::meetings{w}.find(meeting_id);
         if (!m || !may_see(who, m->status, m->organisation_id))
             throw not_found("No meeting " + std::to_string(meeting_id));
@@ -206,7 +206,7 @@ std::optional<int> meeting_quota(context& ctx, const credentials& creds, db::id_
 void set_meeting_quota(context& ctx, const credentials& creds, db::id_t meeting_id, const unreadable_input& unreadable,
                        std::optional<std::int64_t> quota) {
     ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
-        auto who = require_principal(w, creds);
+        auto who = require_principal(ctx, w, creds);
         organisers_meeting(w, who, meeting_id);
         field_errors errors;
         unreadable.report(errors);

@@ -15,14 +15,20 @@ namespace kal::service::mail {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kinds = {"confirmed",         "waitlisted",     "promoted", "meeting_changed",
-                                                   "meeting_cancelled", "rsvp_cancelled", "reminder"};
-constexpr std::array<std::string_view, 11> variables = {
-    "meeting_title", "meeting_when",      "meeting_where",     "meeting_url",  "recipient_name", "manage_url",
-    "cancel_url",    "organisation_name", "waitlist_position", "time_changed", "place_changed"};
+constexpr std::array<std::string_view, 9> kinds = {
+    "confirmed",      "waitlisted", "promoted", "meeting_changed", "meeting_cancelled",
+    "rsvp_cancelled", "reminder",   "sign_in",  "invitation"};
+// The kinds that belong to an account rather than a sign-up: their footer says so.
+constexpr std::array<std::string_view, 2> account_kinds = {"sign_in", "invitation"};
+constexpr std::array<std::string_view, 14> variables = {
+    "meeting_title",    "meeting_when",      "meeting_where",     "meeting_url",  "recipient_name",
+    "manage_url",       "cancel_url",        "organisation_name", "waitlist_position", "time_changed",
+    "place_changed",    "sign_in_url",       "sign_in_page_url",  "link_lifetime"};
 constexpr std::array<std::string_view, 2> flags = {"time_changed", "place_changed"};
 constexpr std::array<std::string_view, 2> languages = {"sv", "en"};
 constexpr std::array<std::string_view, 5> shared_parts = {"greeting", "meeting", "signup", "cancel", "footer"};
+// What the include "footer" names for an account's messages instead of <lang>/footer.
+constexpr std::string_view account_footer = "account_footer";
 constexpr std::array<std::string_view, 2> bodies = {"txt", "html"};
 constexpr std::string_view default_language = "sv";
 
@@ -52,6 +58,8 @@ std::vector<templating::declaration> declarations() {
         for (const auto part : shared_parts) {
             templating::include i{std::string(part), {}};
             for (const auto language : languages) i.templates.push_back(path(language, part, extension));
+            if (part == "footer")
+                for (const auto language : languages) i.templates.push_back(path(language, account_footer, extension));
             shared.push_back(std::move(i));
         }
         templating::include content{"content", {}};
@@ -64,6 +72,7 @@ std::vector<templating::declaration> declarations() {
         for (const auto language : languages) {
             for (const auto part : shared_parts)
                 out.push_back({path(language, part, extension), with_frame, sections, shared});
+            out.push_back({path(language, account_footer, extension), with_frame, sections, shared});
             for (const auto kind : kinds)
                 out.push_back({path(language, kind, extension), with_frame, sections, shared});
         }
@@ -126,6 +135,7 @@ templates::rendered templates::render(std::string_view kind, std::string_view la
     for (const auto extension : bodies) {
         values.include("content", path(lang, kind, extension));
         for (const auto part : shared_parts) values.include(part, path(lang, part, extension));
+        if (contains(account_kinds, kind)) values.include("footer", path(lang, account_footer, extension));
         (extension == "txt" ? out.text : out.html) = set_.expand("layout." + std::string(extension), values);
     }
     return out;

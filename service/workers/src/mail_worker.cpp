@@ -54,6 +54,17 @@ struct mail_worker::impl {
 
     mail::context context_for(const db::outbox_message& msg, const app::message_content& c) {
         mail::context out;
+        if (c.user) {
+            // A sign-in link (or an invitation with one): no meeting.
+            out["recipient_name"] = c.user->name;
+            out["sign_in_url"] = c.sign_in_url;
+            out["sign_in_page_url"] = c.sign_in_page_url;
+            out["link_lifetime"] = app::duration_text(c.link_valid_seconds, msg.language);
+            std::string organisations;
+            for (const auto& name : c.organisation_names) organisations += (organisations.empty() ? "" : ", ") + name;
+            if (!organisations.empty()) out["organisation_name"] = organisations;
+            return out;
+        }
         out["meeting_title"] = c.meeting.title;
         out["meeting_when"] = app::when_text(c.meeting, msg.language);
         out["meeting_where"] = c.meeting_where;
@@ -75,7 +86,8 @@ struct mail_worker::impl {
         mail::message out;
         out.from = {settings.mail.from_name, settings.mail.from_address};
         if (!settings.mail.reply_to.empty()) out.reply_to = mail::address{"", settings.mail.reply_to};
-        out.to = {c.rsvp.name, msg.recipient};
+        const auto& recipient_name = c.user ? c.user->name : c.rsvp.name;
+        out.to = {recipient_name, msg.recipient};
         out.subject = rendered.subject;
         out.message_id = msg.message_id;
         out.date_utc = now;
@@ -90,7 +102,7 @@ struct mail_worker::impl {
             // The SEQUENCE the message was written for, so that a later change wins.
             inv.ev.sequence = std::max(inv.ev.sequence, msg.sequence);
             inv.organizer = {settings.mail.from_name, settings.mail.from_address};
-            inv.to = {c.rsvp.name, msg.recipient};
+            inv.to = {recipient_name, msg.recipient};
             out.calendar = mail::calendar_part{c.method, calendar::render_invitation(inv)};
         }
         return mail::render(out);

@@ -125,6 +125,23 @@ struct site_settings {
     std::chrono::milliseconds page_max_age{10 * 1000};
 };
 
+// Accounts: sign-in by e-mail link and sessions (issue 12).
+struct account_settings {
+    // A sign-in link someone asked for works once and this long.
+    std::chrono::milliseconds sign_in_link_lifetime{15 * 60 * 1000};
+    // A link in an invitation works once and this long (it waits in a mailbox; after it, the
+    // invitee asks for a sign-in link with their address like everyone else).
+    std::chrono::milliseconds invitation_link_lifetime{7LL * 24 * 3600 * 1000};
+    // A session ends when it has not been used for this long ...
+    std::chrono::milliseconds session_idle_timeout{4LL * 3600 * 1000};
+    // ... and at the latest this long after signing in, however much it is used.
+    std::chrono::milliseconds session_lifetime{7LL * 24 * 3600 * 1000};
+    // Requests for a sign-in link per address and per client address, in an hour (token buckets
+    // of this size refilled over an hour, in each instance's memory); 0 = unlimited.
+    int sign_in_requests_per_address = 5;
+    int sign_in_requests_per_client = 20;
+};
+
 struct log_settings {
     std::string level = "info";   // trace, debug, info, warn, error, off
     std::string format = "json";  // json or text
@@ -139,6 +156,7 @@ struct settings {
     report_settings reports;
     mail_settings mail;
     site_settings site;
+    account_settings accounts;
     log_settings log;
 };
 

@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,8 +103,8 @@ public:
 
     // Applies the migrations not yet recorded in schema_version, one transaction each;
     // idempotent and safe to run concurrently from several processes. Returns the version now
-    // in force.
-    int migrate();
+    // in force. up_to stops at that version (tests of upgrades make older databases with it).
+    int migrate(int up_to = std::numeric_limits<int>::max());
     int schema_version();
     bool is_postgresql() const noexcept;
     // A trivial query; throws unavailable when the database cannot be reached.

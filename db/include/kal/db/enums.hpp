@@ -22,11 +22,24 @@ enum class rsvp_status { confirmed, waitlisted, cancelled };
 // The language of a person's sign-up and of the mail they get.
 enum class language { sv, en };
 enum class token_role { admin, organiser };
+// What a user who signs in may do: an admin everything, an organiser what its organisations own.
+enum class user_role { admin, organiser };
 // What an outbox message is about. confirmed, waitlisted and promoted carry the manage link;
 // confirmed and promoted also the invitation (METHOD:REQUEST); meeting_changed a new REQUEST with
 // the raised SEQUENCE; meeting_cancelled METHOD:CANCEL; rsvp_cancelled a confirmation (with
-// CANCEL when the sign-up had a seat); reminder a reminder with a link to cancel.
-enum class message_kind { confirmed, waitlisted, promoted, meeting_changed, meeting_cancelled, rsvp_cancelled, reminder };
+// CANCEL when the sign-up had a seat); reminder a reminder with a link to cancel. sign_in and
+// invitation belong to a user, not a meeting, and carry a one-time sign-in link.
+enum class message_kind {
+    confirmed,
+    waitlisted,
+    promoted,
+    meeting_changed,
+    meeting_cancelled,
+    rsvp_cancelled,
+    reminder,
+    sign_in,
+    invitation
+};
 // pending -> sending (claimed) -> sent | pending (retry) | failed (gave up) | skipped (unwanted).
 enum class message_state { pending, sending, sent, failed, skipped };
 
@@ -67,6 +80,10 @@ inline constexpr text_table<token_role> token_role_texts[] = {
     {token_role::admin, "admin"},
     {token_role::organiser, "organiser"},
 };
+inline constexpr text_table<user_role> user_role_texts[] = {
+    {user_role::admin, "admin"},
+    {user_role::organiser, "organiser"},
+};
 inline constexpr text_table<message_kind> message_kind_texts[] = {
     {message_kind::confirmed, "confirmed"},
     {message_kind::waitlisted, "waitlisted"},
@@ -75,6 +92,8 @@ inline constexpr text_table<message_kind> message_kind_texts[] = {
     {message_kind::meeting_cancelled, "meeting_cancelled"},
     {message_kind::rsvp_cancelled, "rsvp_cancelled"},
     {message_kind::reminder, "reminder"},
+    {message_kind::sign_in, "sign_in"},
+    {message_kind::invitation, "invitation"},
 };
 inline constexpr text_table<message_state> message_state_texts[] = {
     {message_state::pending, "pending"}, {message_state::sending, "sending"}, {message_state::sent, "sent"},
@@ -113,6 +132,7 @@ constexpr std::string_view to_text(meeting_status v) { return detail::text_of(me
 constexpr std::string_view to_text(rsvp_status v) { return detail::text_of(rsvp_status_texts, v); }
 constexpr std::string_view to_text(language v) { return detail::text_of(language_texts, v); }
 constexpr std::string_view to_text(token_role v) { return detail::text_of(token_role_texts, v); }
+constexpr std::string_view to_text(user_role v) { return detail::text_of(user_role_texts, v); }
 constexpr std::string_view to_text(message_kind v) { return detail::text_of(message_kind_texts, v); }
 constexpr std::string_view to_text(message_state v) { return detail::text_of(message_state_texts, v); }
 
@@ -136,6 +156,7 @@ constexpr std::optional<language> parse_language(std::string_view s) { return de
 constexpr std::optional<token_role> parse_token_role(std::string_view s) {
     return detail::value_of(token_role_texts, s);
 }
+constexpr std::optional<user_role> parse_user_role(std::string_view s) { return detail::value_of(user_role_texts, s); }
 constexpr std::optional<message_kind> parse_message_kind(std::string_view s) {
     return detail::value_of(message_kind_texts, s);
 }
@@ -151,6 +172,7 @@ inline constexpr auto all_meeting_statuses = detail::values_of(meeting_status_te
 inline constexpr auto all_rsvp_statuses = detail::values_of(rsvp_status_texts);
 inline constexpr auto all_languages = detail::values_of(language_texts);
 inline constexpr auto all_token_roles = detail::values_of(token_role_texts);
+inline constexpr auto all_user_roles = detail::values_of(user_role_texts);
 inline constexpr auto all_message_kinds = detail::values_of(message_kind_texts);
 inline constexpr auto all_message_states = detail::values_of(message_state_texts);
 

@@ -1,7 +1,7 @@
 #pragma once
 // The compact's model: plain value types with no SQL, HTTP or JSON in them. The repositories
 // (one header each: directory, meetings, feeds, rsvps, attendance, outbox, reminders, api_tokens,
-// personal_data) read and write them inside a unit of work (database.hpp).
+// accounts, personal_data) read and write them inside a unit of work (database.hpp).
 //
 // Instants are Unix seconds (UTC). Local times are ISO 8601 strings without offset,
 // "YYYY-MM-DDTHH:MM:SS" for timed meetings and "YYYY-MM-DD" for all-day meetings.
@@ -140,11 +140,15 @@ struct occurrence {
 
 // ---- tokens ------------------------------------------------------------------------------------
 
+// A token for the API. One made by the command line has a role (and, for an organiser, its
+// organisation); one a user made has user_id and acts with that user's rights as they are when it
+// is used (its role is the user's when it was made, kept for listings only).
 struct api_token {
     id_t id = 0;
     token_role role = token_role::organiser;
     std::string name;
-    std::optional<id_t> organisation_id;  // required for organisers
+    std::optional<id_t> organisation_id;  // required for organisers without a user; never with one
+    std::optional<id_t> user_id;
     instant created_at = 0;
     std::optional<instant> revoked_at;
     instant last_used_at = 0;
@@ -161,6 +165,45 @@ struct feed_token {
     instant created_at = 0;
     instant rotated_at = 0;  // 0 while the secret was never replaced
     std::optional<instant> revoked_at;
+};
+
+// ---- accounts -----------------------------------------------------------------------------------
+
+// A person who signs in by e-mail link. Personal data (email, name) stays while the account is
+// deactivated and is blanked when an admin erases the address (personal_data::erase_address).
+struct user {
+    id_t id = 0;
+    std::string email;  // as given; unique case-insensitively (stored lower-cased in a key column)
+    std::string name;
+    db::language language = db::language::sv;
+    user_role role = user_role::organiser;
+    std::vector<id_t> organisation_ids;  // memberships: organises for these; ascending, each once
+    instant created_at = 0;
+    instant updated_at = 0;
+    std::optional<instant> last_sign_in_at;
+    std::optional<instant> deactivated_at;  // set: may not sign in, its sessions and tokens ended
+    std::optional<instant> erased_at;       // set: email and name are blank
+    bool active() const { return !deactivated_at; }
+};
+
+// A signed-in browser. Only the hash of its secret (the cookie's value) is stored.
+struct session {
+    id_t id = 0;
+    id_t user_id = 0;
+    std::string description;  // "Firefox på Linux": short and non-identifying, may be empty
+    instant created_at = 0;
+    instant last_seen_at = 0;  // written at most every few minutes (the idle timeout counts from it)
+    instant expires_at = 0;    // absolute: created_at + the session lifetime
+    std::optional<instant> ended_at;
+};
+
+// A one-time sign-in link. Only the hash of its secret is stored.
+struct sign_in_link {
+    id_t id = 0;
+    id_t user_id = 0;
+    instant created_at = 0;
+    instant expires_at = 0;
+    std::optional<instant> used_at;
 };
 
 // ---- sign-ups and attendance -------------------------------------------------------------------
@@ -203,16 +246,19 @@ struct checkin {
 
 // ---- mail --------------------------------------------------------------------------------------
 
-// One e-mail to one recipient, as stored in the outbox (outbox.hpp).
+// One e-mail to one recipient, as stored in the outbox (outbox.hpp). It belongs to a meeting
+// (and maybe one of its sign-ups) or to a user (sign-in links, invitations): exactly one of
+// meeting_id and user_id is set.
 struct outbox_message {
     id_t id = 0;
     message_kind kind = message_kind::confirmed;
-    id_t meeting_id = 0;
+    std::optional<id_t> meeting_id;
     std::optional<id_t> rsvp_id;
+    std::optional<id_t> user_id;
     std::string recipient;  // the e-mail address; blanked when the sign-up is anonymised
     db::language language = db::language::sv;
-    int sequence = 0;                 // the meeting's SEQUENCE when the message was written
-    instant meeting_start_utc = 0;    // the start it was written for (reminders check it)
+    int sequence = 0;                 // the meeting's SEQUENCE when the message was written; 0 for a user's
+    instant meeting_start_utc = 0;    // the start it was written for (reminders check it); 0 for a user's
     std::string dedup_key;            // unique: the same cause is written once
     std::string message_id;           // "<...@domain>", chosen by the caller
     message_state state = message_state::pending;
@@ -220,7 +266,7 @@ struct outbox_message {
     instant next_attempt_at = 0;
     std::optional<instant> claimed_until;
     std::string last_error;
-    std::string link_token;  // the manage link's secret this message carries, until sent
+    std::string link_token;  // the secret of the link this message carries (manage or sign-in), until sent
     instant created_at = 0;
     std::optional<instant> sent_at;
 };

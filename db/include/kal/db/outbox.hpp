@@ -17,18 +17,20 @@
 
 namespace kal::db {
 
-// A message to write. Everything the row holds apart from its delivery state.
+// A message to write. Everything the row holds apart from its delivery state. It belongs to a
+// meeting (and maybe one of its sign-ups) or to a user: exactly one of meeting_id and user_id.
 struct new_message {
     message_kind kind = message_kind::confirmed;
-    id_t meeting_id = 0;
+    std::optional<id_t> meeting_id;
     std::optional<id_t> rsvp_id;
+    std::optional<id_t> user_id;
     std::string recipient;
     db::language language = db::language::sv;
-    int sequence = 0;               // the meeting's SEQUENCE the message is written for
-    instant meeting_start_utc = 0;  // the meeting's start the message is written for
+    int sequence = 0;               // the meeting's SEQUENCE the message is written for (0: a user's)
+    instant meeting_start_utc = 0;  // the meeting's start the message is written for (0: a user's)
     std::string dedup_key;          // one message per key, ever
     std::string message_id;         // the Message-ID header, "<...@domain>"
-    std::string link_token;         // the secret of the manage link it carries, or empty
+    std::string link_token;         // the secret of the link it carries (manage or sign-in), or empty
 };
 
 class outbox {
@@ -38,7 +40,9 @@ public:
     // Writes the message, pending and due at now, unless one with its dedup_key exists: then it
     // writes nothing and returns false (also under concurrency: the unique key decides, and a
     // concurrent writer of the same key waits for the first and then writes nothing).
-    // invalid_reference("meeting_id" / "rsvp_id") for unknown ids.
+    // invalid_reference("meeting_id" / "rsvp_id" / "user_id") for unknown ids; invalid_value
+    // ("meeting_id") unless exactly one of meeting_id and user_id is given, or ("rsvp_id") for a
+    // sign-up with a user's message.
     bool enqueue(const new_message& m);
     // Claims up to `limit` due messages (pending with next_attempt_at <= now, or sending with a
     // claim that ran out before now) for `worker` until now + lease_seconds: state sending,
@@ -52,6 +56,7 @@ public:
     void mark_skipped(id_t id, const std::string& reason);  // forgets the link secret
     std::optional<outbox_message> find(id_t id);
     std::vector<outbox_message> list(id_t meeting_id);  // oldest first
+    std::vector<outbox_message> list_of_user(id_t user_id);  // oldest first
     // A failed or skipped message goes out again: pending at now, attempts 0, created at now.
     // not_found; conflict("state") for any other state.
     outbox_message resend(id_t id);

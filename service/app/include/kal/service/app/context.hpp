@@ -1,7 +1,8 @@
 #pragma once
 // What every use case needs: the settings, the database, the clock, and the few pieces of
-// process state that the use cases share (the render cache, the sign-up rate limit). Made once
-// by main() and passed by reference; the adapters (api/, web/) and the workers hold it.
+// process state that the use cases share (the render cache, the rate limits, the sessions seen
+// since their activity was last written). Made once by main() and passed by reference; the
+// adapters (api/, web/) and the workers hold it.
 
 #include <cstdint>
 #include <functional>
@@ -14,6 +15,7 @@ namespace kal::service::app {
 
 class render_cache;
 class rate_limiter;
+class session_activity;
 
 // Seconds since the epoch, UTC. Tests give a fixed or moving clock; production the system's.
 using clock = std::function<std::int64_t()>;
@@ -33,10 +35,17 @@ struct context {
 
     render_cache& cache() { return *cache_; }
     rate_limiter& sign_up_limit() { return *sign_up_limit_; }
+    // Requests for sign-in links: per e-mail address and per client (accounts.*).
+    rate_limiter& sign_in_address_limit() { return *sign_in_address_limit_; }
+    rate_limiter& sign_in_client_limit() { return *sign_in_client_limit_; }
+    session_activity& sessions_seen() { return *sessions_seen_; }
 
 private:
     std::unique_ptr<render_cache> cache_;
     std::unique_ptr<rate_limiter> sign_up_limit_;
+    std::unique_ptr<rate_limiter> sign_in_address_limit_;
+    std::unique_ptr<rate_limiter> sign_in_client_limit_;
+    std::unique_ptr<session_activity> sessions_seen_;
 };
 
 }  // namespace kal::service::app

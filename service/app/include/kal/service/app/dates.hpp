@@ -3,6 +3,7 @@
 // "torsdag 3 december 2026, kl. 18.00–20.00" and "Thursday 3 December 2026, 18:00–20:00" (the full
 // year, "kl." and a full stop in Swedish times). Used by mail, the web pages and the feeds.
 
+#include <cstdint>
 #include <string>
 
 #include "kal/db/model.hpp"
@@ -28,6 +29,10 @@ std::string moment_text(const std::string& local_date_time, db::language languag
 // Only the times of a meeting ("kl. 18.00–20.00" / "18:00–20:00"; "Heldag" / "All day"), for
 // lists that already name the day.
 std::string time_span_text(const db::meeting_fields& m, db::language language);
+// A length of time as a person says it, rounded up to whole minutes below two hours, whole hours
+// below two days, else whole days: "15 minuter", "1 timme", "7 dagar" / "15 minutes", "1 hour",
+// "7 days" (how long a link in a mail still works).
+std::string duration_text(std::int64_t seconds, db::language language);
 // Weekday names, Monday first, for month tables ("må", "ti", ... / "Mon", "Tue", ...).
 const char* weekday_abbreviation(int monday_based_index, db::language language);
 const char* weekday_name(int monday_based_index, db::language language);

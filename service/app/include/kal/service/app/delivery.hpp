@@ -16,11 +16,14 @@
 
 namespace kal::service::app {
 
-// Up to mail.batch_size due messages, claimed for `worker` until mail.claim_timeout from now.
+// Up to mail.batch_size due messages, claimed for `worker` until mail.claim_timeout from now. In
+// the same unit of work, queued requests for sign-in links become links and messages first
+// (write_requested_sign_in_links), so that they cost no transaction of their own.
 std::vector<db::outbox_message> claim_messages(context& ctx, const std::string& worker);
 
 // Everything a message needs to be written, read from the current state (so a message says what
-// is true when it is sent).
+// is true when it is sent). A message of a meeting fills rsvp and meeting and what follows them;
+// a user's (sign_in, invitation) fills user and the sign-in fields instead.
 struct message_content {
     db::rsvp rsvp;
     db::meeting meeting;
@@ -32,11 +35,18 @@ struct message_content {
     // "REQUEST" or "CANCEL" with the invitation's event, or empty for a message without one.
     std::string method;
     std::optional<calendar::event> event;
+
+    std::optional<db::user> user;
+    std::string sign_in_url;                      // the one-time link the message carries
+    std::string sign_in_page_url;                 // where a new link is asked for
+    std::int64_t link_valid_seconds = 0;          // how long the link still works from now
+    std::vector<std::string> organisation_names;  // the user's organisations, by name
 };
 
 // The content of a claimed message, or the reason it is no longer wanted (the message is then
 // marked skipped here): a sign-up or meeting that is gone, anonymised; a reminder for a meeting
-// moved, cancelled, started or a sign-up since cancelled.
+// moved, cancelled, started or a sign-up since cancelled; a sign-in link that was used or has
+// expired (a link that no longer works is not sent), or a user deactivated or erased.
 std::optional<message_content> content_of(context& ctx, const db::outbox_message& msg);
 
 void message_sent(context& ctx, db::id_t id);

@@ -26,6 +26,10 @@ void sign_up_cancelled(context& ctx, db::unit_of_work& w, const db::rsvp& r, con
 // Time, place or status changed (SEQUENCE rose): an updated invitation to those with a seat, or a
 // cancellation to everyone signed up; and a note to anyone a capacity rise promoted.
 void meeting_changed(context& ctx, db::unit_of_work& w, const db::meeting_change& change);
+// A one-time sign-in link for a user (kind sign_in, or invitation): the link's secret stays in
+// the row until the message is sent, like a manage link's. Once per link ("sign_in:<link>").
+void sign_in_link(context& ctx, db::unit_of_work& w, db::message_kind kind, const db::user& u,
+                  const db::sign_in_link& link, const std::string& secret);
 // A reminder `offset_seconds` before the start `start_utc`.
 void reminder(context& ctx, db::unit_of_work& w, const db::rsvp& r, const db::meeting& m, std::int64_t start_utc,
               std::int64_t offset_seconds);

@@ -16,8 +16,9 @@ struct usage_error : std::runtime_error {
 
 struct arguments {
     std::vector<std::string> positional;
-    std::map<std::string, std::string> options;  // --name value
-    std::vector<std::string> switches;           // --demo, --help
+    std::map<std::string, std::string> options;  // --name value (the last one when repeated)
+    std::map<std::string, std::vector<std::string>> repeated;  // every value of each option, in order
+    std::vector<std::string> switches;           // --demo, --help, --send
 };
 
 arguments parse_arguments(int argc, char** argv, int first, const std::vector<std::string>& switch_names);
@@ -31,5 +32,6 @@ int serve(const arguments& a);
 int migrate(const arguments& a);
 int demo_data(const arguments& a);
 int token(const arguments& a);
+int user(const arguments& a);
 
 }  // namespace kal::service::cli

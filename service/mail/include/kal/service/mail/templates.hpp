@@ -9,6 +9,7 @@
 //                                   kind's own text, "footer" the language's footer
 //   <lang>/<kind>.txt, .html        the kind's own text
 //   <lang>/greeting.*, meeting.*, signup.*, cancel.*, footer.*   the parts the kinds share
+//   <lang>/account_footer.*         the footer of an account's messages (sign_in, invitation)
 // <lang> is sv or en. Variables: template_variables() that hold text, and in .txt and .html also
 // `language` ("sv", "en") and `subject` (the rendered subject). Sections: {{#name}} for each of
 // template_variables() that is set (a text that is not empty, a flag that is true) and
@@ -31,12 +32,15 @@ namespace kal::service::mail {
 using value = std::variant<std::string, bool>;  // text for {{name}}, flags for sections
 using context = std::map<std::string, value, std::less<>>;
 
-// confirmed, waitlisted, promoted, meeting_changed, meeting_cancelled, rsvp_cancelled, reminder
+// confirmed, waitlisted, promoted, meeting_changed, meeting_cancelled, rsvp_cancelled, reminder,
+// sign_in, invitation
 std::span<const std::string_view> template_kinds();
 // The names a context may hold:
 //   meeting_title, meeting_when (preformatted local date and time), meeting_where, meeting_url,
-//   recipient_name, manage_url, cancel_url, organisation_name (the organiser),
-//   waitlist_position, and the flags time_changed, place_changed (meeting_changed).
+//   recipient_name, manage_url, cancel_url, organisation_name (the organiser; for an invitation
+//   the invitee's organisations), waitlist_position, the flags time_changed, place_changed
+//   (meeting_changed), and for sign_in and invitation sign_in_url (the one-time link),
+//   sign_in_page_url (where a new one is asked for), link_lifetime ("15 minuter", "7 days").
 std::span<const std::string_view> template_variables();
 
 class templates {
