@@ -75,6 +75,8 @@ std::string when_text(const db::meeting_fields& m, db::language language) {
 std::string moment_text(const std::string& local, db::language language) {
     if (local.size() < 16) return date_text(local.substr(0, 10), language);
     return date_text(local.substr(0, 10), language) + (english(language) ? ", " : ", kl. ") + clock_text(local, language);
+}
+
 std::string duration_text(std::int64_t seconds, db::language language) {
     const bool en = english(language);
     const auto up = [&](std::int64_t unit) { return (std::max<std::int64_t>(seconds, 1) + unit - 1) / unit; };

@@ -86,7 +86,7 @@ meeting_listing list_meetings_around(db::unit_of_work& w, const std::optional<pr
 }
 
 meeting_listing list_meetings_around(context& ctx, const credentials& creds, const meeting_query& q) {
-    return ctx.database.snapshot([&](db::unit_of_work& w) { return list_meetings_around(w, identify(w, creds), q); });
+    return ctx.database.snapshot([&](db::unit_of_work& w) { return list_meetings_around(w, identify(ctx, w, creds), q); });
 }
 
 directory_choices directory_choices_of(context& ctx) {
@@ -122,7 +122,7 @@ constexpr int coming_occurrences = 12;
 meeting_details meeting_details_of(context& ctx, const credentials& creds, db::id_t id) {
     const auto now = ctx.now();
     return ctx.database.snapshot([&](db::unit_of_work& w) {
-        auto who = identify(w, creds);
+        auto who = identify(ctx, w, creds);
         auto m = db::meetings{w}.find(id);
         if (!m || !may_see(who, m->status, m->organisation_id)) throw not_found("No meeting " + std::to_string(id));
         meeting_details out;
