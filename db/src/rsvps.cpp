@@ -27,7 +27,7 @@ constexpr const char* select_rsvp_of_link = "SELECT rsvp_id FROM rsvp_tokens WHE
 constexpr const char* insert_link_token =
     "INSERT INTO rsvp_tokens (token_hash, rsvp_id, created_at) VALUES (:h, :r, :c)";
 constexpr const char* update_party =
-    "UPDATE rsvps SET party_size = :p, needs = :n, updated_at = :u WHERE id = :id";
+    "UPDATE rsvps SET party_size = :p, needs = :n, language = :l, updated_at = :u WHERE id = :id";
 constexpr const char* cancel_rsvp =
     "UPDATE rsvps SET status = 'cancelled', cancelled_at = :c, updated_at = :u WHERE id = :id";
 constexpr const char* confirm_rsvp = "UPDATE rsvps SET status = 'confirmed', updated_at = :u WHERE id = :id";
@@ -145,7 +145,7 @@ void rsvps::add_link_token(id_t rsvp_id, const std::string& token_hash) {
     stmt(session_of(w_), insert_link_token).use(token_hash).use(ll(rsvp_id)).use(ll(w_.now())).run();
 }
 
-rsvp_update rsvps::update(id_t id, int party_size, const std::string& needs) {
+rsvp_update rsvps::update(id_t id, int party_size, const std::string& needs, std::optional<language> mail_language) {
     require_write(w_);
     require_party_size(party_size);
     auto [r, gate] = lock_rsvp(w_, id);
@@ -154,7 +154,8 @@ rsvp_update rsvps::update(id_t id, int party_size, const std::string& needs) {
         confirmed_seats(w_, r.meeting_id) - r.party_size + party_size > *gate.capacity)
         throw conflict("party_size", "not enough free seats for a party of " + std::to_string(party_size));
     if (party_size > r.party_size) check_quota(w_, r, party_size - r.party_size);
-    stmt(session_of(w_), update_party).use(party_size).use(needs).use(ll(w_.now())).use(ll(id)).run();
+    const language kept = mail_language.value_or(r.language);
+    stmt(session_of(w_), update_party).use(party_size).use(needs).use(kept).use(ll(w_.now())).use(ll(id)).run();
     // A smaller party frees seats; a waitlisted party of another size may now fit.
     rsvp_update out;
     out.promoted = promote(w_, r.meeting_id, gate.capacity);

@@ -163,6 +163,11 @@ describe('the holder\'s own page', () => {
     await page.keyboard.press('Space');
     await tabTo(page, { tag: 'textarea', id: 'anmalan-ovrigt' });
     await page.keyboard.type('Glutenfritt');
+    // Her mail from now on in English: the radio buttons are one stop, the arrow key moves.
+    assert.equal(await page.isChecked('#anmalan-sprak-sv'), true);
+    await tabTo(page, { tag: 'input', id: 'anmalan-sprak-sv' });
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.isChecked('#anmalan-sprak-en'), true);
     await tabTo(page, { tag: 'button', name: 'Spara ändringarna' });
     answer = page.waitForResponse((r) => r.request().method() === 'POST');
     await pressEnter(page);
@@ -171,6 +176,8 @@ describe('the holder\'s own page', () => {
     const saved = await held(eva.secret);
     assert.equal(saved.party_size, 2);
     assert.equal(saved.needs, 'Hörslinga\nGlutenfritt');
+    assert.equal(saved.language, 'en');
+    assert.equal(await page.isChecked('#anmalan-sprak-en'), true, 'the page shows the language chosen');
     await context.close();
   });
 

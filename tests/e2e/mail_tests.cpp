@@ -84,7 +84,8 @@ json::object read_invitation(const std::string& ics) {
                               "print(json.dumps({'method': str(c.get('METHOD')), 'n': len(e), "
                               "'uid': str(e[0].get('UID')), 'sequence': int(e[0].get('SEQUENCE', 0)), "
                               "'attendees': len(e[0].get('ATTENDEE', []) if isinstance(e[0].get('ATTENDEE'), list) "
-                              "else [e[0].get('ATTENDEE')])}))\" " + path))
+                              "else [e[0].get('ATTENDEE')])}))\" " +
+                              path))
                   .as_object();
     auto js = json::parse(run("node " + source_dir + "/tests/e2e/js/check_invitation.mjs " + path)).as_object();
     std::filesystem::remove(path);
@@ -106,17 +107,18 @@ json::object read_invitation(const std::string& ics) {
 std::int64_t create_meeting(running_service& s, std::int64_t org, const std::string& title, std::optional<int> capacity,
                             const std::string& start = "2099-03-12T18:00", const std::string& end = "2099-03-12T20:00",
                             const std::string& tz = "Europe/Stockholm", const std::string& description = "") {
-    json::object body{{"type", "fro"},  {"title", title},        {"start", start},          {"end", end},
-                      {"time_zone", tz}, {"organisation_id", org}, {"status", "published"}, {"description", description}};
+    json::object body{
+        {"type", "fro"},   {"title", title},         {"start", start},        {"end", end},
+        {"time_zone", tz}, {"organisation_id", org}, {"status", "published"}, {"description", description}};
     if (capacity) body["capacity"] = *capacity;
     return s.create("meetings", body, s.admin()).at("id").as_int64();
 }
 
 std::int64_t sign_up(running_service& s, std::int64_t meeting, const std::string& name, const std::string& email,
                      const std::string& language = "sv") {
-    auto [status, v] = s.call("POST", "/api/v1/meetings/" + std::to_string(meeting) + "/rsvps",
-                              json::object{{"name", name}, {"email", email}, {"language", language}, {"consent", true}},
-                              {});
+    auto [status, v] =
+        s.call("POST", "/api/v1/meetings/" + std::to_string(meeting) + "/rsvps",
+               json::object{{"name", name}, {"email", email}, {"language", language}, {"consent", true}}, {});
     BOOST_TEST_REQUIRE(status == 201, v);
     return v.at("id").as_int64();
 }
@@ -136,7 +138,8 @@ json::array messages_of(running_service& s, std::int64_t meeting) {
 
 // Waits until `done` holds for the meeting's messages.
 template <class Done>
-json::array wait_messages(running_service& s, std::int64_t meeting, Done done, std::chrono::seconds limit = std::chrono::seconds(20)) {
+json::array wait_messages(running_service& s, std::int64_t meeting, Done done,
+                          std::chrono::seconds limit = std::chrono::seconds(20)) {
     auto until = std::chrono::steady_clock::now() + limit;
     for (;;) {
         auto list = messages_of(s, meeting);
@@ -186,7 +189,7 @@ BOOST_AUTO_TEST_CASE(each_recipient_gets_their_own_message_with_an_invitation_ma
     auto inv = read_invitation(part->second);
     BOOST_TEST(part->first == "REQUEST");
     BOOST_TEST(inv.at("method").as_string() == part->first);  // the MIME method is the body's METHOD
-    BOOST_TEST(inv.at("uid").as_string() == uid);               // the same event as in every feed
+    BOOST_TEST(inv.at("uid").as_string() == uid);             // the same event as in every feed
     BOOST_TEST(inv.at("sequence").as_int64() == 0);
     BOOST_TEST(inv.at("attendee").as_string() == "mailto:anna@example.org");
     BOOST_TEST(inv.at("organizer").as_string() == "mailto:no-reply@kalendarium.example.se");
@@ -194,7 +197,7 @@ BOOST_AUTO_TEST_CASE(each_recipient_gets_their_own_message_with_an_invitation_ma
     const auto& b = by_to.at("bo@example.org");
     BOOST_TEST(value(b, "x-kalendarium-kind") == "waitlisted");
     BOOST_TEST(value(b, "subject").starts_with("You're on the waiting list"), value(b, "subject"));  // language en
-    BOOST_TEST(value(a, "subject").starts_with("Du är anmäld"), value(a, "subject"));               // Swedish by default
+    BOOST_TEST(value(a, "subject").starts_with("Du är anmäld"), value(a, "subject"));  // Swedish by default
     BOOST_TEST(!calendar_part(b).has_value());
 
     // Anna cancels: a confirmation with METHOD:CANCEL; Bo moves up and gets the invitation.
@@ -204,8 +207,7 @@ BOOST_AUTO_TEST_CASE(each_recipient_gets_their_own_message_with_an_invitation_ma
     auto list = s.call("GET", "/api/v1/meetings/" + std::to_string(meeting) + "/messages", nullptr, s.admin()).second;
     BOOST_TEST(list.at("items").as_array().size() == 2u);
     std::string anna_link;
-    for (const auto& m : list.at("items").as_array())
-        BOOST_TEST(m.at("state").as_string() == "sent");
+    for (const auto& m : list.at("items").as_array()) BOOST_TEST(m.at("state").as_string() == "sent");
     // The links in Anna's message open pages: the meeting's, and her own page of the sign-up, whose
     // secret opens her sign-up in the API too.
     for (const auto& p : a.at("parts").as_array())
@@ -254,8 +256,9 @@ BOOST_AUTO_TEST_CASE(each_recipient_gets_their_own_message_with_an_invitation_ma
     BOOST_TEST(changed_inv.at("uid").as_string() == uid);
 
     // Cancelled: METHOD:CANCEL with the next SEQUENCE, and the feed says the same.
-    BOOST_TEST(s.client.request("POST", "/api/v1/meetings/" + std::to_string(meeting) + "/cancel", "", s.admin())
-                   .status == 200);
+    BOOST_TEST(
+        s.client.request("POST", "/api/v1/meetings/" + std::to_string(meeting) + "/cancel", "", s.admin()).status ==
+        200);
     mails = sink.wait_for(6);
     BOOST_TEST_REQUIRE(mails.size() == 6u);
     auto gone = inspect(mails[5]);
@@ -276,14 +279,14 @@ BOOST_AUTO_TEST_CASE(names_and_titles_cannot_add_a_header_or_end_the_message) {
     auto org = s.create("organisations", json::object{{"name", "Borås Stad"}}, s.admin()).at("id").as_int64();
     // Titles and names are single lines (the API refuses CR and LF, checked below); what they can
     // still hold is header-like text. The description is multi-line: a lone "." line in it.
-    auto meeting = create_meeting(s, org, "Möte Bcc: evil@example.org To: all@example.org", std::nullopt,
-                                  "2099-03-12T18:00", "2099-03-12T20:00", "Europe/Stockholm",
-                                  "Rad ett\n.\nBcc: evil@example.org\n\n.\nSista raden");
-    BOOST_TEST(s.call("POST", "/api/v1/meetings/" + std::to_string(meeting) + "/rsvps",
-                      json::object{{"name", "Eva\r\nBcc: evil@example.org"}, {"email", "eva@example.org"},
-                                   {"consent", true}},
-                      {})
-                   .first == 422);
+    auto meeting =
+        create_meeting(s, org, "Möte Bcc: evil@example.org To: all@example.org", std::nullopt, "2099-03-12T18:00",
+                       "2099-03-12T20:00", "Europe/Stockholm", "Rad ett\n.\nBcc: evil@example.org\n\n.\nSista raden");
+    BOOST_TEST(
+        s.call("POST", "/api/v1/meetings/" + std::to_string(meeting) + "/rsvps",
+               json::object{{"name", "Eva\r\nBcc: evil@example.org"}, {"email", "eva@example.org"}, {"consent", true}},
+               {})
+            .first == 422);
     sign_up(s, meeting, "Eva \"Bcc: evil@example.org\" <evil@example.org>, Ek", "eva@example.org");
     auto mails = sink.wait_for(1);
     BOOST_TEST_REQUIRE(mails.size() == 1u);
@@ -320,9 +323,8 @@ BOOST_AUTO_TEST_CASE(messages_wait_while_smtp_is_down_and_fail_visibly_after_the
     auto meeting = create_meeting(s, org, "Samråd", std::nullopt);
     sign_up(s, meeting, "Anna", "anna@example.org");
     // Retried while the server is away.
-    auto waiting = wait_messages(s, meeting, [](const json::array& l) {
-        return l.size() == 1 && l[0].at("attempts").as_int64() >= 2;
-    });
+    auto waiting = wait_messages(
+        s, meeting, [](const json::array& l) { return l.size() == 1 && l[0].at("attempts").as_int64() >= 2; });
     BOOST_TEST_REQUIRE(waiting.size() == 1u);
     BOOST_TEST(waiting[0].at("state").as_string() != "sent");
     BOOST_TEST(!waiting[0].at("last_error").as_string().empty());
@@ -336,15 +338,16 @@ BOOST_AUTO_TEST_CASE(messages_wait_while_smtp_is_down_and_fail_visibly_after_the
 
     // Away for longer than the give-up time: failed, listed with the error, and a resend works.
     sign_up(s, meeting, "Bo", "bo@example.org");
-    auto failed = wait_messages(s, meeting, [](const json::array& l) {
-        return l.size() == 2 && l[1].at("state").as_string() == "failed";
-    });
+    auto failed = wait_messages(
+        s, meeting, [](const json::array& l) { return l.size() == 2 && l[1].at("state").as_string() == "failed"; });
     BOOST_TEST_REQUIRE(failed.size() == 2u);
     BOOST_TEST(failed[1].at("state").as_string() == "failed");
     BOOST_TEST(!failed[1].at("last_error").as_string().empty());
     auto id = failed[1].at("id").as_int64();
-    BOOST_TEST(s.client.request("POST", "/api/v1/messages/" + std::to_string(failed[0].at("id").as_int64()) + "/resend",
-                                "", s.admin()).status == 409);  // sent: not again
+    BOOST_TEST(s.client
+                   .request("POST", "/api/v1/messages/" + std::to_string(failed[0].at("id").as_int64()) + "/resend", "",
+                            s.admin())
+                   .status == 409);  // sent: not again
     smtp_sink again(sink_script, {"--port", std::to_string(port)});
     auto [rs, resent] = s.call("POST", "/api/v1/messages/" + std::to_string(id) + "/resend", nullptr, s.admin());
     BOOST_TEST(rs == 200, resent);
@@ -354,9 +357,11 @@ BOOST_AUTO_TEST_CASE(messages_wait_while_smtp_is_down_and_fail_visibly_after_the
     // An organiser of another organisation sees none of it.
     auto other = s.create("organisations", json::object{{"name", "Annan"}}, s.admin()).at("id").as_int64();
     auto stranger = kal::test::create_token(s.url, "organiser", "annan", std::to_string(other));
-    BOOST_TEST(s.client.get("/api/v1/meetings/" + std::to_string(meeting) + "/messages", s.auth(stranger)).status == 403);
-    BOOST_TEST(s.client.request("POST", "/api/v1/messages/" + std::to_string(id) + "/resend", "", s.auth(stranger))
-                   .status == 404);
+    BOOST_TEST(s.client.get("/api/v1/meetings/" + std::to_string(meeting) + "/messages", s.auth(stranger)).status ==
+               403);
+    BOOST_TEST(
+        s.client.request("POST", "/api/v1/messages/" + std::to_string(id) + "/resend", "", s.auth(stranger)).status ==
+        404);
 }
 
 namespace {
@@ -368,8 +373,8 @@ std::int64_t meeting_with_reminders_due(running_service& s, int n, int due_in) {
     auto org = s.create("organisations", json::object{{"name", "Borås Stad"}}, s.admin()).at("id").as_int64();
     auto meeting = create_meeting(s, org, "Stormöte", std::nullopt, "2099-11-26T13:00", "2099-11-26T16:00", "UTC");
     auto path = "/api/v1/meetings/" + std::to_string(meeting);
-    BOOST_TEST_REQUIRE(s.call("PUT", path + "/reminders", json::object{{"offsets", json::array{"2h"}}}, s.admin())
-                           .first == 200);
+    BOOST_TEST_REQUIRE(
+        s.call("PUT", path + "/reminders", json::object{{"offsets", json::array{"2h"}}}, s.admin()).first == 200);
     std::atomic<int> next{0}, failed{0};
     std::vector<std::thread> pool;
     for (int t = 0; t < 8; ++t)
@@ -385,9 +390,9 @@ std::int64_t meeting_with_reminders_due(running_service& s, int n, int due_in) {
         });
     for (auto& t : pool) t.join();
     BOOST_TEST_REQUIRE(failed.load() == 0);
-    auto [st, moved] = s.call("PATCH", path,
-                              json::object{{"start", utc_local(2 * 3600 + due_in)}, {"end", utc_local(3 * 3600 + due_in)}},
-                              s.admin());
+    auto [st, moved] =
+        s.call("PATCH", path,
+               json::object{{"start", utc_local(2 * 3600 + due_in)}, {"end", utc_local(3 * 3600 + due_in)}}, s.admin());
     BOOST_TEST_REQUIRE(st == 200, moved);
     return meeting;
 }
@@ -471,20 +476,25 @@ BOOST_AUTO_TEST_CASE(moving_a_meeting_moves_its_reminders_and_cancelling_it_canc
     auto path = "/api/v1/meetings/" + std::to_string(meeting);
     auto other = "/api/v1/meetings/" + std::to_string(cancelled);
     for (const auto& p : {path, other})
-        BOOST_TEST_REQUIRE(s.call("PUT", p + "/reminders", json::object{{"offsets", json::array{"2h"}}}, s.admin())
-                               .first == 200);
+        BOOST_TEST_REQUIRE(
+            s.call("PUT", p + "/reminders", json::object{{"offsets", json::array{"2h"}}}, s.admin()).first == 200);
     // Bad offsets are named; the defaults show when the meeting has none of its own.
-    for (const auto& [body, field] : std::vector<std::pair<std::string, std::string>>{
-             {R"({"offsets": ["7x"]})", "offsets[0]"}, {R"({"offsets": "1d"})", "offsets"},
-             {R"({})", "offsets"}, {R"({"offsets": ["1d", 2]})", "offsets[1]"}, {R"({"offsets": ["91d"]})", "offsets[0]"},
-             {R"({"offsets": ["1d"], "x": 1})", "x"}}) {
+    for (const auto& [body, field] :
+         std::vector<std::pair<std::string, std::string>>{{R"({"offsets": ["7x"]})", "offsets[0]"},
+                                                          {R"({"offsets": "1d"})", "offsets"},
+                                                          {R"({})", "offsets"},
+                                                          {R"({"offsets": ["1d", 2]})", "offsets[1]"},
+                                                          {R"({"offsets": ["91d"]})", "offsets[0]"},
+                                                          {R"({"offsets": ["1d"], "x": 1})", "x"}}) {
         auto r = s.client.request("PUT", path + "/reminders", body, s.admin());
         BOOST_TEST(r.status == 422, body);
         BOOST_TEST(r.body.find("\"field\":\"" + field + "\"") != std::string::npos, body << ": " << r.body);
     }
     BOOST_TEST(s.client.request("PUT", path + "/reminders", R"({"offsets": ["1d"]})").status == 401);
-    auto defaults = s.call("GET", "/api/v1/meetings/" + std::to_string(create_meeting(s, org, "FRÖ", std::nullopt)) +
-                                      "/reminders", nullptr, {}).second;
+    auto defaults =
+        s.call("GET", "/api/v1/meetings/" + std::to_string(create_meeting(s, org, "FRÖ", std::nullopt)) + "/reminders",
+               nullptr, {})
+            .second;
     BOOST_TEST(json::serialize(defaults.at("effective")) == R"(["7d","1d"])");
     BOOST_TEST(defaults.at("offsets").is_null());
     sign_up(s, meeting, "Anna", "anna@example.org");
@@ -495,9 +505,9 @@ BOOST_AUTO_TEST_CASE(moving_a_meeting_moves_its_reminders_and_cancelling_it_canc
         return n;
     };
     auto move = [&](const std::string& p, int due_in) {
-        auto [st, v] = s.call("PATCH", p,
-                              json::object{{"start", utc_local(2 * 3600 + due_in)}, {"end", utc_local(3 * 3600 + due_in)}},
-                              s.admin());
+        auto [st, v] = s.call(
+            "PATCH", p, json::object{{"start", utc_local(2 * 3600 + due_in)}, {"end", utc_local(3 * 3600 + due_in)}},
+            s.admin());
         BOOST_TEST_REQUIRE(st == 200, v);
     };
     // Due in 3 s, then moved an hour later before that: no reminder at the old time.
@@ -511,7 +521,8 @@ BOOST_AUTO_TEST_CASE(moving_a_meeting_moves_its_reminders_and_cancelling_it_canc
     BOOST_TEST(reminders_of(cancelled) == 0);
     bool cancel_sent = false;
     for (const auto& x : messages_of(s, cancelled))
-        cancel_sent = cancel_sent || (x.at("kind").as_string() == "meeting_cancelled" && x.at("state").as_string() == "sent");
+        cancel_sent =
+            cancel_sent || (x.at("kind").as_string() == "meeting_cancelled" && x.at("state").as_string() == "sent");
     BOOST_TEST(cancel_sent);
     // Moved so that it is due in 2 s: the reminder comes at the new time.
     move(path, 2);
@@ -564,9 +575,10 @@ BOOST_AUTO_TEST_CASE(starttls_and_a_login_are_used_when_configured) {
     std::filesystem::create_directories(dir);
     const auto cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
     run("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
-        "-keyout " + key + " -out " + cert + " 2>&1");
-    smtp_sink sink(sink_script, {"--tls-cert", cert, "--tls-key", key, "--auth-user", "kalendarium",
-                                 "--auth-password", "hemligt lösenord"});
+        "-keyout " +
+        key + " -out " + cert + " 2>&1");
+    smtp_sink sink(sink_script, {"--tls-cert", cert, "--tls-key", key, "--auth-user", "kalendarium", "--auth-password",
+                                 "hemligt lösenord"});
     running_service s(kal::test::current_test_name(), {},
                       mail_env(sink.url(), {{"KALENDARIUM_MAIL_TLS", "starttls"},
                                             {"KALENDARIUM_MAIL_CA_FILE", cert},
@@ -591,9 +603,9 @@ BOOST_AUTO_TEST_CASE(starttls_and_a_login_are_used_when_configured) {
     auto org2 = wrong.create("organisations", json::object{{"name", "Borås Stad"}}, wrong.admin()).at("id").as_int64();
     auto meeting2 = create_meeting(wrong, org2, "Samråd", std::nullopt);
     sign_up(wrong, meeting2, "Bo", "bo@example.org");
-    auto list = wait_messages(wrong, meeting2, [](const json::array& l) {
-        return !l.empty() && !l[0].at("last_error").as_string().empty();
-    }, std::chrono::seconds(40));
+    auto list = wait_messages(
+        wrong, meeting2, [](const json::array& l) { return !l.empty() && !l[0].at("last_error").as_string().empty(); },
+        std::chrono::seconds(40));
     BOOST_TEST_REQUIRE(list.size() == 1u);
     BOOST_TEST(list[0].at("state").as_string() != "sent", list[0]);
     BOOST_TEST(!list[0].at("last_error").as_string().empty(), list[0]);
@@ -603,12 +615,14 @@ BOOST_AUTO_TEST_CASE(starttls_and_a_login_are_used_when_configured) {
                                                     {"KALENDARIUM_MAIL_USERNAME", "kalendarium"},
                                                     {"KALENDARIUM_MAIL_PASSWORD", "hemligt lösenord"},
                                                     {"KALENDARIUM_MAIL_TIMEOUT", "3s"}}));
-    auto org3 = untrusted.create("organisations", json::object{{"name", "Borås Stad"}}, untrusted.admin()).at("id").as_int64();
+    auto org3 =
+        untrusted.create("organisations", json::object{{"name", "Borås Stad"}}, untrusted.admin()).at("id").as_int64();
     auto meeting3 = create_meeting(untrusted, org3, "Samråd", std::nullopt);
     sign_up(untrusted, meeting3, "Cia", "cia@example.org");
-    auto refused = wait_messages(untrusted, meeting3, [](const json::array& l) {
-        return !l.empty() && !l[0].at("last_error").as_string().empty();
-    }, std::chrono::seconds(40));
+    auto refused = wait_messages(
+        untrusted, meeting3,
+        [](const json::array& l) { return !l.empty() && !l[0].at("last_error").as_string().empty(); },
+        std::chrono::seconds(40));
     BOOST_TEST_REQUIRE(refused.size() == 1u);
     BOOST_TEST(refused[0].at("state").as_string() != "sent");
     BOOST_TEST(sink.messages().size() == 1u);  // only Anna's
@@ -644,8 +658,9 @@ BOOST_AUTO_TEST_CASE(operators_templates_are_checked_at_start_and_then_used_file
     std::filesystem::remove_all(dir);
 
     write("sv/confirmed.subject", "Välkommen till {{meeting_title}}\n");
-    write("layout.html", "{{%AUTOESCAPE context=\"HTML\"}}\n<!DOCTYPE html>\n<html lang=\"{{language}}\">"
-                         "<title>{{subject}}</title><p class=\"operator\">Borås Stad</p>\n{{>content}}\n</html>\n");
+    write("layout.html",
+          "{{%AUTOESCAPE context=\"HTML\"}}\n<!DOCTYPE html>\n<html lang=\"{{language}}\">"
+          "<title>{{subject}}</title><p class=\"operator\">Borås Stad</p>\n{{>content}}\n</html>\n");
     smtp_sink sink(sink_script);
     running_service s(kal::test::current_test_name(), {},
                       mail_env(sink.url(), {{"KALENDARIUM_MAIL_TEMPLATE_DIR", dir.string()}}));
@@ -667,4 +682,42 @@ BOOST_AUTO_TEST_CASE(operators_templates_are_checked_at_start_and_then_used_file
         BOOST_TEST(html.find("<i>") == std::string::npos, html);
     }
     std::filesystem::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(the_holder_changes_the_language_of_their_mail_and_later_mail_comes_in_it) {
+    smtp_sink sink(sink_script);
+    running_service s(kal::test::current_test_name(), {}, mail_env(sink.url()));
+    auto org = s.create("organisations", json::object{{"name", "Borås Stad"}}, s.admin()).at("id").as_int64();
+    auto meeting = create_meeting(s, org, "Dialogmöte", 10);
+    auto [status, v] =
+        s.call("POST", "/api/v1/meetings/" + std::to_string(meeting) + "/rsvps",
+               json::object{{"name", "Anna Åberg"}, {"email", "anna@example.org"}, {"consent", true}}, {});
+    BOOST_TEST_REQUIRE(status == 201, v);
+    BOOST_TEST(v.at("language").as_string() == "sv");
+    const std::string manage(v.at("manage_url").as_string());
+    const auto api_link = "/api/v1/rsvp/" + manage.substr(manage.rfind('/') + 1);
+    auto mails = sink.wait_for(1);
+    BOOST_TEST_REQUIRE(mails.size() == 1u);
+    BOOST_TEST(value(inspect(mails[0]), "subject").starts_with("Du är anmäld"));
+
+    // A language the service does not write is refused, naming the field, and changes nothing.
+    auto [bad, problem] = s.call("PATCH", api_link, json::object{{"language", "de"}}, {});
+    BOOST_TEST(bad == 422, problem);
+    BOOST_TEST(json::serialize(problem).find("\"language\"") != std::string::npos, problem);
+    BOOST_TEST(s.call("GET", api_link, nullptr, {}).second.at("language").as_string() == "sv");
+
+    auto [ok, changed] = s.call("PATCH", api_link, json::object{{"language", "en"}}, {});
+    BOOST_TEST_REQUIRE(ok == 200, changed);
+    BOOST_TEST(changed.at("language").as_string() == "en");
+    BOOST_TEST(changed.at("party_size").as_int64() == 1);  // what was not sent stays
+
+    // The next message to her, the meeting's cancellation, is English.
+    BOOST_TEST(
+        s.client.request("POST", "/api/v1/meetings/" + std::to_string(meeting) + "/cancel", "", s.admin()).status ==
+        200);
+    mails = sink.wait_for(2);
+    BOOST_TEST_REQUIRE(mails.size() == 2u);
+    auto gone = inspect(mails[1]);
+    BOOST_TEST(value(gone, "x-kalendarium-kind") == "meeting_cancelled");
+    BOOST_TEST(value(gone, "subject") == "Cancelled: Dialogmöte", value(gone, "subject"));
 }

@@ -1,12 +1,12 @@
 // Sign-ups as JSON: sign up, manage by the link's secret, the organisers' list, the waitlist and
 // quotas.
 
+#include "kal/service/app/sign_ups.hpp"
 #include "common.hpp"
 #include "json_body.hpp"
 #include "kal/config/config.hpp"
 #include "kal/service/app/feeds.hpp"
 #include "kal/service/app/lookup.hpp"
-#include "kal/service/app/sign_ups.hpp"
 #include "kal/service/http/client_address.hpp"
 
 namespace kal::service::api {
@@ -60,9 +60,12 @@ app::sign_up_input sign_up_input_of(const request& req) {
     in.name = b.text("name");
     in.email = b.text("email");
     if (auto raw = b.raw("organisation"); raw && !raw->is_null()) {
-        if (raw->is_int64()) in.organisation_id = raw->get_int64();
-        else if (raw->is_string()) in.organisation_name = std::string(raw->get_string());
-        else b.error("organisation", "must be an organisation id or a name");
+        if (raw->is_int64())
+            in.organisation_id = raw->get_int64();
+        else if (raw->is_string())
+            in.organisation_name = std::string(raw->get_string());
+        else
+            b.error("organisation", "must be an organisation id or a name");
     }
     in.party_size = b.integer("party_size");
     in.needs = b.text("needs");
@@ -97,10 +100,11 @@ response get_held(app::context& ctx, request& req) { return no_store(json_ok(200
 
 response change_held(app::context& ctx, request& req) {
     json_body b(req);
-    b.only({"party_size", "needs"});
+    b.only({"party_size", "needs", "language"});
     app::sign_up_changes changes;
     changes.party_size = b.integer("party_size");
     changes.needs = b.text("needs");
+    changes.language = b.text("language");
     changes.unreadable = std::move(b.unreadable);
     return no_store(json_ok(200, rsvp_json(app::change_sign_up(ctx, req.params.at("token"), changes))));
 }

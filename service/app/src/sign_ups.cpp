@@ -18,26 +18,34 @@ db::rsvp read_sign_up(const sign_up_input& in, db::id_t meeting_id) {
     r.meeting_id = meeting_id;
     if (auto v = read_text(errors, "name", in.name, 200, true)) r.name = *v;
     if (auto v = read_text(errors, "email", in.email, 254, true)) {
-        if (is_email(*v)) r.email = *v;
-        else errors.add("email", "is not an e-mail address", "email");
+        if (is_email(*v))
+            r.email = *v;
+        else
+            errors.add("email", "is not an e-mail address", "email");
     }
     if (in.organisation_id) {
-        if (*in.organisation_id > 0) r.organisation_id = *in.organisation_id;
-        else errors.add("organisation", "must be an organisation id or a name", "organisation");
+        if (*in.organisation_id > 0)
+            r.organisation_id = *in.organisation_id;
+        else
+            errors.add("organisation", "must be an organisation id or a name", "organisation");
     } else if (auto v = read_text(errors, "organisation", in.organisation_name, 200, false)) {
         r.organisation_name = *v;
     }
     if (in.party_size) {
         if (*in.party_size < 1 || *in.party_size > max_party_size)
             errors.add("party_size", "must be between 1 and " + std::to_string(max_party_size), "range");
-        else r.party_size = static_cast<int>(*in.party_size);
+        else
+            r.party_size = static_cast<int>(*in.party_size);
     }
     if (auto v = read_text(errors, "needs", in.needs, 1000, false, text_kind::multi_line)) r.needs = *v;
     if (auto v = read_text(errors, "language", in.language, 2, false)) {
-        if (auto l = db::parse_language(*v)) r.language = *l;
-        else errors.add("language", "must be sv or en", "one_of");
+        if (auto l = db::parse_language(*v))
+            r.language = *l;
+        else
+            errors.add("language", "must be sv or en", "one_of");
     }
-    if (!in.consent) errors.add("consent", "is required", "required");
+    if (!in.consent)
+        errors.add("consent", "is required", "required");
     else if (!*in.consent)
         errors.add("consent", "must be true: we store your name and e-mail for this meeting", "consent");
     errors.throw_if_any();
@@ -130,14 +138,24 @@ db::rsvp change_sign_up(context& ctx, const std::string& secret, const sign_up_c
         if (changes.party_size) {
             if (*changes.party_size < 1 || *changes.party_size > max_party_size)
                 errors.add("party_size", "must be between 1 and " + std::to_string(max_party_size), "range");
-            else party_size = static_cast<int>(*changes.party_size);
+            else
+                party_size = static_cast<int>(*changes.party_size);
         }
         if (auto v = read_text(errors, "needs", changes.needs, 1000, false, text_kind::multi_line)) needs = *v;
+        std::optional<db::language> mail_language;
+        if (changes.language) {
+            if (*changes.language == "sv")
+                mail_language = db::language::sv;
+            else if (*changes.language == "en")
+                mail_language = db::language::en;
+            else
+                errors.add("language", "must be sv or en", "one_of");
+        }
         errors.throw_if_any();
         if (r.status == db::rsvp_status::cancelled) throw conflict("The sign-up is cancelled");
         db::rsvp_update update;
         try {
-            update = db::rsvps{w}.update(r.id, party_size, needs);
+            update = db::rsvps{w}.update(r.id, party_size, needs, mail_language);
         } catch (const db::sign_up_refused& e) {
             // A party that grows past its organisation's quota: the size is what is wrong.
             auto out = *classify(std::current_exception());
@@ -210,7 +228,8 @@ void set_meeting_quota(context& ctx, const credentials& creds, db::id_t meeting_
         organisers_meeting(w, who, meeting_id);
         field_errors errors;
         unreadable.report(errors);
-        if (quota && (*quota < 1 || *quota > 1000)) errors.add("per_organisation", "must be between 1 and 1000", "range");
+        if (quota && (*quota < 1 || *quota > 1000))
+            errors.add("per_organisation", "must be between 1 and 1000", "range");
         errors.throw_if_any();
         db::rsvps{w}.set_quota(meeting_id, quota ? std::optional<int>(static_cast<int>(*quota)) : std::nullopt);
     });

@@ -100,6 +100,7 @@ response manage_page(app::context& ctx, const site& pages, const request& req, d
         d.include("error_summary", "error_summary.html")
             .include("party_size_field", "party_size_field.html")
             .include("needs_fields", "needs_fields.html")
+            .include("language_field", "language_field.html")
             .include("calendar_links", "calendar_links.html");
         d.set("csrf_token", token);
         d.set("manage_action", localised(language, page_path(req)));
@@ -107,11 +108,13 @@ response manage_page(app::context& ctx, const site& pages, const request& req, d
         sign_up_form held_values;
         held_values.party_size = std::to_string(r.party_size);
         read_needs(r.needs, held_values);
+        held_values.language = std::string(db::to_text(r.language));
         const auto& f = form ? *form : held_values;
         d.set("party_size_value", f.party_size).set("needs_value", f.other);
         if (f.interpreter) d.show("need_interpreter_checked");
         if (f.hearing_loop) d.show("need_hearing_loop_checked");
         if (f.food) d.show("need_food_checked");
+        d.show(f.language == "en" ? "language_en_checked" : "language_sv_checked");
         if (form && !form->errors.empty()) {
             d.set("errors_title", t["manage.errors_title"]);
             fill_field_errors(d, form->errors, language);
@@ -148,6 +151,7 @@ response change(app::context& ctx, const site& pages, request& req, db::language
     sign_up_form form;
     form.party_size = f.text("antal").value_or("");
     form.other = f.text("ovrigt").value_or("");
+    form.language = f.text("sprak").value_or("");
     for (const auto& ticked : f.values("behov")) {
         form.interpreter = form.interpreter || ticked == "tolk";
         form.hearing_loop = form.hearing_loop || ticked == "horslinga";
@@ -156,6 +160,7 @@ response change(app::context& ctx, const site& pages, request& req, db::language
     app::sign_up_changes changes;
     changes.party_size = read_count(form.party_size, "party_size", changes.unreadable);
     changes.needs = needs_text(form.interpreter, form.hearing_loop, form.food, form.other);
+    if (!form.language.empty()) changes.language = form.language;
     try {
         app::change_sign_up(ctx, token_of(req), changes);
     } catch (...) {

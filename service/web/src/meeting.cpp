@@ -327,7 +327,8 @@ void fill_sign_up(dictionary& d, const app::meeting_details& md, const sign_up_f
     d.include("sign_up_form", "sign_up_form.html")
         .include("error_summary", "error_summary.html")
         .include("party_size_field", "party_size_field.html")
-        .include("needs_fields", "needs_fields.html");
+        .include("needs_fields", "needs_fields.html")
+        .include("language_field", "language_field.html");
     d.set("sign_up_action", localised(language, id_path("/moten/", m.id) + "/anmalan"));
     d.set("csrf_token", token);
     d.set("privacy_href", localised(language, "/integritet"));

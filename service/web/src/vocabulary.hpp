@@ -556,6 +556,7 @@ inline constexpr include_marker page_includes[] = {
     {"error_summary", {"error_summary.html"}},
     {"party_size_field", {"party_size_field.html"}},
     {"needs_fields", {"needs_fields.html"}},
+    {"language_field", {"language_field.html"}},
     {"calendar_links", {"calendar_links.html"}},
     // the directory's pages and /prenumerera
     {"upcoming_list", {"upcoming_list.html"}},

@@ -74,11 +74,12 @@ public:
     // Another manage link for a sign-up (one per message that carries a link): its hash opens the
     // sign-up like the first one's. not_found for an unknown sign-up; conflict("token_hash").
     void add_link_token(id_t rsvp_id, const std::string& token_hash);
-    // Changes party size and needs. A confirmed party that grows beyond the free seats throws
-    // conflict("party_size") and keeps its seat; one that grows beyond its organisation's quota
-    // throws sign_up_refused(quota_full); a shrinking party frees seats and the waitlist moves.
-    // not_found; conflict("status") for a cancelled sign-up; invalid_value("party_size").
-    rsvp_update update(id_t id, int party_size, const std::string& needs);
+    // Changes party size, needs and (when given) the language of its mail. A confirmed party that grows beyond the free
+    // seats throws conflict("party_size") and keeps its seat; one that grows beyond its organisation's quota throws
+    // sign_up_refused(quota_full); a shrinking party frees seats and the waitlist moves. not_found; conflict("status")
+    // for a cancelled sign-up; invalid_value("party_size").
+    rsvp_update update(id_t id, int party_size, const std::string& needs,
+                       std::optional<language> mail_language = std::nullopt);
     // Cancels and frees the seat; the waitlist moves. Idempotent. not_found.
     rsvp_cancellation cancel(id_t id);
     // The organiser moves a waitlisted sign-up to confirmed even when that overbooks.

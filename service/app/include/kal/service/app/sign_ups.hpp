@@ -61,6 +61,7 @@ struct sign_up_changes {
     unreadable_input unreadable;
     std::optional<std::int64_t> party_size;
     std::optional<std::string> needs;
+    std::optional<std::string> language;  // "sv" or "en": the language of the mail from now on
 };
 // not_found for a link that opens nothing; conflict for a cancelled sign-up or a party that no
 // longer fits (it keeps its seat).
