@@ -128,6 +128,10 @@ struct mail_worker::impl {
             spdlog::info(R"("event":"mail_sent","message":{},"kind":"{}")", msg.id, kind);
             return;
         }
+        // A refused login is the configuration's fault, not the message's: said as an error of its
+        // own, so that an operator sees it at once rather than a queue of retries.
+        if (result.login_refused)
+            spdlog::error(R"("event":"mail_login_refused","message":{},"error":{})", msg.id, json_string(result.error));
         const bool give_up = result.permanent || now - msg.created_at >= seconds(settings.mail.give_up_after);
         spdlog::warn(R"("event":"mail_not_sent","message":{},"kind":"{}","attempt":{},"final":{},"error":{})", msg.id,
                      kind, msg.attempts, give_up, json_string(result.error));
