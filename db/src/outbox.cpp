@@ -32,6 +32,9 @@ constexpr const char* select_due_skip_locked =
     "OR (state = 'sending' AND claimed_until < :n2) ORDER BY next_attempt_at, id LIMIT :l FOR UPDATE SKIP LOCKED";
 constexpr const char* claim_message =
     "UPDATE outbox SET state = 'sending', claimed_until = :u, claimed_by = :w, attempts = attempts + 1 WHERE id = :id";
+constexpr const char* delete_finished =
+    "DELETE FROM outbox WHERE state IN ('sent', 'failed', 'skipped') AND COALESCE(sent_at, created_at) < :f "
+    "AND meeting_start_utc < :n";
 constexpr const char* set_sent =
     "UPDATE outbox SET state = 'sent', sent_at = :t, link_token = '', claimed_until = NULL, last_error = '' "
     "WHERE id = :id";
@@ -183,6 +186,14 @@ outbox_message outbox::resend(id_t id) {
         throw conflict("state", "only a failed or skipped message can be sent again (this one is " + state + ")");
     stmt(s, set_resent).use(ll(w_.now())).use(ll(w_.now())).use(ll(id)).run();
     return *message_by_id(s, id);
+}
+
+std::int64_t outbox::purge_finished(instant finished_before) {
+    require_write(w_);
+    return static_cast<std::int64_t>(stmt(session_of(w_), delete_finished)
+                                         .use(ll(finished_before))
+                                         .use(ll(w_.now()))
+                                         .run());
 }
 
 std::vector<std::pair<message_state, std::int64_t>> outbox::counts() {

@@ -188,6 +188,38 @@ BOOST_AUTO_TEST_CASE(an_expired_claim_is_taken_again_and_failures_wait_and_resen
     BOOST_CHECK_THROW(f.db->resend_message(999999), not_found);
 }
 
+BOOST_AUTO_TEST_CASE(finished_messages_are_purged_after_their_time_once_the_meeting_has_begun) {
+    fresh_store f;
+    auto m = meeting_with_capacity(f, std::nullopt);  // starts at t0
+    f.db->now = before_start;
+    for (const auto* who : {"sent@example.se", "failed@example.se", "skipped@example.se", "pending@example.se"})
+        sign_with_confirmation(f, m, who);
+    auto all = f.db->list_messages(m);
+    BOOST_TEST_REQUIRE(all.size() == 4u);
+    f.db->now = before_start + 10;
+    auto claimed = f.db->claim_messages("w", 30, 10);
+    BOOST_TEST_REQUIRE(claimed.size() == 4u);
+    f.db->mark_sent(all[0].id);                   // sent at before_start + 10
+    f.db->mark_failed(all[1].id, "gave up");      // written at before_start
+    f.db->write([&](unit_of_work& w) { outbox{w}.mark_skipped(all[2].id, "anonymised"); });  // written before_start
+    f.db->mark_retry(all[3].id, t0 + 5 * day, "connection refused");  // still to go
+    auto purge = [&](std::int64_t now, std::int64_t finished_before) {
+        f.db->now = now;
+        return f.db->write([&](unit_of_work& w) { return outbox{w}.purge_finished(finished_before); });
+    };
+    // Before the meeting begins nothing goes, however old: its keys may still be wanted.
+    BOOST_TEST(purge(t0 - 1, t0) == 0);
+    // After it, only what finished before the cut: the sent one finished later than the others.
+    BOOST_TEST(purge(t0 + 1, before_start + 5) == 2);
+    auto left = f.db->list_messages(m);
+    BOOST_TEST_REQUIRE(left.size() == 2u);
+    BOOST_TEST(left[0].state == message_state::sent);
+    BOOST_TEST(left[1].state == message_state::pending);
+    BOOST_TEST(purge(t0 + 1, t0) == 1);
+    BOOST_TEST(f.db->list_messages(m).size() == 1u);  // the pending one stays whatever its age
+    BOOST_TEST(purge(t0 + 100 * day, t0 + 99 * day) == 0);
+}
+
 // ----- reminders ---------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(reminders_are_planned_once_per_start_and_offset) {

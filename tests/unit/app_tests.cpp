@@ -15,6 +15,7 @@
 #include "kal/service/app/attendance.hpp"
 #include "kal/service/app/context.hpp"
 #include "kal/service/app/dates.hpp"
+#include "kal/service/app/delivery.hpp"
 #include "kal/service/app/directory.hpp"
 #include "kal/service/app/errors.hpp"
 #include "kal/service/app/feeds.hpp"
@@ -120,6 +121,21 @@ BOOST_AUTO_TEST_CASE(a_sign_up_is_one_transaction_whoever_makes_it) {
     auto by_hand = app::sign_up(f.ctx, f.organiser, m.id, f.person("Bo", "bo@example.se"), "10.0.0.1");
     BOOST_TEST(db::testing::transactions_started() - before == 1u);
     BOOST_TEST(by_hand.by_organiser);
+}
+
+BOOST_AUTO_TEST_CASE(sent_messages_are_purged_after_mail_keep_finished_for_and_never_when_it_is_zero) {
+    for (const std::string keep : {"30d", "0"}) {
+        fixture f(true, {{"mail.keep_finished_for", keep}});
+        auto m = app::create_meeting(f.ctx, f.organiser, f.meeting(), db::venue_overlap::refuse);  // 2026-12-10
+        app::sign_up(f.ctx, {}, m.id, f.person("Anna", "anna@example.se"), "10.0.0.1");
+        for (const auto& msg : app::claim_messages(f.ctx, "w")) app::message_sent(f.ctx, msg.id);
+        BOOST_TEST_REQUIRE(f.outbox(m.id).size() == 1u);
+        f.now = t0 + 29 * 24 * 3600;
+        BOOST_TEST(app::purge_finished_messages(f.ctx) == 0);
+        f.now = t0 + 31 * 24 * 3600;
+        BOOST_TEST(app::purge_finished_messages(f.ctx) == (keep == "0" ? 0 : 1), keep);
+        BOOST_TEST(f.outbox(m.id).size() == (keep == "0" ? 1u : 0u), keep);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(a_sign_up_writes_its_confirmation_or_waitlist_note_once) {

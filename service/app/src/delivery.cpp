@@ -138,6 +138,13 @@ void message_retry(context& ctx, db::id_t id, std::int64_t next_attempt_at, cons
     ctx.database.write(ctx.now(), [&](db::unit_of_work& w) { db::outbox{w}.mark_retry(id, next_attempt_at, error); });
 }
 
+std::int64_t purge_finished_messages(context& ctx) {
+    const auto keep = seconds(ctx.settings.mail.keep_finished_for);
+    if (keep == 0) return 0;
+    const auto now = ctx.now();
+    return ctx.database.write(now, [&](db::unit_of_work& w) { return db::outbox{w}.purge_finished(now - keep); });
+}
+
 std::vector<db::outbox_message> messages_of(context& ctx, const credentials& creds, db::id_t meeting_id) {
     return ctx.database.read([&](db::unit_of_work& w) {
         auto who = require_principal(ctx, w, creds);

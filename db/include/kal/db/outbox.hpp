@@ -60,6 +60,11 @@ public:
     // A failed or skipped message goes out again: pending at now, attempts 0, created at now.
     // not_found; conflict("state") for any other state.
     outbox_message resend(id_t id);
+    // Deletes the finished messages (sent, failed, skipped) that were sent, or else written,
+    // before `finished_before` and whose meeting has begun (a user's message has no meeting):
+    // such a row is only history then, and no change can want its dedup key again. Returns how
+    // many went.
+    std::int64_t purge_finished(instant finished_before);
     // How many messages are in each state; states without any are left out. In state order.
     std::vector<std::pair<message_state, std::int64_t>> counts();
 

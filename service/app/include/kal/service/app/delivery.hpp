@@ -53,6 +53,10 @@ void message_sent(context& ctx, db::id_t id);
 void message_failed(context& ctx, db::id_t id, const std::string& error);
 void message_retry(context& ctx, db::id_t id, std::int64_t next_attempt_at, const std::string& error);
 
+// Deletes finished messages older than mail.keep_finished_for (db::outbox::purge_finished);
+// nothing when it is 0. Returns how many went. Run by the housekeeping worker.
+std::int64_t purge_finished_messages(context& ctx);
+
 // Organisers: the messages of a meeting (newest last) and a resend of a failed or skipped one.
 std::vector<db::outbox_message> messages_of(context& ctx, const credentials& who, db::id_t meeting_id);
 db::outbox_message resend_message(context& ctx, const credentials& who, db::id_t message_id);
