@@ -78,7 +78,13 @@ std::optional<message_content> content_of(context& ctx, const db::outbox_message
     const auto now = ctx.now();
     auto content = ctx.database.snapshot([&](db::unit_of_work& w) -> std::variant<std::string, message_content> {
         if (msg.user_id) return account_content(ctx, w, msg, now);
-        if (!msg.meeting_id) return std::string("the message belongs to nothing");
+        if (!msg.meeting_id) {
+            message_content c;
+            for (auto& [name, value] : db::outbox{w}.facts(msg.id)) c.facts.emplace(std::move(name), std::move(value));
+            if (c.facts.empty()) return std::string("the message belongs to nothing");
+            if (msg.recipient.empty()) return std::string("the recipient has been erased");
+            return c;
+        }
         std::optional<db::rsvp> r = msg.rsvp_id ? db::rsvps{w}.find(*msg.rsvp_id) : std::nullopt;
         auto m = db::meetings{w}.find(*msg.meeting_id);
         if (!r || !m) return std::string("the sign-up or the meeting no longer exists");

@@ -2,9 +2,14 @@
 
 #include <algorithm>
 
+#include "kal/calendar/ical.hpp"
+#include "kal/db/directory.hpp"
+#include "kal/db/feeds.hpp"
 #include "kal/db/outbox.hpp"
 #include "kal/db/rsvps.hpp"
 #include "kal/service/app/access.hpp"
+#include "kal/service/app/dates.hpp"
+#include "kal/service/app/feeds.hpp"
 
 namespace kal::service::app::mail_policy {
 
@@ -68,6 +73,59 @@ void meeting_changed(context& ctx, db::unit_of_work& w, const db::meeting_change
         }
     }
     promoted(ctx, w, change.promoted, m);
+}
+
+void meeting_deleted(context& ctx, db::unit_of_work& w, const db::meeting_removal& removal) {
+    const auto& m = removal.removed;
+    // A draft told nobody anything; a cancelled one has had its cancellations; an ended one is over.
+    if (!ctx.mail_enabled() || m.status != db::meeting_status::published || m.end_utc <= w.now()) return;
+    // The meeting's event as the feed had it: from the meeting as it was, with the venue,
+    // organisation and networks it names, which outlive it.
+    db::feed_snapshot as_it_was;
+    as_it_was.meetings = {m};
+    if (m.venue_id)
+        if (auto v = db::venues{w}.find(*m.venue_id)) as_it_was.venues.push_back(*v);
+    auto organisation = db::organisations{w}.find(m.organisation_id);
+    if (organisation) as_it_was.organisations.push_back(*organisation);
+    for (auto id : m.network_ids)
+        if (auto n = db::networks{w}.find(id)) as_it_was.networks.push_back(*n);
+    auto event = meeting_event(as_it_was, m.id, ctx.settings);
+    std::string where = m.location;
+    if (!as_it_was.venues.empty()) {
+        const auto& v = as_it_was.venues.front();
+        where = v.name + (v.address.empty() ? "" : ", " + v.address);
+    }
+    if (where.empty()) where = m.online_url;
+    // Deleting is a change: the CANCEL's SEQUENCE is above every invitation sent before it.
+    const int sequence = m.sequence + 1;
+    for (const auto& r : removal.active_sign_ups) {
+        if (r.anonymised_at || r.email.empty()) continue;
+        db::new_message msg;
+        msg.kind = db::message_kind::meeting_cancelled;
+        msg.recipient = r.email;
+        msg.language = r.language;
+        msg.sequence = sequence;
+        msg.meeting_start_utc = m.start_utc;
+        msg.dedup_key = "meeting_deleted:" + id_text(r.id);
+        msg.message_id = message_id_of(ctx, msg.dedup_key);
+        msg.facts = {{"recipient_name", r.name},
+                     {"meeting_title", m.title},
+                     {"meeting_when", when_text(m, r.language)}};
+        if (!where.empty()) msg.facts.emplace_back("meeting_where", where);
+        if (organisation) msg.facts.emplace_back("organisation_name", organisation->name);
+        if (event) {
+            calendar::invitation inv;
+            inv.method = "CANCEL";
+            inv.prodid = "-//Borås Stad//Kalendarium//SV";
+            inv.ev = *event;
+            inv.ev.sequence = std::max(inv.ev.sequence, sequence);
+            inv.ev.stamp_utc = w.now();
+            inv.organizer = {ctx.settings.mail.from_name, ctx.settings.mail.from_address};
+            inv.to = {r.name, r.email};
+            msg.facts.emplace_back("invitation", calendar::render_invitation(inv));
+        }
+        db::outbox{w}.enqueue(msg);
+    }
 }
 
 void sign_in_link(context& ctx, db::unit_of_work& w, db::message_kind kind, const db::user& u,

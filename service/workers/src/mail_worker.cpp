@@ -54,6 +54,12 @@ struct mail_worker::impl {
 
     mail::context context_for(const db::outbox_message& msg, const app::message_content& c) {
         mail::context out;
+        if (!c.facts.empty()) {
+            // A detached message: its values were written with it (mail_policy::meeting_deleted).
+            for (const auto& [name, value] : c.facts)
+                if (name != "invitation") out[name] = value;
+            return out;
+        }
         if (c.user) {
             // A sign-in link (or an invitation with one): no meeting.
             out["recipient_name"] = c.user->name;
@@ -86,7 +92,11 @@ struct mail_worker::impl {
         mail::message out;
         out.from = {settings.mail.from_name, settings.mail.from_address};
         if (!settings.mail.reply_to.empty()) out.reply_to = mail::address{"", settings.mail.reply_to};
-        const auto& recipient_name = c.user ? c.user->name : c.rsvp.name;
+        const auto fact = [&](const std::string& name) {
+            auto it = c.facts.find(name);
+            return it == c.facts.end() ? std::string() : it->second;
+        };
+        const auto recipient_name = c.user ? c.user->name : !c.facts.empty() ? fact("recipient_name") : c.rsvp.name;
         out.to = {recipient_name, msg.recipient};
         out.subject = rendered.subject;
         out.message_id = msg.message_id;
@@ -104,6 +114,8 @@ struct mail_worker::impl {
             inv.organizer = {settings.mail.from_name, settings.mail.from_address};
             inv.to = {recipient_name, msg.recipient};
             out.calendar = mail::calendar_part{c.method, calendar::render_invitation(inv)};
+        } else if (auto invitation = fact("invitation"); !invitation.empty()) {
+            out.calendar = mail::calendar_part{"CANCEL", invitation};  // only cancellations are detached
         }
         return mail::render(out);
     }

@@ -19,6 +19,8 @@ namespace kal::db {
 
 // A message to write. Everything the row holds apart from its delivery state. It belongs to a
 // meeting (and maybe one of its sign-ups) or to a user: exactly one of meeting_id and user_id.
+// Or it is detached: a meeting_cancelled for a meeting that is being deleted, with neither (nor
+// rsvp_id), which says what it says through `facts` (the meeting and its sign-up are gone).
 struct new_message {
     message_kind kind = message_kind::confirmed;
     std::optional<id_t> meeting_id;
@@ -31,6 +33,8 @@ struct new_message {
     std::string dedup_key;          // one message per key, ever
     std::string message_id;         // the Message-ID header, "<...@domain>"
     std::string link_token;         // the secret of the link it carries (manage or sign-in), or empty
+    // Of a detached message only, and required there: what it says, by name (the caller's names).
+    std::vector<std::pair<std::string, std::string>> facts;
 };
 
 class outbox {
@@ -41,9 +45,12 @@ public:
     // writes nothing and returns false (also under concurrency: the unique key decides, and a
     // concurrent writer of the same key waits for the first and then writes nothing).
     // invalid_reference("meeting_id" / "rsvp_id" / "user_id") for unknown ids; invalid_value
-    // ("meeting_id") unless exactly one of meeting_id and user_id is given, or ("rsvp_id") for a
-    // sign-up with a user's message.
+    // ("meeting_id") unless exactly one of meeting_id and user_id is given (or neither, for a
+    // detached meeting_cancelled with facts), ("rsvp_id") for a sign-up with a user's or a
+    // detached message, or ("facts") for facts on any other message or none on a detached one.
     bool enqueue(const new_message& m);
+    // The facts of a detached message, by name; empty for any other.
+    std::vector<std::pair<std::string, std::string>> facts(id_t id);
     // Claims up to `limit` due messages (pending with next_attempt_at <= now, or sending with a
     // claim that ran out before now) for `worker` until now + lease_seconds: state sending,
     // attempts + 1. On PostgreSQL with FOR UPDATE SKIP LOCKED, so instances never claim the same

@@ -4,6 +4,7 @@
 // (workers/) owns the threads, the SMTP connection and the retry timing; mail/ composes.
 // Also the organisers' view of the mail a meeting caused.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ struct message_content {
     // "REQUEST" or "CANCEL" with the invitation's event, or empty for a message without one.
     std::string method;
     std::optional<calendar::event> event;
+
+    // A detached message (its meeting deleted): what it says, by name (mail_policy::meeting_deleted);
+    // "invitation" is its iTIP part, the rest the template's values. The fields above are empty.
+    std::map<std::string, std::string> facts;
 
     std::optional<db::user> user;
     std::string sign_in_url;                      // the one-time link the message carries
