@@ -115,8 +115,7 @@ bool outbox::enqueue(const new_message& m) {
         throw invalid_value("meeting_id", "only a cancellation may outlive its meeting (belong to neither)");
     if ((m.user_id || detached) && m.rsvp_id)
         throw invalid_value("rsvp_id", "a user's or a detached message belongs to no sign-up");
-    if (detached == m.facts.empty())
-        throw invalid_value("facts", "a detached message, and only one, says what it says through facts");
+    if (detached && m.facts.empty()) throw invalid_value("facts", "a detached message says what it says through facts");
     if (m.meeting_id && !exists(s, "meetings", *m.meeting_id))
         throw invalid_reference("meeting_id", "no meeting with id " + std::to_string(*m.meeting_id));
     if (m.rsvp_id && !exists(s, "rsvps", *m.rsvp_id))

@@ -239,19 +239,37 @@ BOOST_AUTO_TEST_CASE(each_recipient_gets_their_own_message_with_an_invitation_ma
     BOOST_TEST(changed_inv.at("sequence").as_int64() == moved.at("sequence").as_int64());
     BOOST_TEST(changed_inv.at("sequence").as_int64() == 1);
     BOOST_TEST(changed_inv.at("uid").as_string() == uid);
+    // It says what changed (Bo reads English): the time, not the place.
+    const auto text_of = [](const json::object& mail) {
+        for (const auto& p : mail.at("parts").as_array())
+            if (p.at("content_type").as_string() == "text/plain") return std::string(p.at("body").as_string());
+        return std::string();
+    };
+    BOOST_TEST(text_of(changed).find("The time is new.") != std::string::npos, text_of(changed));
+    BOOST_TEST(text_of(changed).find("The place is new.") == std::string::npos, text_of(changed));
+    // Then the place alone.
+    auto [pl, placed] = s.call("PATCH", "/api/v1/meetings/" + std::to_string(meeting),
+                               json::object{{"location", "Stadshuset, Kungsgatan 55"}}, s.admin());
+    BOOST_TEST_REQUIRE(pl == 200, placed);
+    mails = sink.wait_for(6);
+    BOOST_TEST_REQUIRE(mails.size() == 6u);
+    auto moved_place = inspect(mails[5]);
+    BOOST_TEST(value(moved_place, "x-kalendarium-kind") == "meeting_changed");
+    BOOST_TEST(text_of(moved_place).find("The place is new.") != std::string::npos, text_of(moved_place));
+    BOOST_TEST(text_of(moved_place).find("The time is new.") == std::string::npos, text_of(moved_place));
 
     // Cancelled: METHOD:CANCEL with the next SEQUENCE, and the feed says the same.
     BOOST_TEST(s.client.request("POST", "/api/v1/meetings/" + std::to_string(meeting) + "/cancel", "", s.admin())
                    .status == 200);
-    mails = sink.wait_for(6);
-    BOOST_TEST_REQUIRE(mails.size() == 6u);
-    auto gone = inspect(mails[5]);
+    mails = sink.wait_for(7);
+    BOOST_TEST_REQUIRE(mails.size() == 7u);
+    auto gone = inspect(mails[6]);
     BOOST_TEST(value(gone, "x-kalendarium-kind") == "meeting_cancelled");
     auto cancel = read_invitation(calendar_part(gone)->second);
     BOOST_TEST(cancel.at("method").as_string() == "CANCEL");
     BOOST_TEST(calendar_part(gone)->first == "CANCEL");
     BOOST_TEST(cancel.at("status").as_string() == "CANCELLED");
-    BOOST_TEST(cancel.at("sequence").as_int64() == 2);
+    BOOST_TEST(cancel.at("sequence").as_int64() == 3);
     std::set<std::string> ids;
     for (const auto& m : mails) BOOST_TEST(ids.insert(value(inspect(m), "message-id")).second);
     (void)bo;

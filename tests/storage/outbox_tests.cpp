@@ -255,9 +255,10 @@ BOOST_AUTO_TEST_CASE(a_detached_cancellation_outlives_its_meeting_with_its_facts
     auto with_rsvp = detached("x3", "a@example.se");
     with_rsvp.rsvp_id = r.id;
     BOOST_TEST(refused(with_rsvp) == "rsvp_id");
-    auto facts_on_attached = message_for(r, message_kind::meeting_cancelled, "x4");
-    facts_on_attached.facts = {{"a", "b"}};
-    BOOST_TEST(refused(facts_on_attached) == "facts");
+    auto facts_on_attached = message_for(r, message_kind::meeting_changed, "x4");
+    facts_on_attached.facts = {{"time_changed", "1"}};
+    BOOST_TEST(refused(facts_on_attached) == "accepted");  // what only its cause knew
+    BOOST_TEST(count_rows(f.url, "message_facts") == 1);
     // The CHECK holds the same for a writer that skips the repository.
     const std::string insert = "INSERT INTO outbox (kind, recipient, language, sequence, meeting_start_utc, "
                                "dedup_key, message_id, state, next_attempt_at, created_at) VALUES ('";
@@ -271,7 +272,8 @@ BOOST_AUTO_TEST_CASE(a_detached_cancellation_outlives_its_meeting_with_its_facts
         BOOST_TEST(outbox{w}.enqueue(detached("meeting_deleted:" + std::to_string(r.id), r.email)));
         BOOST_TEST(!outbox{w}.enqueue(detached("meeting_deleted:" + std::to_string(r.id), r.email)));  // once
     });
-    BOOST_TEST(count_rows(f.url, "outbox") == 1);
+    BOOST_TEST(count_rows(f.url, "outbox") == 1);  // the meeting's own messages went with it
+    BOOST_TEST(count_rows(f.url, "message_facts") == 3);  // and their facts with them
     f.db->now = before_start + 5;
     auto claimed = f.db->claim_messages("w", 30, 10);
     BOOST_TEST_REQUIRE(claimed.size() == 1u);

@@ -82,6 +82,7 @@ std::optional<message_content> content_of(context& ctx, const db::outbox_message
             message_content c;
             for (auto& [name, value] : db::outbox{w}.facts(msg.id)) c.facts.emplace(std::move(name), std::move(value));
             if (c.facts.empty()) return std::string("the message belongs to nothing");
+            c.detached = true;
             if (msg.recipient.empty()) return std::string("the recipient has been erased");
             return c;
         }
@@ -90,6 +91,7 @@ std::optional<message_content> content_of(context& ctx, const db::outbox_message
         if (!r || !m) return std::string("the sign-up or the meeting no longer exists");
         if (auto why = unwanted(msg, *r, *m, now); !why.empty()) return why;
         message_content c;
+        for (auto& [name, value] : db::outbox{w}.facts(msg.id)) c.facts.emplace(std::move(name), std::move(value));
         c.rsvp = *r;
         c.meeting = *m;
         c.method = method_of(msg.kind);

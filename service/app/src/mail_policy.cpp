@@ -20,7 +20,7 @@ std::string id_text(db::id_t id) { return std::to_string(id); }
 // Writes one message for sign-up `r`, once per dedup key. with_link: it carries a manage link of
 // its own, whose secret stays in the row until the message is sent.
 void write(context& ctx, db::unit_of_work& w, db::message_kind kind, const db::rsvp& r, const db::meeting& m,
-           const std::string& dedup_key, bool with_link) {
+           const std::string& dedup_key, bool with_link, std::vector<std::pair<std::string, std::string>> facts = {}) {
     if (!ctx.mail_enabled() || r.anonymised_at || r.email.empty()) return;
     db::new_message msg;
     msg.kind = kind;
@@ -33,6 +33,7 @@ void write(context& ctx, db::unit_of_work& w, db::message_kind kind, const db::r
     msg.dedup_key = dedup_key;
     msg.message_id = message_id_of(ctx, dedup_key);
     if (with_link) msg.link_token = new_secret(secret_kind::sign_up_link);
+    msg.facts = std::move(facts);
     if (db::outbox{w}.enqueue(msg) && with_link) db::rsvps{w}.add_link_token(r.id, hash_secret(msg.link_token));
 }
 
@@ -65,11 +66,17 @@ void meeting_changed(context& ctx, db::unit_of_work& w, const db::meeting_change
     if (change.sequence_raised && m.status != db::meeting_status::draft) {
         const bool cancelled = m.status == db::meeting_status::cancelled;
         const auto kind = cancelled ? db::message_kind::meeting_cancelled : db::message_kind::meeting_changed;
+        // What changed is known now only: the mail, rendered later from the meeting as it is
+        // then, says it through these (the templates' time_changed and place_changed).
+        std::vector<std::pair<std::string, std::string>> changed;
+        if (!cancelled && change.changed.time) changed.emplace_back("time_changed", "1");
+        if (!cancelled && change.changed.place) changed.emplace_back("place_changed", "1");
         for (const auto& r : change.active_sign_ups) {
             // An updated invitation goes to those with a seat; a cancellation to everyone.
             if (!cancelled && r.status != db::rsvp_status::confirmed) continue;
             write(ctx, w, kind, r, m,
-                  std::string(db::to_text(kind)) + ":" + id_text(r.id) + ":" + std::to_string(m.sequence), !cancelled);
+                  std::string(db::to_text(kind)) + ":" + id_text(r.id) + ":" + std::to_string(m.sequence), !cancelled,
+                  changed);
         }
     }
     promoted(ctx, w, change.promoted, m);

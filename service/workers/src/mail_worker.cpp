@@ -54,7 +54,7 @@ struct mail_worker::impl {
 
     mail::context context_for(const db::outbox_message& msg, const app::message_content& c) {
         mail::context out;
-        if (!c.facts.empty()) {
+        if (c.detached) {
             // A detached message: its values were written with it (mail_policy::meeting_deleted).
             for (const auto& [name, value] : c.facts)
                 if (name != "invitation") out[name] = value;
@@ -82,6 +82,9 @@ struct mail_worker::impl {
         }
         if (!c.organisation_name.empty()) out["organisation_name"] = c.organisation_name;
         if (c.rsvp.waitlist_position) out["waitlist_position"] = std::to_string(*c.rsvp.waitlist_position);
+        // What changed, as the change said (mail_policy::meeting_changed).
+        out["time_changed"] = c.facts.count("time_changed") > 0;
+        out["place_changed"] = c.facts.count("place_changed") > 0;
         return out;
     }
 
@@ -96,7 +99,7 @@ struct mail_worker::impl {
             auto it = c.facts.find(name);
             return it == c.facts.end() ? std::string() : it->second;
         };
-        const auto recipient_name = c.user ? c.user->name : !c.facts.empty() ? fact("recipient_name") : c.rsvp.name;
+        const auto recipient_name = c.user ? c.user->name : c.detached ? fact("recipient_name") : c.rsvp.name;
         out.to = {recipient_name, msg.recipient};
         out.subject = rendered.subject;
         out.message_id = msg.message_id;
@@ -114,7 +117,7 @@ struct mail_worker::impl {
             inv.organizer = {settings.mail.from_name, settings.mail.from_address};
             inv.to = {recipient_name, msg.recipient};
             out.calendar = mail::calendar_part{c.method, calendar::render_invitation(inv)};
-        } else if (auto invitation = fact("invitation"); !invitation.empty()) {
+        } else if (auto invitation = fact("invitation"); c.detached && !invitation.empty()) {
             out.calendar = mail::calendar_part{"CANCEL", invitation};  // only cancellations are detached
         }
         return mail::render(out);

@@ -33,7 +33,9 @@ struct new_message {
     std::string dedup_key;          // one message per key, ever
     std::string message_id;         // the Message-ID header, "<...@domain>"
     std::string link_token;         // the secret of the link it carries (manage or sign-in), or empty
-    // Of a detached message only, and required there: what it says, by name (the caller's names).
+    // What the message says beyond what its meeting and sign-up hold when it is sent, by name
+    // (the caller's names): required for a detached message, which has neither; for another, what
+    // only its cause knew (e.g. which parts of a meeting changed).
     std::vector<std::pair<std::string, std::string>> facts;
 };
 
@@ -47,9 +49,9 @@ public:
     // invalid_reference("meeting_id" / "rsvp_id" / "user_id") for unknown ids; invalid_value
     // ("meeting_id") unless exactly one of meeting_id and user_id is given (or neither, for a
     // detached meeting_cancelled with facts), ("rsvp_id") for a sign-up with a user's or a
-    // detached message, or ("facts") for facts on any other message or none on a detached one.
+    // detached message, or ("facts") for a detached message without facts.
     bool enqueue(const new_message& m);
-    // The facts of a detached message, by name; empty for any other.
+    // The facts of a message, by name.
     std::vector<std::pair<std::string, std::string>> facts(id_t id);
     // Claims up to `limit` due messages (pending with next_attempt_at <= now, or sending with a
     // claim that ran out before now) for `worker` until now + lease_seconds: state sending,

@@ -37,9 +37,12 @@ struct message_content {
     std::string method;
     std::optional<calendar::event> event;
 
-    // A detached message (its meeting deleted): what it says, by name (mail_policy::meeting_deleted);
-    // "invitation" is its iTIP part, the rest the template's values. The fields above are empty.
+    // What the message's cause knew, by name. Of a detached message (its meeting deleted, and
+    // `detached` true) everything it says (mail_policy::meeting_deleted): "invitation" is its iTIP
+    // part, the rest the template's values, and the fields above are empty. Of a meeting_changed:
+    // time_changed and place_changed.
     std::map<std::string, std::string> facts;
+    bool detached = false;
 
     std::optional<db::user> user;
     std::string sign_in_url;                      // the one-time link the message carries

@@ -23,8 +23,9 @@ void signed_up(context& ctx, db::unit_of_work& w, const db::rsvp& r, const db::m
 void promoted(context& ctx, db::unit_of_work& w, const std::vector<db::rsvp>& promoted, const db::meeting& m);
 // The holder cancelled their sign-up.
 void sign_up_cancelled(context& ctx, db::unit_of_work& w, const db::rsvp& r, const db::meeting& m);
-// Time, place or status changed (SEQUENCE rose): an updated invitation to those with a seat, or a
-// cancellation to everyone signed up; and a note to anyone a capacity rise promoted.
+// Time, place or status changed (SEQUENCE rose): an updated invitation to those with a seat (with
+// facts time_changed and place_changed, "1" for what changed), or a cancellation to everyone
+// signed up; and a note to anyone a capacity rise promoted.
 void meeting_changed(context& ctx, db::unit_of_work& w, const db::meeting_change& change);
 // A published meeting, or one occurrence, deleted before it ended: a cancellation (with an iTIP
 // CANCEL) to everyone signed up ("meeting_deleted:<rsvp>"). The meeting, its sign-ups and their
