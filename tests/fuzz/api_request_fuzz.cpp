@@ -143,7 +143,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     req.raw_path = req.path = path;
     req.target = path + (query.empty() ? "" : "?" + std::string(query));
-    if (auto params = boost::urls::parse_query(query)) {
+    // As a std::string: an empty std::string_view may have no data, and Boost.URL 1.81 then
+    // takes the C-string path and reads address 0 (the fuzzer's first, empty input found it).
+    const std::string query_text(query);
+    if (auto params = boost::urls::parse_query(query_text)) {
         for (const auto& p : *params) req.query.emplace(p.key, p.value);
     } else {
         return 0;  // the server refuses it before the router: not this target's business
