@@ -12,7 +12,7 @@ help:
 	@echo "make test   install what is missing, build, run every test beside a throwaway PostgreSQL"
 	@echo "make deb    the Debian package, build-release/kalendarium_<version>-1_<arch>.deb (docs/operations.md)"
 	@echo "make bench  benchmarks (see docs/benchmarks.md)"
-	@echo "make fuzz   fuzz the iCalendar import parser and the HTTP request reader, ten minutes each"
+	@echo "make fuzz   fuzz the iCalendar import parser, the HTTP request reader and the API's JSON bodies, paths and queries, ten minutes each"
 	@echo "make screenshots  desktop and phone screenshots of the pages into docs/screenshots/"
 
 deps:
@@ -52,8 +52,8 @@ bench:
 	@cmake --build build-release -j $(JOBS)
 	@tests/with-postgres.sh bench/run.sh build-release
 
-# libFuzzer on the iCalendar import parser and the HTTP request reader, ten minutes each by
-# default (FUZZ_SECONDS=60 for less).
+# libFuzzer on the iCalendar import parser, the HTTP request reader and the API (JSON bodies of
+# every resource, path values, query strings), ten minutes each by default (FUZZ_SECONDS=60 for less).
 fuzz:
 	@tests/fuzz/run.sh $(or $(FUZZ_SECONDS),600)
 
@@ -66,4 +66,4 @@ screenshots:
 	@KAL_BINARY=$(BUILD_DIR)/bin/kalendarium node tests/browser/screenshots.mjs
 
 clean:
-	rm -rf build build-release build-asan build-fuzz
+	rm -rf build build-release build-asan build-fuzz build-fuzz-api

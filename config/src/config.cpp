@@ -159,6 +159,7 @@ const std::vector<key_spec>& key_table() {
         make_key("mail.retry_initial", &settings::mail, &mail_settings::retry_initial),
         make_key("mail.retry_max", &settings::mail, &mail_settings::retry_max),
         make_key("mail.give_up_after", &settings::mail, &mail_settings::give_up_after),
+        make_key("mail.keep_finished_for", &settings::mail, &mail_settings::keep_finished_for),
         make_key("mail.reminders", &settings::mail, &mail_settings::reminders),
         make_key("mail.reminder_grace", &settings::mail, &mail_settings::reminder_grace),
         make_key("mail.late_reminder_min_lead", &settings::mail, &mail_settings::late_reminder_min_lead),
@@ -321,6 +322,10 @@ void validate(const settings& s) {
     if (m.retry_initial < std::chrono::milliseconds(10)) fail("mail.retry_initial", "at least 10ms");
     if (m.retry_max < m.retry_initial) fail("mail.retry_max", "must not be less than mail.retry_initial");
     if (m.give_up_after < std::chrono::seconds(1)) fail("mail.give_up_after", "at least 1s");
+    // Shorter than give_up_after would delete what organisers are meant to see failed and resend.
+    if (m.keep_finished_for.count() != 0 && (m.keep_finished_for < m.give_up_after ||
+                                             m.keep_finished_for > std::chrono::days(3650)))
+        fail("mail.keep_finished_for", "must be 0 (keep) or from mail.give_up_after to 3650d");
     if (m.reminder_grace.count() < 0) fail("mail.reminder_grace", "must not be negative");
     if (m.late_reminder_min_lead.count() < 0) fail("mail.late_reminder_min_lead", "must not be negative");
     reminder_defaults(s);

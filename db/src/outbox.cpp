@@ -32,6 +32,12 @@ constexpr const char* select_due_skip_locked =
     "OR (state = 'sending' AND claimed_until < :n2) ORDER BY next_attempt_at, id LIMIT :l FOR UPDATE SKIP LOCKED";
 constexpr const char* claim_message =
     "UPDATE outbox SET state = 'sending', claimed_until = :u, claimed_by = :w, attempts = attempts + 1 WHERE id = :id";
+constexpr const char* select_id_of_key = "SELECT id FROM outbox WHERE dedup_key = :d";
+constexpr const char* insert_fact = "INSERT INTO message_facts (message_id, name, value) VALUES (:m, :n, :v)";
+constexpr const char* select_facts = "SELECT name, value FROM message_facts WHERE message_id = :m ORDER BY name";
+constexpr const char* delete_finished =
+    "DELETE FROM outbox WHERE state IN ('sent', 'failed', 'skipped') AND COALESCE(sent_at, created_at) < :f "
+    "AND meeting_start_utc < :n";
 constexpr const char* set_sent =
     "UPDATE outbox SET state = 'sent', sent_at = :t, link_token = '', claimed_until = NULL, last_error = '' "
     "WHERE id = :id";
@@ -103,9 +109,13 @@ bool outbox::enqueue(const new_message& m) {
     require_write(w_);
     auto& s = session_of(w_);
     // The table's CHECK says the same; saying it here names the field.
-    if (m.meeting_id.has_value() == m.user_id.has_value())
-        throw invalid_value("meeting_id", "a message belongs to a meeting or to a user, not both or neither");
-    if (m.user_id && m.rsvp_id) throw invalid_value("rsvp_id", "a user's message belongs to no sign-up");
+    const bool detached = !m.meeting_id && !m.user_id;
+    if (m.meeting_id && m.user_id) throw invalid_value("meeting_id", "a message belongs to a meeting or to a user, not both");
+    if (detached && m.kind != message_kind::meeting_cancelled)
+        throw invalid_value("meeting_id", "only a cancellation may outlive its meeting (belong to neither)");
+    if ((m.user_id || detached) && m.rsvp_id)
+        throw invalid_value("rsvp_id", "a user's or a detached message belongs to no sign-up");
+    if (detached && m.facts.empty()) throw invalid_value("facts", "a detached message says what it says through facts");
     if (m.meeting_id && !exists(s, "meetings", *m.meeting_id))
         throw invalid_reference("meeting_id", "no meeting with id " + std::to_string(*m.meeting_id));
     if (m.rsvp_id && !exists(s, "rsvps", *m.rsvp_id))
@@ -116,7 +126,22 @@ bool outbox::enqueue(const new_message& m) {
     stmt st(s, insert_message);
     st.use(m.kind).use(m.meeting_id).use(m.rsvp_id).use(m.user_id).use(m.recipient).use(m.language).use(m.sequence);
     st.use(ll(m.meeting_start_utc)).use(m.dedup_key).use(m.message_id).use(now).use(m.link_token).use(now);
-    return st.run() > 0;
+    if (st.run() == 0) return false;
+    if (!m.facts.empty()) {
+        long long id = 0;
+        stmt(s, select_id_of_key).use(m.dedup_key).into(id).one();
+        for (const auto& [name, value] : m.facts) stmt(s, insert_fact).use(id).use(name).use(value).run();
+    }
+    return true;
+}
+
+std::vector<std::pair<std::string, std::string>> outbox::facts(id_t id) {
+    std::vector<std::pair<std::string, std::string>> out;
+    stmt st(session_of(w_), select_facts);
+    std::string name, value;
+    st.use(ll(id)).into(name).into(value);
+    while (st.next()) out.emplace_back(name, value);
+    return out;
 }
 
 std::vector<outbox_message> outbox::claim(const std::string& worker, std::int64_t lease_seconds, int limit) {
@@ -183,6 +208,14 @@ outbox_message outbox::resend(id_t id) {
         throw conflict("state", "only a failed or skipped message can be sent again (this one is " + state + ")");
     stmt(s, set_resent).use(ll(w_.now())).use(ll(w_.now())).use(ll(id)).run();
     return *message_by_id(s, id);
+}
+
+std::int64_t outbox::purge_finished(instant finished_before) {
+    require_write(w_);
+    return static_cast<std::int64_t>(stmt(session_of(w_), delete_finished)
+                                         .use(ll(finished_before))
+                                         .use(ll(w_.now()))
+                                         .run());
 }
 
 std::vector<std::pair<message_state, std::int64_t>> outbox::counts() {

@@ -20,6 +20,12 @@ using namespace detail;
 constexpr const char* blank_messages_of_ended =
     "UPDATE outbox SET recipient = '', link_token = '' WHERE rsvp_id IN (SELECT id FROM rsvps WHERE "
     "anonymised_at IS NULL AND meeting_id IN (SELECT id FROM meetings WHERE end_utc < :e))";
+// Detached messages (of deleted meetings) hold the address and name in themselves; they go when
+// the meeting they were about began before the cut (its start is all that is left of it).
+constexpr const char* delete_detached_messages_of_ended =
+    "DELETE FROM outbox WHERE meeting_id IS NULL AND user_id IS NULL AND meeting_start_utc < :e";
+constexpr const char* delete_detached_messages_of_address =
+    "DELETE FROM outbox WHERE meeting_id IS NULL AND user_id IS NULL AND LOWER(recipient) = :k";
 constexpr const char* delete_link_tokens_of_ended =
     "DELETE FROM rsvp_tokens WHERE rsvp_id IN (SELECT id FROM rsvps WHERE anonymised_at IS NULL AND meeting_id IN "
     "(SELECT id FROM meetings WHERE end_utc < :e))";
@@ -107,6 +113,7 @@ erasure personal_data::erase_address(const std::string& email) {
     std::vector<std::optional<int>> capacities;
     for (id_t m : meetings) capacities.push_back(lock_meeting(w_, m).capacity);
     stmt(s, delete_checkins_of_address).use(key).run();
+    stmt(s, delete_detached_messages_of_address).use(key).run();
     erasure out;
     out.erased = static_cast<int>(stmt(s, delete_rsvps_of_address).use(key).run());
     for (std::size_t i = 0; i < meetings.size(); ++i) {
@@ -148,6 +155,7 @@ int personal_data::anonymise_ended_before(instant ended_before) {
     require_write(w_);
     auto& s = session_of(w_);
     stmt(s, blank_messages_of_ended).use(ll(ended_before)).run();
+    stmt(s, delete_detached_messages_of_ended).use(ll(ended_before)).run();
     stmt(s, delete_link_tokens_of_ended).use(ll(ended_before)).run();
     stmt(s, anonymise_walk_ins).use(ll(w_.now())).use(ll(ended_before)).run();
     return static_cast<int>(stmt(s, anonymise_rsvps).use(ll(w_.now())).use(ll(ended_before)).run());

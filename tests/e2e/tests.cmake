@@ -104,3 +104,14 @@ add_test(NAME e2e.accounts.sqlite COMMAND e2e_accounts_tests)
 set_tests_properties(e2e.accounts.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
 add_test(NAME e2e.accounts.postgresql COMMAND e2e_accounts_tests)
 set_tests_properties(e2e.accounts.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")
+
+# Hostile text (issue 14): not UTF-8 or holding NUL, refused at the edge alike on both databases;
+# the service's debug log grepped afterwards for what was sent.
+kal_boost_test(e2e_hostile_tests ${CMAKE_CURRENT_LIST_DIR}/hostile_tests.cpp)
+target_link_libraries(e2e_hostile_tests PRIVATE kal_e2e_support)
+target_include_directories(e2e_hostile_tests PRIVATE ${PROJECT_SOURCE_DIR}/calendar/include)
+target_compile_definitions(e2e_hostile_tests PRIVATE KAL_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_test(NAME e2e.hostile.sqlite COMMAND e2e_hostile_tests)
+set_tests_properties(e2e.hostile.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+add_test(NAME e2e.hostile.postgresql COMMAND e2e_hostile_tests)
+set_tests_properties(e2e.hostile.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")

@@ -87,7 +87,10 @@ void check_request(const svc::request& req, unsigned version) {
     if (segments->size() != slashes) broken("an encoded slash split a segment");
     svc::request copy = req;
     auto match = routes().match(copy);
-    if (match.bad_path) broken("the router refused a path whose segments decode");
+    if (match.refused && match.refused->status == 400 && match.refused->field.empty())
+        broken("the router refused a path whose segments decode");
+    if (match.refused && !kal::calendar::utf8::is_valid(match.refused->detail))
+        broken("a refusal's detail is not valid UTF-8");
     if (match.found)
         for (const auto& [name, value] : copy.params)
             if (value.empty()) broken("an empty path parameter");

@@ -103,7 +103,9 @@ async def serve(args):
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == args.auth_user
                   and auth_data.password.decode() == args.auth_password)
-            return AuthResult(success=ok, auth_data=auth_data)
+            # handled=False: aiosmtpd then answers a refusal "535 5.7.8"; with its default
+            # (handled=True) it answers nothing and the client waits until its timeout.
+            return AuthResult(success=ok, handled=False, auth_data=auth_data)
         options.update(authenticator=authenticator, auth_required=True,
                        auth_require_tls=bool(args.tls_cert))
     server = await loop.create_server(

@@ -71,6 +71,7 @@ struct service {
     http::response call(http::request& req) {
         auto found = routes.match(req);
         auto answers = api::problem_answers();
+        if (found.refused) return answers.from_refusal(&req, *found.refused);
         if (!found.found)
             return answers.from_refusal(&req, http::refusal{found.allowed.empty() ? 404 : 405, "no route", found.allowed});
         try {
@@ -94,7 +95,9 @@ const std::vector<std::pair<std::string, std::string>> hostile_queries = {
     {"limit", "0"}, {"limit", "201"}, {"limit", "abc"}, {"cursor", "zz"}, {"cursor", std::string(250, 'a')},
     {"from", "yesterday"}, {"to", "2026-13-45"}, {"type", "party"}, {"status", "sleeping"}, {"kind", "x"},
     {"series", "abc"}, {"q", std::string(201, 'q')}, {"separator", "tab"}, {"allow_venue_conflict", "maybe"},
-    {"dry_run", "maybe"}, {"organisation", "no-such-organisation-slug"}};
+    {"dry_run", "maybe"}, {"organisation", "no-such-organisation-slug"}, {"organisation", ""},
+    // Not text: refused by the router before any handler, on either database.
+    {"q", "\xff"}, {"q", std::string("anna@example.se\0", 16)}, {"type", "\xc0\xaf"}, {"x\xfe", "1"}};
 
 const std::vector<std::string> hostile_bodies = {
     "", "{", "[]", "null", "42", "\"text\"", "{\"title\": 1}", "{\"name\": []}", "{\"unknown\": true}",
@@ -125,7 +128,7 @@ std::vector<std::pair<std::string, std::string>> query_poisons(const http::route
                                                 "/api/v1/venues", "/api/v1/series"};
     if (r.method == "GET" && lists.count(r.pattern))
         return {{"limit", "0"}, {"limit", "201"}, {"limit", "abc"}, {"cursor", "zz"}, {"cursor", std::string(250, 'a')},
-                {"q", std::string(201, 'q')}};
+                {"q", std::string(201, 'q')}, {"q", "\xed\xa0\x80"}, {"q", std::string("\0", 1)}};
     if (r.pattern == "/feeds/custom.ics") return {{"type", "party"}, {"limit", "1"}, {"network", "no-such-network"}};
     if (r.pattern == "/api/v1/import") return {{"dry_run", "maybe"}, {"type", "party"}, {"status", "sleeping"}};
     return {};

@@ -16,6 +16,7 @@
 #include "kal/service/app/collation.hpp"
 #include "kal/service/app/context.hpp"
 #include "kal/service/app/dates.hpp"
+#include "kal/service/app/delivery.hpp"
 #include "kal/service/app/directory.hpp"
 #include "kal/service/app/errors.hpp"
 #include "kal/service/app/feeds.hpp"
@@ -123,6 +124,59 @@ BOOST_AUTO_TEST_CASE(a_sign_up_is_one_transaction_whoever_makes_it) {
     auto by_hand = app::sign_up(f.ctx, f.organiser, m.id, f.person("Bo", "bo@example.se"), "10.0.0.1");
     BOOST_TEST(db::testing::transactions_started() - before == 1u);
     BOOST_TEST(by_hand.by_organiser);
+}
+
+BOOST_AUTO_TEST_CASE(sent_messages_are_purged_after_mail_keep_finished_for_and_never_when_it_is_zero) {
+    for (const std::string keep : {"30d", "0"}) {
+        fixture f(true, {{"mail.keep_finished_for", keep}});
+        auto m = app::create_meeting(f.ctx, f.organiser, f.meeting(), db::venue_overlap::refuse);  // 2026-12-10
+        app::sign_up(f.ctx, {}, m.id, f.person("Anna", "anna@example.se"), "10.0.0.1");
+        for (const auto& msg : app::claim_messages(f.ctx, "w")) app::message_sent(f.ctx, msg.id);
+        BOOST_TEST_REQUIRE(f.outbox(m.id).size() == 1u);
+        f.now = t0 + 29 * 24 * 3600;
+        BOOST_TEST(app::purge_finished_messages(f.ctx) == 0);
+        f.now = t0 + 31 * 24 * 3600;
+        BOOST_TEST(app::purge_finished_messages(f.ctx) == (keep == "0" ? 0 : 1), keep);
+        BOOST_TEST(f.outbox(m.id).size() == (keep == "0" ? 1u : 0u), keep);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(deleting_a_meeting_with_sign_ups_writes_each_a_detached_cancellation_unless_told_or_over) {
+    fixture f;
+    auto detached = [&] {
+        return f.database.read([&](db::unit_of_work& w) {
+            std::vector<std::map<std::string, std::string>> out;
+            for (db::id_t id = 1; id < 100; ++id)
+                if (auto msg = db::outbox{w}.find(id); msg && !msg->meeting_id && !msg->user_id) {
+                    std::map<std::string, std::string> facts;
+                    for (auto& [k, v] : db::outbox{w}.facts(id)) facts[k] = v;
+                    facts["recipient"] = msg->recipient;
+                    out.push_back(facts);
+                }
+            return out;
+        });
+    };
+    auto live = app::create_meeting(f.ctx, f.organiser, f.meeting(), db::venue_overlap::refuse);
+    app::sign_up(f.ctx, {}, live.id, f.person("Anna", "anna@example.se"), "10.0.0.1");
+    app::sign_up(f.ctx, {}, live.id, f.person("Bo", "bo@example.se"), "10.0.0.2");
+    app::delete_meeting(f.ctx, f.organiser, live.id);
+    auto written = detached();
+    BOOST_TEST_REQUIRE(written.size() == 2u);
+    BOOST_TEST(written[0].at("recipient") == "anna@example.se");
+    BOOST_TEST(written[0].at("recipient_name") == "Anna");
+    BOOST_TEST(written[0].at("meeting_title") == "FRÖ-möte");
+    BOOST_TEST(written[0].at("organisation_name") == "Föreningen Ett");
+    BOOST_TEST(written[0].at("invitation").find("METHOD:CANCEL") != std::string::npos);
+    // Already cancelled (its cancellations went then), or over: nothing more to say.
+    auto cancelled = app::create_meeting(f.ctx, f.organiser, f.meeting(), db::venue_overlap::refuse);
+    app::sign_up(f.ctx, {}, cancelled.id, f.person("Cia", "cia@example.se"), "10.0.0.3");
+    app::cancel_meeting(f.ctx, f.organiser, cancelled.id);
+    app::delete_meeting(f.ctx, f.organiser, cancelled.id);
+    auto over = app::create_meeting(f.ctx, f.organiser, f.meeting(), db::venue_overlap::refuse);
+    app::sign_up(f.ctx, {}, over.id, f.person("Dan", "dan@example.se"), "10.0.0.4");
+    f.now = t0 + 30 * 24 * 3600;
+    app::delete_meeting(f.ctx, f.organiser, over.id);
+    BOOST_TEST(detached().size() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(a_sign_up_writes_its_confirmation_or_waitlist_note_once) {

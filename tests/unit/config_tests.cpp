@@ -77,6 +77,7 @@ BOOST_AUTO_TEST_CASE(example_file_documents_every_key_with_its_default) {
     BOOST_TEST(from_file.mail.reminders == defaults.mail.reminders);
     BOOST_TEST(from_file.mail.from_name == defaults.mail.from_name);
     BOOST_TEST(from_file.mail.give_up_after.count() == defaults.mail.give_up_after.count());
+    BOOST_TEST(from_file.mail.keep_finished_for.count() == defaults.mail.keep_finished_for.count());
     BOOST_TEST(from_file.mail.late_reminder_min_lead.count() == defaults.mail.late_reminder_min_lead.count());
     BOOST_TEST(from_file.accounts.sign_in_link_lifetime.count() == defaults.accounts.sign_in_link_lifetime.count());
     BOOST_TEST(from_file.accounts.invitation_link_lifetime.count() ==
@@ -85,6 +86,15 @@ BOOST_AUTO_TEST_CASE(example_file_documents_every_key_with_its_default) {
     BOOST_TEST(from_file.accounts.session_lifetime.count() == defaults.accounts.session_lifetime.count());
     BOOST_TEST(from_file.accounts.sign_in_requests_per_address == defaults.accounts.sign_in_requests_per_address);
     BOOST_TEST(from_file.accounts.sign_in_requests_per_client == defaults.accounts.sign_in_requests_per_client);
+}
+
+BOOST_AUTO_TEST_CASE(the_outbox_keeps_finished_messages_ninety_days_or_as_set) {
+    BOOST_TEST(cfg::load({}).mail.keep_finished_for.count() == 90LL * 24 * 3600 * 1000);
+    BOOST_TEST(cfg::load({.flags = {{"mail.keep_finished_for", "0"}}}).mail.keep_finished_for.count() == 0);
+    BOOST_TEST(cfg::load({.flags = {{"mail.keep_finished_for", "30d"}}}).mail.keep_finished_for.count() ==
+               30LL * 24 * 3600 * 1000);
+    BOOST_TEST(key_of_error({.flags = {{"mail.keep_finished_for", "1h"}}}) == "mail.keep_finished_for");
+    BOOST_TEST(key_of_error({.flags = {{"mail.keep_finished_for", "4000d"}}}) == "mail.keep_finished_for");
 }
 
 BOOST_AUTO_TEST_CASE(account_settings_are_checked_and_days_are_a_duration) {

@@ -831,6 +831,32 @@ BOOST_AUTO_TEST_CASE(nothing_listening_is_transient_with_an_error) {
     BOOST_TEST_MESSAGE("error: " << r.error);
 }
 
+BOOST_AUTO_TEST_CASE(a_refused_login_is_reported_as_such_at_once_not_after_the_timeout) {
+    kal::test::smtp_sink sink(sink_script, {"--auth-user", "kalendarium", "--auth-password", "rätt lösenord"});
+    mail::smtp_settings s = settings_for(sink);
+    s.timeout = std::chrono::seconds(20);
+    s.username = "kalendarium";
+    s.password = "fel lösenord";
+    const std::string raw = mail::render(sample_message());
+    const auto started = std::chrono::steady_clock::now();
+    const auto r = mail::smtp_sender(s).send("bounces@kalendarium.boras.se", "asa.lind@example.se", raw);
+    const auto took = std::chrono::steady_clock::now() - started;
+    BOOST_TEST(!r.ok);
+    BOOST_TEST(r.login_refused);
+    BOOST_TEST(!r.permanent);  // the operator fixes the password, then it goes out
+    BOOST_TEST(r.smtp_code == 535);
+    BOOST_TEST(r.error.find("login refused") != std::string::npos, r.error);
+    BOOST_TEST(r.error.find("fel") == std::string::npos, r.error);
+    BOOST_TEST((took < std::chrono::seconds(5)));
+    BOOST_TEST(sink.messages().empty());
+    s.password = "rätt lösenord";
+    const auto right = mail::smtp_sender(s).send("bounces@kalendarium.boras.se", "asa.lind@example.se", raw);
+    BOOST_TEST_INFO(right.error);
+    BOOST_TEST(right.ok);
+    BOOST_TEST(!right.login_refused);
+    BOOST_TEST(sink.wait_for(1).size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(invalid_recipient_is_refused_before_any_smtp_command) {
     kal::test::smtp_sink sink(sink_script);
     mail::smtp_sender sender(settings_for(sink));

@@ -94,6 +94,13 @@ http::response error_answer(const http::request&, std::exception_ptr error) {
 }
 
 http::response refusal_answer(const http::request*, const http::refusal& r) {
+    if (!r.field.empty() && (r.status == 400 || r.status == 404)) {
+        // Text the router refused: named, and its value not quoted (problem_response cleans the
+        // name, which a client may have sent malformed too).
+        app::error e(r.status == 404 ? app::error_kind::not_found : app::error_kind::bad_request, r.detail);
+        e.fields.push_back({r.field, "Ingen giltig text (UTF-8 utan NUL) / Not UTF-8 text without NUL", "not_text"});
+        return problem_answer(e);
+    }
     switch (r.status) {
     case 404: return problem_answer(app::not_found(r.detail));
     case 405: {

@@ -78,12 +78,20 @@ std::optional<message_content> content_of(context& ctx, const db::outbox_message
     const auto now = ctx.now();
     auto content = ctx.database.snapshot([&](db::unit_of_work& w) -> std::variant<std::string, message_content> {
         if (msg.user_id) return account_content(ctx, w, msg, now);
-        if (!msg.meeting_id) return std::string("the message belongs to nothing");
+        if (!msg.meeting_id) {
+            message_content c;
+            for (auto& [name, value] : db::outbox{w}.facts(msg.id)) c.facts.emplace(std::move(name), std::move(value));
+            if (c.facts.empty()) return std::string("the message belongs to nothing");
+            c.detached = true;
+            if (msg.recipient.empty()) return std::string("the recipient has been erased");
+            return c;
+        }
         std::optional<db::rsvp> r = msg.rsvp_id ? db::rsvps{w}.find(*msg.rsvp_id) : std::nullopt;
         auto m = db::meetings{w}.find(*msg.meeting_id);
         if (!r || !m) return std::string("the sign-up or the meeting no longer exists");
         if (auto why = unwanted(msg, *r, *m, now); !why.empty()) return why;
         message_content c;
+        for (auto& [name, value] : db::outbox{w}.facts(msg.id)) c.facts.emplace(std::move(name), std::move(value));
         c.rsvp = *r;
         c.meeting = *m;
         c.method = method_of(msg.kind);
@@ -137,6 +145,13 @@ void message_failed(context& ctx, db::id_t id, const std::string& error) {
 
 void message_retry(context& ctx, db::id_t id, std::int64_t next_attempt_at, const std::string& error) {
     ctx.database.write(ctx.now(), [&](db::unit_of_work& w) { db::outbox{w}.mark_retry(id, next_attempt_at, error); });
+}
+
+std::int64_t purge_finished_messages(context& ctx) {
+    const auto keep = seconds(ctx.settings.mail.keep_finished_for);
+    if (keep == 0) return 0;
+    const auto now = ctx.now();
+    return ctx.database.write(now, [&](db::unit_of_work& w) { return db::outbox{w}.purge_finished(now - keep); });
 }
 
 std::vector<db::outbox_message> messages_of(context& ctx, const credentials& creds, db::id_t meeting_id) {

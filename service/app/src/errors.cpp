@@ -9,8 +9,10 @@ error::error(error_kind k, std::string detail, std::vector<field_error> f)
     : std::runtime_error(std::move(detail)), kind(k), fields(std::move(f)) {}
 
 error bad_parameter(std::string name, std::string message, std::string code) {
-    return error(error_kind::bad_request, "Invalid query parameter: " + name,
-                 {{std::move(name), std::move(message), std::move(code)}});
+    // Not std::move(name) beside "... " + name: the order in which arguments are evaluated is
+    // unspecified, and GCC moved it first (the detail ended "parameter: ").
+    std::string detail = "Ogiltig frågeparameter / Invalid query parameter: " + name;
+    return error(error_kind::bad_request, std::move(detail), {{std::move(name), std::move(message), std::move(code)}});
 }
 
 error validation_failed(std::vector<field_error> fields) {

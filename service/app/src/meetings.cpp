@@ -318,7 +318,7 @@ void delete_meeting(context& ctx, const credentials& creds, db::id_t id) {
         auto who = require_principal(ctx, w, creds);
         auto m = visible_meeting(w, who, id);
         require_write(who, m.organisation_id);
-        db::meetings{w}.remove(id);
+        mail_policy::meeting_deleted(ctx, w, db::meetings{w}.remove(id));
     });
 }
 
@@ -368,6 +368,7 @@ db::series update_series(context& ctx, const credentials& creds, db::id_t id, co
         require_write(who, s.fields.organisation_id);
         auto change = db::meetings{w}.update_series(s, occurrences, overlap);
         for (const auto& c : change.updated) mail_policy::meeting_changed(ctx, w, c);
+        for (const auto& removal : change.removed) mail_policy::meeting_deleted(ctx, w, removal);
         return change.after;
     });
 }
@@ -377,7 +378,8 @@ void delete_series(context& ctx, const credentials& creds, db::id_t id) {
         auto who = require_principal(ctx, w, creds);
         auto s = visible_series(w, who, id);
         require_write(who, s.fields.organisation_id);
-        db::meetings{w}.remove_series(id);
+        for (const auto& removal : db::meetings{w}.remove_series(id).occurrences)
+            mail_policy::meeting_deleted(ctx, w, removal);
     });
 }
 

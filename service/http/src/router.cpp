@@ -5,6 +5,8 @@
 #include <boost/url/decode_view.hpp>
 #include <boost/url/pct_string_view.hpp>
 
+#include "kal/calendar/utf8.hpp"
+
 namespace kal::service::http {
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -37,7 +39,40 @@ std::optional<std::vector<std::string>> path_segments(std::string_view raw_path)
     return out;
 }
 
+bool is_text(std::string_view s) {
+    return s.find('\0') == std::string_view::npos && kal::calendar::utf8::is_valid(s);
+}
+
+const std::vector<std::string> headers_read = {
+    "authorization",      // api/common.cpp: the bearer token
+    "content-type",       // api/json_body.cpp, api/import.cpp
+    "accept",             // api/common.cpp: CSV or JSON
+    "if-none-match",      // api/feeds.cpp: conditional feed requests
+    "if-modified-since",  // api/feeds.cpp
+    "x-forwarded-for",    // http/client_address.cpp: the client behind a trusted proxy (rate limits)
+};
+
 namespace {
+
+// Why a found route's request cannot be served: the first path parameter, query parameter or
+// read header that is not text. The detail names it and never quotes the value.
+std::optional<refusal> check_text(const request& req) {
+    for (const auto& [name, value] : req.params)
+        if (!is_text(value))
+            return refusal{404,
+                           "Hittades inte: sökvägens " + name + " är ingen giltig text / Not found: the path parameter " +
+                               name + " is not UTF-8 text without NUL",
+                           {}, 0, name};
+    for (const auto& [name, value] : req.query)
+        if (!is_text(name) || !is_text(value))
+            return refusal{400,
+                           "Ogiltig frågeparameter / The query parameter " + name + " is not UTF-8 text without NUL",
+                           {}, 0, name};
+    for (const auto& name : headers_read)
+        if (auto it = req.headers.find(name); it != req.headers.end() && !is_text(it->second))
+            return refusal{400, "Ogiltigt huvud / The header " + name + " is not UTF-8 text without NUL", {}, 0, name};
+    return std::nullopt;
+}
 
 bool match_pattern(const std::vector<std::string>& pattern, const std::vector<std::string>& path,
                    std::map<std::string, std::string>* params) {
@@ -77,7 +112,7 @@ match_result router::match(request& req) const {
     // (A request made in-process, by a test, may give only its path.)
     auto decoded = path_segments(req.raw_path.empty() ? req.path : req.raw_path);
     if (!decoded) {
-        result.bad_path = true;
+        result.refused = refusal{400, "Ogiltig sökväg / A path segment is not valid percent-encoding"};
         return result;
     }
     const auto& segments = *decoded;
@@ -88,7 +123,8 @@ match_result router::match(request& req) const {
         if (r.method == method) {
             req.params.clear();
             match_pattern(r.segments, segments, &req.params);
-            result.found = &r;
+            if (auto refused = check_text(req)) result.refused = std::move(refused);
+            else result.found = &r;
             return result;
         }
         if (std::find(result.allowed.begin(), result.allowed.end(), r.method) == result.allowed.end())

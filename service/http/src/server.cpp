@@ -209,8 +209,8 @@ struct server::impl {
         auto found = routes.match(req);
         response res;
         std::string route_name = found.found ? found.found->pattern : "unmatched";
-        if (found.bad_path) {
-            res = refuse(&req, 400, "Ogiltig sökväg / A path segment is not valid percent-encoding");
+        if (found.refused) {
+            res = answers.from_refusal(&req, *found.refused);
         } else if (!found.found) {
             res = found.allowed.empty() ? refuse(&req, 404, "No such resource: " + req.path)
                                         : refuse(&req, 405, "Method not allowed", found.allowed);

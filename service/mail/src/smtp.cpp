@@ -146,8 +146,10 @@ send_result smtp_sender::send(const std::string& envelope_from, const std::strin
     }
     // A refused login is a 535 too, but it says nothing about this message: the operator fixes
     // the password and the message goes out then.
-    result.permanent = reply >= 500 && reply < 600 && code != CURLE_LOGIN_DENIED;
-    result.error = curl_easy_strerror(code);
+    result.login_refused = code == CURLE_LOGIN_DENIED;
+    result.permanent = reply >= 500 && reply < 600 && !result.login_refused;
+    result.error = result.login_refused ? "SMTP login refused; check mail.username and mail.password"
+                                        : curl_easy_strerror(code);
     if (error_buffer[0] != '\0') result.error += std::string(": ") + error_buffer;
     if (reply != 0) result.error += " (SMTP reply " + std::to_string(reply) + ")";
     result.error = scrub(result.error);

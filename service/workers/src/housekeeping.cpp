@@ -7,6 +7,7 @@
 
 #include "kal/service/app/accounts.hpp"
 #include "kal/service/app/attendance.hpp"
+#include "kal/service/app/delivery.hpp"
 
 namespace kal::service::workers {
 
@@ -53,6 +54,8 @@ int housekeeping::run_once() {
     if (n > 0) spdlog::info(R"("event":"anonymised","sign_ups":{})", n);
     auto [sessions, links] = app::purge_sign_ins(ctx_);
     if (sessions + links > 0) spdlog::info(R"("event":"sign_ins_purged","sessions":{},"links":{})", sessions, links);
+    if (auto messages = app::purge_finished_messages(ctx_); messages > 0)
+        spdlog::info(R"("event":"outbox_purged","messages":{})", messages);
     return n;
 }
 

@@ -54,6 +54,12 @@ struct mail_worker::impl {
 
     mail::context context_for(const db::outbox_message& msg, const app::message_content& c) {
         mail::context out;
+        if (c.detached) {
+            // A detached message: its values were written with it (mail_policy::meeting_deleted).
+            for (const auto& [name, value] : c.facts)
+                if (name != "invitation") out[name] = value;
+            return out;
+        }
         if (c.user) {
             // A sign-in link (or an invitation with one): no meeting.
             out["recipient_name"] = c.user->name;
@@ -76,6 +82,9 @@ struct mail_worker::impl {
         }
         if (!c.organisation_name.empty()) out["organisation_name"] = c.organisation_name;
         if (c.rsvp.waitlist_position) out["waitlist_position"] = std::to_string(*c.rsvp.waitlist_position);
+        // What changed, as the change said (mail_policy::meeting_changed).
+        out["time_changed"] = c.facts.count("time_changed") > 0;
+        out["place_changed"] = c.facts.count("place_changed") > 0;
         return out;
     }
 
@@ -86,7 +95,11 @@ struct mail_worker::impl {
         mail::message out;
         out.from = {settings.mail.from_name, settings.mail.from_address};
         if (!settings.mail.reply_to.empty()) out.reply_to = mail::address{"", settings.mail.reply_to};
-        const auto& recipient_name = c.user ? c.user->name : c.rsvp.name;
+        const auto fact = [&](const std::string& name) {
+            auto it = c.facts.find(name);
+            return it == c.facts.end() ? std::string() : it->second;
+        };
+        const auto recipient_name = c.user ? c.user->name : c.detached ? fact("recipient_name") : c.rsvp.name;
         out.to = {recipient_name, msg.recipient};
         out.subject = rendered.subject;
         out.message_id = msg.message_id;
@@ -104,6 +117,8 @@ struct mail_worker::impl {
             inv.organizer = {settings.mail.from_name, settings.mail.from_address};
             inv.to = {recipient_name, msg.recipient};
             out.calendar = mail::calendar_part{c.method, calendar::render_invitation(inv)};
+        } else if (auto invitation = fact("invitation"); c.detached && !invitation.empty()) {
+            out.calendar = mail::calendar_part{"CANCEL", invitation};  // only cancellations are detached
         }
         return mail::render(out);
     }
@@ -128,6 +143,10 @@ struct mail_worker::impl {
             spdlog::info(R"("event":"mail_sent","message":{},"kind":"{}")", msg.id, kind);
             return;
         }
+        // A refused login is the configuration's fault, not the message's: said as an error of its
+        // own, so that an operator sees it at once rather than a queue of retries.
+        if (result.login_refused)
+            spdlog::error(R"("event":"mail_login_refused","message":{},"error":{})", msg.id, json_string(result.error));
         const bool give_up = result.permanent || now - msg.created_at >= seconds(settings.mail.give_up_after);
         spdlog::warn(R"("event":"mail_not_sent","message":{},"kind":"{}","attempt":{},"final":{},"error":{})", msg.id,
                      kind, msg.attempts, give_up, json_string(result.error));

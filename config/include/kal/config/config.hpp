@@ -103,6 +103,9 @@ struct mail_settings {
     std::chrono::milliseconds reminder_grace{15 * 60 * 1000};  // later than this after its time = late
     // A late reminder (after downtime) still goes out while the meeting is at least this far away.
     std::chrono::milliseconds late_reminder_min_lead{2 * 3600 * 1000};
+    // Finished messages (sent, failed, skipped) are deleted this long after they were sent (or
+    // written), once their meeting has begun; 0 keeps them for ever. The outbox holds addresses.
+    std::chrono::milliseconds keep_finished_for{90LL * 24 * 3600 * 1000};
 };
 
 // The web pages: who runs them and how they look (issue 11). The pages' texts are in

@@ -19,6 +19,8 @@ namespace kal::db {
 
 // A message to write. Everything the row holds apart from its delivery state. It belongs to a
 // meeting (and maybe one of its sign-ups) or to a user: exactly one of meeting_id and user_id.
+// Or it is detached: a meeting_cancelled for a meeting that is being deleted, with neither (nor
+// rsvp_id), which says what it says through `facts` (the meeting and its sign-up are gone).
 struct new_message {
     message_kind kind = message_kind::confirmed;
     std::optional<id_t> meeting_id;
@@ -31,6 +33,10 @@ struct new_message {
     std::string dedup_key;          // one message per key, ever
     std::string message_id;         // the Message-ID header, "<...@domain>"
     std::string link_token;         // the secret of the link it carries (manage or sign-in), or empty
+    // What the message says beyond what its meeting and sign-up hold when it is sent, by name
+    // (the caller's names): required for a detached message, which has neither; for another, what
+    // only its cause knew (e.g. which parts of a meeting changed).
+    std::vector<std::pair<std::string, std::string>> facts;
 };
 
 class outbox {
@@ -41,9 +47,12 @@ public:
     // writes nothing and returns false (also under concurrency: the unique key decides, and a
     // concurrent writer of the same key waits for the first and then writes nothing).
     // invalid_reference("meeting_id" / "rsvp_id" / "user_id") for unknown ids; invalid_value
-    // ("meeting_id") unless exactly one of meeting_id and user_id is given, or ("rsvp_id") for a
-    // sign-up with a user's message.
+    // ("meeting_id") unless exactly one of meeting_id and user_id is given (or neither, for a
+    // detached meeting_cancelled with facts), ("rsvp_id") for a sign-up with a user's or a
+    // detached message, or ("facts") for a detached message without facts.
     bool enqueue(const new_message& m);
+    // The facts of a message, by name.
+    std::vector<std::pair<std::string, std::string>> facts(id_t id);
     // Claims up to `limit` due messages (pending with next_attempt_at <= now, or sending with a
     // claim that ran out before now) for `worker` until now + lease_seconds: state sending,
     // attempts + 1. On PostgreSQL with FOR UPDATE SKIP LOCKED, so instances never claim the same
@@ -60,6 +69,11 @@ public:
     // A failed or skipped message goes out again: pending at now, attempts 0, created at now.
     // not_found; conflict("state") for any other state.
     outbox_message resend(id_t id);
+    // Deletes the finished messages (sent, failed, skipped) that were sent, or else written,
+    // before `finished_before` and whose meeting has begun (a user's message has no meeting):
+    // such a row is only history then, and no change can want its dedup key again. Returns how
+    // many went.
+    std::int64_t purge_finished(instant finished_before);
     // How many messages are in each state; states without any are left out. In state order.
     std::vector<std::pair<message_state, std::int64_t>> counts();
 

@@ -4,6 +4,7 @@
 // (workers/) owns the threads, the SMTP connection and the retry timing; mail/ composes.
 // Also the organisers' view of the mail a meeting caused.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,13 @@ struct message_content {
     std::string method;
     std::optional<calendar::event> event;
 
+    // What the message's cause knew, by name. Of a detached message (its meeting deleted, and
+    // `detached` true) everything it says (mail_policy::meeting_deleted): "invitation" is its iTIP
+    // part, the rest the template's values, and the fields above are empty. Of a meeting_changed:
+    // time_changed and place_changed.
+    std::map<std::string, std::string> facts;
+    bool detached = false;
+
     std::optional<db::user> user;
     std::string sign_in_url;                      // the one-time link the message carries
     std::string sign_in_page_url;                 // where a new link is asked for
@@ -52,6 +60,10 @@ std::optional<message_content> content_of(context& ctx, const db::outbox_message
 void message_sent(context& ctx, db::id_t id);
 void message_failed(context& ctx, db::id_t id, const std::string& error);
 void message_retry(context& ctx, db::id_t id, std::int64_t next_attempt_at, const std::string& error);
+
+// Deletes finished messages older than mail.keep_finished_for (db::outbox::purge_finished);
+// nothing when it is 0. Returns how many went. Run by the housekeeping worker.
+std::int64_t purge_finished_messages(context& ctx);
 
 // Organisers: the messages of a meeting (newest last) and a resend of a failed or skipped one.
 std::vector<db::outbox_message> messages_of(context& ctx, const credentials& who, db::id_t meeting_id);

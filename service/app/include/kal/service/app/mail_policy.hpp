@@ -23,9 +23,16 @@ void signed_up(context& ctx, db::unit_of_work& w, const db::rsvp& r, const db::m
 void promoted(context& ctx, db::unit_of_work& w, const std::vector<db::rsvp>& promoted, const db::meeting& m);
 // The holder cancelled their sign-up.
 void sign_up_cancelled(context& ctx, db::unit_of_work& w, const db::rsvp& r, const db::meeting& m);
-// Time, place or status changed (SEQUENCE rose): an updated invitation to those with a seat, or a
-// cancellation to everyone signed up; and a note to anyone a capacity rise promoted.
+// Time, place or status changed (SEQUENCE rose): an updated invitation to those with a seat (with
+// facts time_changed and place_changed, "1" for what changed), or a cancellation to everyone
+// signed up; and a note to anyone a capacity rise promoted.
 void meeting_changed(context& ctx, db::unit_of_work& w, const db::meeting_change& change);
+// A published meeting, or one occurrence, deleted before it ended: a cancellation (with an iTIP
+// CANCEL) to everyone signed up ("meeting_deleted:<rsvp>"). The meeting, its sign-ups and their
+// messages are gone with it, so each message is detached: it holds what it says as facts
+// (recipient_name, meeting_title, meeting_when, meeting_where, organisation_name, invitation).
+// Call after the removal, in its unit of work (the venue, organisation and networks remain).
+void meeting_deleted(context& ctx, db::unit_of_work& w, const db::meeting_removal& removal);
 // A one-time sign-in link for a user (kind sign_in, or invitation): the link's secret stays in
 // the row until the message is sent, like a manage link's. Once per link ("sign_in:<link>").
 void sign_in_link(context& ctx, db::unit_of_work& w, db::message_kind kind, const db::user& u,

@@ -62,6 +62,9 @@ struct refusal {
     std::string detail;          // English, for the log and the answer
     std::vector<std::string> allowed;  // 405: the methods the path has
     int retry_after_seconds = 0;       // 503
+    // 400 or 404 for text the router refuses: the query parameter, path parameter or header it
+    // concerns (its name, as the route or the client spells it; may itself be malformed).
+    std::string field = {};
 };
 
 // Limits on one request as it is read (server.header_limit and server.body_limit).

@@ -34,7 +34,10 @@ struct route {
 struct match_result {
     const route* found = nullptr;          // the route, or null
     std::vector<std::string> allowed;      // methods for the path when found is null
-    bool bad_path = false;                 // a segment of the path is not valid percent-encoding
+    // Set instead of `found` when the request cannot be served as sent: a path segment that is
+    // not valid percent-encoding (400); a path parameter (404), query parameter or read header
+    // (400) that is not text, i.e. not well-formed UTF-8 or holding a NUL. See check_text().
+    std::optional<refusal> refused;
 };
 
 // How errors become answers, given by the wiring from the adapters: problem+json for the API
@@ -52,6 +55,8 @@ public:
     // A database route with a fast path tried first on the I/O thread.
     void add_cached(std::string method, std::string pattern, fast_handler fast, handler fn);
     // Matches req.raw_path, split on "/" before its segments are decoded; fills req.params.
+    // Refuses (match_result::refused) a found route's request whose text is not text, so that
+    // no handler, statement, answer or log line ever sees malformed UTF-8 or a NUL.
     match_result match(request& req) const;
     const std::vector<route>& routes() const { return routes_; }
 
@@ -65,5 +70,14 @@ std::vector<std::string> split_path(const std::string& path);
 // The decoded segments of a path as sent ("/a%2Fb/c" -> {"a/b","c"}): split on "/" first, so an
 // encoded slash stays inside its segment; nullopt when a segment is not valid percent-encoding.
 std::optional<std::vector<std::string>> path_segments(std::string_view raw_path);
+
+// Whether `s` is text as every layer behind the router may assume: well-formed UTF-8 (RFC 3629)
+// without NUL. (PostgreSQL refuses malformed UTF-8 and libpq cuts text at a NUL; SQLite stores
+// both; JSON and iCalendar answers cannot carry either.)
+bool is_text(std::string_view s);
+
+// The request headers that handlers read (and so may reach the database, an answer or the log);
+// the router checks these as text. A handler that reads another header adds it here.
+extern const std::vector<std::string> headers_read;
 
 }  // namespace kal::service::http

@@ -22,6 +22,9 @@ struct send_result {
     // trouble, which concern the server's settings rather than the message) is worth a retry.
     bool permanent = false;
     int smtp_code = 0;  // the last reply code received, 0 when none
+    // The server refused the login (mail.username, mail.password): transient, but the operator's
+    // to fix, and every message fails alike until then.
+    bool login_refused = false;
     // For logs: what failed, with libcurl's words; never the message, never the addresses.
     std::string error;
 };
