@@ -5,6 +5,7 @@
 #include "kal/db/outbox.hpp"
 #include "kal/db/rsvps.hpp"
 #include "kal/service/app/access.hpp"
+#include "kal/service/app/door.hpp"
 
 namespace kal::service::app::mail_policy {
 
@@ -28,7 +29,13 @@ void write(context& ctx, db::unit_of_work& w, db::message_kind kind, const db::r
     msg.dedup_key = dedup_key;
     msg.message_id = message_id_of(ctx, dedup_key);
     if (with_link) msg.link_token = new_secret(secret_kind::sign_up_link);
-    if (db::outbox{w}.enqueue(msg) && with_link) db::rsvps{w}.add_link_token(r.id, hash_secret(msg.link_token));
+    if (db::outbox{w}.enqueue(msg) && with_link) {
+        db::rsvps rsvps{w};
+        rsvps.add_link_token(r.id, hash_secret(msg.link_token));
+        // The door's link (the QR code) is derived from the message's secret, so that the outbox
+        // keeps one secret per message; only its hash is stored.
+        rsvps.add_check_in_link(r.id, hash_secret(check_in_secret_of(msg.link_token)));
+    }
 }
 
 }  // namespace

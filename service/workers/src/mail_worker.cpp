@@ -10,6 +10,7 @@
 #include "kal/service/app/delivery.hpp"
 #include "kal/service/app/reminders.hpp"
 #include "kal/service/mail/message.hpp"
+#include "kal/service/mail/qr.hpp"
 #include "kal/service/mail/smtp.hpp"
 #include "kal/service/mail/templates.hpp"
 
@@ -76,6 +77,7 @@ struct mail_worker::impl {
         }
         if (!c.organisation_name.empty()) out["organisation_name"] = c.organisation_name;
         if (c.rsvp.waitlist_position) out["waitlist_position"] = std::to_string(*c.rsvp.waitlist_position);
+        if (!c.check_in_url.empty()) out["check_in_code"] = true;
         return out;
     }
 
@@ -94,6 +96,8 @@ struct mail_worker::impl {
         out.text = rendered.text;
         out.html = rendered.html;
         out.headers.emplace_back("X-Kalendarium-Kind", kind);
+        if (!c.check_in_url.empty())
+            out.image = mail::inline_image{"checkin@kalendarium", "incheckning.png", mail::qr_png(c.check_in_url, 4)};
         if (!c.method.empty() && c.event) {
             calendar::invitation inv;
             inv.method = c.method;
