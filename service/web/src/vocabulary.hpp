@@ -9,6 +9,33 @@
 namespace kal::service::web {
 
 inline constexpr std::string_view page_variables[] = {
+    // the organisers' pages (org-core, issue 12): the frame (layout.html), signing in
+    // (sign_in.html, sign_in_link.html), Översikt (organiser_overview.html)
+    "nav_label_text",
+    "org_user_name",
+    "org_csrf",
+    "org_sign_out_action",
+    "sign_in_action",
+    "sign_in_again_href",
+    "tillbaka_value",
+    "link_action",
+    "ov_greeting",
+    "ov_organisation_name",
+    "ov_new_meeting_href",
+    "ov_new_series_href",
+    "ov_title",
+    "ov_edit_href",
+    "ov_when",
+    "ov_place",
+    "ov_taken",
+    "ov_capacity",
+    "ov_waitlist",
+    "ov_organisation",
+    "ov_attention_text",
+    "ov_attention_href",
+    "ov_attention_title",
+    "ov_fro_text",
+    "ov_fro_verdict",
     // Uppföljning (report.html, report_bar_chart.html)
     "report_title",
     "report_as_of",
@@ -334,6 +361,29 @@ inline constexpr std::string_view page_variables[] = {
 };
 
 inline constexpr std::string_view page_sections[] = {
+    // the organisers' pages (org-core, issue 12): the frame, signing in, Översikt
+    "organiser_frame",
+    "sign_in_ask",
+    "sign_in_sent",
+    "sign_in_signed_out",
+    "sign_in_needed",
+    "link_usable",
+    "link_unusable",
+    "ov_admin",
+    "ov_has_organisations",
+    "ov_organisation_item",
+    "ov_has_attention",
+    "ov_no_attention",
+    "ov_attention",
+    "ov_fro",
+    "ov_has_coming",
+    "ov_no_coming",
+    "ov_coming",
+    "ov_cancelled",
+    "ov_not_cancelled",
+    "ov_has_drafts",
+    "ov_no_drafts",
+    "ov_draft",
     // Uppföljning
     "has_year_before",
     "has_year_after",
@@ -537,6 +587,8 @@ struct include_marker {
     std::array<std::string_view, 24> templates;  // unused entries are empty
 };
 inline constexpr include_marker page_includes[] = {
+    // the organisers' pages (org-core, issue 12)
+    {"content", {"sign_in.html", "sign_in_link.html", "organiser_overview.html"}},
     {"bar_chart", {"report_bar_chart.html"}},  // Uppföljning
     {"content",
      {"agenda.html", "error.html", "month.html", "embed.html", "embed_help.html",
