@@ -94,5 +94,6 @@ std::optional<refused_input> refusal_of(const std::function<void()>& act);
 // API tokens (account.cpp), the Översikt and the meeting and series forms (organiser_meetings.cpp).
 void add_sign_in_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 void add_overview_page(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+void add_account_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 
 }  // namespace kal::service::web

@@ -36,6 +36,24 @@ inline constexpr std::string_view page_variables[] = {
     "ov_attention_title",
     "ov_fro_text",
     "ov_fro_verdict",
+    // the account's sessions and API tokens (account_sessions.html, account_tokens.html)
+    "session_browser",
+    "session_signed_in",
+    "session_last_seen",
+    "session_end_action",
+    "session_end_label",
+    "everywhere_action",
+    "token_row_name",
+    "token_created",
+    "token_last_used",
+    "token_revoked_at",
+    "token_revoke_action",
+    "token_revoke_label",
+    "token_secret",
+    "token_create_action",
+    "token_name_value",
+    "token_name_error",
+    "api_href",
     // Uppföljning (report.html, report_bar_chart.html)
     "report_title",
     "report_as_of",
@@ -384,6 +402,19 @@ inline constexpr std::string_view page_sections[] = {
     "ov_has_drafts",
     "ov_no_drafts",
     "ov_draft",
+    // the account's sessions and API tokens
+    "session_row",
+    "session_current",
+    "session_other",
+    "session_ended_notice",
+    "token_row",
+    "token_revoked",
+    "token_active",
+    "has_tokens",
+    "no_tokens",
+    "token_created_notice",
+    "token_revoked_notice",
+    "token_name_invalid",
     // Uppföljning
     "has_year_before",
     "has_year_after",
@@ -588,7 +619,8 @@ struct include_marker {
 };
 inline constexpr include_marker page_includes[] = {
     // the organisers' pages (org-core, issue 12)
-    {"content", {"sign_in.html", "sign_in_link.html", "organiser_overview.html"}},
+    {"content",
+     {"sign_in.html", "sign_in_link.html", "organiser_overview.html", "account_sessions.html", "account_tokens.html"}},
     {"bar_chart", {"report_bar_chart.html"}},  // Uppföljning
     {"content",
      {"agenda.html", "error.html", "month.html", "embed.html", "embed_help.html",

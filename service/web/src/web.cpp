@@ -31,6 +31,7 @@ void add_routes(http::router& routes, app::context& ctx, std::shared_ptr<const s
     // the organisers' pages (org-core, issue 12): signing in and out, Översikt
     add_sign_in_pages(routes, ctx, pages);
     add_overview_page(routes, ctx, pages);
+    add_account_pages(routes, ctx, pages);
 }
 
 namespace {
