@@ -6,7 +6,11 @@
 #include <set>
 
 #include "kal/calendar/time.hpp"
+#include "kal/db/attendance.hpp"
+#include "kal/db/directory.hpp"
 #include "kal/db/meetings.hpp"
+#include "kal/db/rsvps.hpp"
+#include "kal/service/app/collation.hpp"
 #include "kal/db/outbox.hpp"
 #include "kal/service/app/accounts.hpp"
 #include "kal/service/app/errors.hpp"
@@ -78,6 +82,12 @@ organiser_overview organiser_overview_of(context& ctx, const credentials& creds)
                     (other.status == db::meeting_status::draft && who.may_write_for(other.organisation_id)))
                     list.push_back(std::move(other));
         }
+        // Seats of every meeting, also those without a capacity (the listing reads only those
+        // with one).
+        std::vector<db::id_t> ids;
+        for (const auto& m : all) ids.push_back(m.id);
+        for (const auto& a : db::attendance{w}.of(ids))
+            ov.around.seats[a.meeting_id] = availability{a.capacity, a.confirmed.people, a.waitlisted.entries};
         for (auto& m : all) {
             overview_meeting o;
             o.meeting = m;
@@ -105,6 +115,50 @@ organiser_overview organiser_overview_of(context& ctx, const credentials& creds)
         }
     }
     return out;
+}
+
+// ---- the meeting form --------------------------------------------------------------------------
+
+meeting_form_choices meeting_form_choices_of(context& ctx, const credentials& creds) {
+    auto choices = directory_choices_of(ctx);
+    return ctx.database.read([&](db::unit_of_work& w) {
+        const auto who = require_principal(ctx, w, creds);
+        if (!who.user_id) throw unauthenticated("The meeting form is a signed-in user's");
+        meeting_form_choices out;
+        for (auto& o : choices.organisations)
+            if (who.may_write_for(o.id)) out.organisations.push_back(std::move(o));
+        out.networks = std::move(choices.networks);
+        out.venues = std::move(choices.venues);
+        return out;
+    });
+}
+
+editable_meeting meeting_to_edit(context& ctx, const credentials& creds, db::id_t id) {
+    return ctx.database.snapshot([&](db::unit_of_work& w) {
+        const auto who = require_principal(ctx, w, creds);
+        auto m = db::meetings{w}.find(id);
+        if (!m || !may_see(who, m->status, m->organisation_id)) throw not_found("No meeting " + std::to_string(id));
+        require_write(who, m->organisation_id);
+        editable_meeting out;
+        out.meeting = std::move(*m);
+        for (const auto& r : db::rsvps{w}.list(id, {db::rsvp_status::confirmed, db::rsvp_status::waitlisted})) {
+            ++out.sign_ups;
+            out.people += r.party_size;
+        }
+        if (out.meeting.series_id) out.series = db::meetings{w}.find_series(*out.meeting.series_id);
+        return out;
+    });
+}
+
+std::vector<db::meeting> visible_meetings(context& ctx, const credentials& creds, const std::vector<db::id_t>& ids) {
+    return ctx.database.read([&](db::unit_of_work& w) {
+        const auto who = identify(ctx, w, creds);
+        std::vector<db::meeting> out;
+        for (auto id : ids)
+            if (auto m = db::meetings{w}.find(id); m && may_see(who, m->status, m->organisation_id))
+                out.push_back(std::move(*m));
+        return out;
+    });
 }
 
 }  // namespace kal::service::app

@@ -87,7 +87,7 @@ response render_signed_in(const site& pages, page_frame frame, dictionary& d, co
 
 // ---- errors beside fields ----------------------------------------------------------------------
 
-void fill_form_errors(dictionary& d, const std::vector<app::field_error>& errors, db::language language,
+std::map<std::string, std::string> fill_form_errors(dictionary& d, const std::vector<app::field_error>& errors, db::language language,
                       const std::vector<form_field_place>& places, const std::string& texts_section,
                       const std::string& fallback_id) {
     const auto& t = app::texts::of(language);
@@ -100,15 +100,17 @@ void fill_form_errors(dictionary& d, const std::vector<app::field_error>& errors
         return nullptr;
     };
     auto order = [&](const app::field_error& e) {
-        auto* p = place_of(e.field);
+        auto* p = place_of(e.field.substr(0, e.field.find('[')));
         return p ? p - places.data() : static_cast<std::ptrdiff_t>(places.size());
     };
     auto sorted = errors;
     std::stable_sort(sorted.begin(), sorted.end(), [&](const auto& a, const auto& b) { return order(a) < order(b); });
     std::vector<std::string> shown;
+    std::map<std::string, std::string> first;
     for (const auto& e : sorted) {
         std::string text;
-        const auto field_key = texts_section + ".error_" + e.field;
+        // "documents[1].url" reads as its list's message ("documents").
+        const auto field_key = texts_section + ".error_" + e.field.substr(0, e.field.find('['));
         if (!e.code.empty() && t.has(field_key + "_" + e.code))
             text = t[field_key + "_" + e.code];
         else if (t.has(field_key))
@@ -117,12 +119,14 @@ void fill_form_errors(dictionary& d, const std::vector<app::field_error>& errors
             text = t["organiser.error_" + e.code];
         else
             text = t["organiser.error_general"];
-        const auto* p = place_of(e.field);
+        first.emplace(e.field, text);
+        const auto* p = place_of(e.field.substr(0, e.field.find('[')));
         d.add("summary_error").set("summary_target", p ? p->id : fallback_id).set("summary_text", text);
         if (!p || std::find(shown.begin(), shown.end(), e.field) != shown.end()) continue;
         shown.push_back(e.field);
         d.show(std::string(p->name) + "_invalid").set(std::string(p->name) + "_error", text);
     }
+    return first;
 }
 
 std::optional<refused_input> refusal_of(const std::function<void()>& act) {

@@ -21,6 +21,7 @@
 //   navigation, the user's name and a sign-out button instead of the public navigation.
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,7 +78,8 @@ struct form_field_place {
 // The error summary and each field's message: a problem's text is the first of
 // <texts>.error_<field>_<code>, <texts>.error_<field>, the use case's own message (English), in
 // the page's language where it exists. `fallback_id` is what a problem of no listed field links to.
-void fill_form_errors(dictionary& d, const std::vector<app::field_error>& errors, db::language language,
+// Returns each field's first message (for fields drawn by a section of their own).
+std::map<std::string, std::string> fill_form_errors(dictionary& d, const std::vector<app::field_error>& errors, db::language language,
                       const std::vector<form_field_place>& places, const std::string& texts_section,
                       const std::string& fallback_id);
 
@@ -95,5 +97,6 @@ std::optional<refused_input> refusal_of(const std::function<void()>& act);
 void add_sign_in_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 void add_overview_page(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 void add_account_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+void add_meeting_form_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 
 }  // namespace kal::service::web

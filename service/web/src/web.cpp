@@ -32,6 +32,7 @@ void add_routes(http::router& routes, app::context& ctx, std::shared_ptr<const s
     add_sign_in_pages(routes, ctx, pages);
     add_overview_page(routes, ctx, pages);
     add_account_pages(routes, ctx, pages);
+    add_meeting_form_pages(routes, ctx, pages);
 }
 
 namespace {

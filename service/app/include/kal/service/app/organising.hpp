@@ -36,4 +36,28 @@ struct organiser_overview {
 // organisations (an admin's: every organisation's). unauthenticated without a user.
 organiser_overview organiser_overview_of(context& ctx, const credentials& who);
 
+// ---- the meeting form --------------------------------------------------------------------------
+
+// What the meeting form offers: the organisations the user may write for (every one for an
+// admin), every network and venue, each list by Swedish name. unauthenticated without a user.
+struct meeting_form_choices {
+    std::vector<db::organisation> organisations;
+    std::vector<db::network> networks;
+    std::vector<db::venue> venues;
+};
+meeting_form_choices meeting_form_choices_of(context& ctx, const credentials& who);
+
+// A meeting as its organiser edits it: not_found for a missing meeting or a draft the caller may
+// not see (as the API), forbidden unless the caller may write for its organisation.
+struct editable_meeting {
+    db::meeting meeting;
+    int sign_ups = 0;  // active sign-ups (confirmed and waitlisted): the people a cancellation mails
+    int people = 0;    // their party sizes
+    std::optional<db::series> series;  // an occurrence's series
+};
+editable_meeting meeting_to_edit(context& ctx, const credentials& who, db::id_t id);
+
+// The meetings of `ids` the caller may see (a venue conflict names them), in the order given.
+std::vector<db::meeting> visible_meetings(context& ctx, const credentials& who, const std::vector<db::id_t>& ids);
+
 }  // namespace kal::service::app
