@@ -119,8 +119,10 @@ std::map<std::string, std::string> fill_form_errors(dictionary& d, const std::ve
             text = t["organiser.error_" + e.code];
         else
             text = t["organiser.error_general"];
-        first.emplace(e.field, text);
         const auto* p = place_of(e.field.substr(0, e.field.find('[')));
+        // A problem found twice (by the form and by the use case) is said once.
+        if (auto f = first.find(e.field); f != first.end() && f->second == text) continue;
+        first.emplace(e.field, text);
         d.add("summary_error").set("summary_target", p ? p->id : fallback_id).set("summary_text", text);
         if (!p || std::find(shown.begin(), shown.end(), e.field) != shown.end()) continue;
         shown.push_back(e.field);

@@ -146,7 +146,8 @@ response use_link(app::context& ctx, const site& pages, request& req, db::langua
         return link_page(ctx, pages, req, language, false, 404);
     }
     auto to = localised(in->user.language, "/arrangor");
-    if (auto back = forms::cookie_value(req, return_cookie)) {
+    const auto back = forms::cookie_value(req, return_cookie);
+    if (back) {
         std::string decoded;
         for (std::size_t i = 0; i < back->size(); ++i) {
             if ((*back)[i] == '%' && i + 2 < back->size()) {
@@ -162,8 +163,9 @@ response use_link(app::context& ctx, const site& pages, request& req, db::langua
     keep_private(r);
     const auto cookie = app::session_cookie_for(ctx.settings.server.public_base_url);
     r.headers.emplace_back("Set-Cookie", cookie.set(in->session_secret));
-    r.headers.emplace_back("Set-Cookie", std::string(return_cookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" +
-                                             (cookie.secure ? "; Secure" : ""));
+    if (back)
+        r.headers.emplace_back("Set-Cookie", std::string(return_cookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax" +
+                                                 (cookie.secure ? "; Secure" : ""));
     return r;
 }
 
