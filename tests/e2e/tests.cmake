@@ -104,3 +104,13 @@ add_test(NAME e2e.accounts.sqlite COMMAND e2e_accounts_tests)
 set_tests_properties(e2e.accounts.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
 add_test(NAME e2e.accounts.postgresql COMMAND e2e_accounts_tests)
 set_tests_properties(e2e.accounts.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")
+
+# The organisers' signed-in pages (issue 12, org-core): sign-in links, the session cookie, forms
+# refused from elsewhere, another organisation's organiser refused, signing out, secrets kept out
+# of the log; on both databases.
+kal_boost_test(e2e_organiser_tests ${CMAKE_CURRENT_LIST_DIR}/organiser_tests.cpp)
+target_link_libraries(e2e_organiser_tests PRIVATE kal_e2e_support)
+add_test(NAME e2e.organiser.sqlite COMMAND e2e_organiser_tests)
+set_tests_properties(e2e.organiser.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+add_test(NAME e2e.organiser.postgresql COMMAND e2e_organiser_tests)
+set_tests_properties(e2e.organiser.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")
