@@ -7,10 +7,11 @@ Usage: /usr/bin/python3 mail_inspect.py FILE
 Prints {"headers": [names in order], "subject", "from"/"to"/"reply_to": [{"name", "addr"}] or
 null, "values": {lower-case name: decoded value}, "parts": [{"content_type", "params",
 "disposition", "filename", "multipart", "body" (decoded text, leaf parts only), "content_id",
-"png" (image/png parts: width, height, depth, colour_type, valid)}] in depth-first
+"png" (image/png parts: width, height, depth, colour_type, valid) and "base64" (its bytes)}] in depth-first
 order, starting with the message itself, "defects": [every defect the parser noted]}.
 """
 
+import base64
 import email
 import email.policy
 import json
@@ -75,6 +76,7 @@ def main():
             payload = part.get_payload(decode=True)
             if part.get_content_type() == "image/png":
                 entry["png"] = png_facts(payload)
+                entry["base64"] = base64.b64encode(payload).decode("ascii")
             else:
                 entry["body"] = payload.decode("utf-8")  # strict: a body that is not UTF-8 fails the test
         parts.append(entry)

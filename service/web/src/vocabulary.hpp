@@ -9,6 +9,56 @@
 namespace kal::service::web {
 
 inline constexpr std::string_view page_variables[] = {
+    // the door (org-people, issue 12): door.html, door_head.html, check_in_link.html
+    "door_title",
+    "door_lead",
+    "door_meeting_href",
+    "door_sign_ups_href",
+    "door_action",
+    "door_search",
+    "door_csrf",
+    "door_counts_checked_in",
+    "door_counts_walk_ins",
+    "door_search_result",
+    "door_clear_href",
+    "door_notice_text",
+    "door_no_people_text",
+    "door_script",
+    "person_id",
+    "person_name",
+    "person_details",
+    "person_search",
+    "person_time",
+    "person_undo_action",
+    "person_undo_who",
+    "person_rsvp",
+    "person_check_in_action",
+    "walk_in_id",
+    "walk_in_name",
+    "walk_in_details",
+    "walk_in_search",
+    "walk_in_time",
+    "walk_in_undo_action",
+    "walk_in_undo_who",
+    "walk_in_action",
+    "walk_in_name_value",
+    "walk_in_organisation_value",
+    "walk_in_party_value",
+    "walk_in_name_error",
+    "walk_in_organisation_error",
+    "walk_in_party_error",
+    "qr_meeting",
+    "qr_when",
+    "qr_name",
+    "qr_organisation",
+    "qr_party",
+    "qr_needs",
+    "qr_status",
+    "qr_door_href",
+    "qr_csrf",
+    "qr_checked_in_text",
+    "qr_check_in_text",
+    "qr_action",
     // the organisers' pages (org-core, issue 12): the frame (layout.html), signing in
     // (sign_in.html, sign_in_link.html), Översikt (organiser_overview.html)
     "nav_label_text",
@@ -436,6 +486,23 @@ inline constexpr std::string_view page_variables[] = {
 };
 
 inline constexpr std::string_view page_sections[] = {
+    // the door (org-people, issue 12)
+    "door_searched",
+    "door_notice",
+    "door_person",
+    "door_has_people",
+    "door_no_people",
+    "person_waitlisted",
+    "person_checked_in",
+    "person_not_checked_in",
+    "door_walk_in",
+    "door_has_walk_ins",
+    "door_no_walk_ins",
+    "walk_in_name_invalid",
+    "walk_in_organisation_invalid",
+    "walk_in_party_invalid",
+    "qr_checked_in",
+    "qr_may_check_in",
     // the organisers' pages (org-core, issue 12): the frame, signing in, Översikt
     "organiser_frame",
     "sign_in_ask",
@@ -716,6 +783,9 @@ struct include_marker {
     std::array<std::string_view, 24> templates;  // unused entries are empty
 };
 inline constexpr include_marker page_includes[] = {
+    // the door (org-people, issue 12)
+    {"content", {"door.html", "check_in_link.html"}},
+    {"head", {"door_head.html"}},
     // the organisers' pages (org-core, issue 12)
     {"content",
      {"sign_in.html", "sign_in_link.html", "organiser_overview.html", "account_sessions.html", "account_tokens.html",
