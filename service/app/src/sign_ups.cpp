@@ -1,5 +1,7 @@
 #include "kal/service/app/sign_ups.hpp"
 
+#include "kal/calendar/time.hpp"
+
 #include "kal/db/directory.hpp"
 #include "kal/db/meetings.hpp"
 #include "kal/db/personal_data.hpp"
@@ -160,6 +162,60 @@ db::rsvp cancel_sign_up(context& ctx, const std::string& secret) {
         }
         return cancellation.cancelled;
     });
+}
+
+db::rsvp cancel_sign_up_for(context& ctx, const credentials& creds, db::id_t meeting_id, db::id_t rsvp_id) {
+    return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
+        auto who = require_principal(ctx, w, creds);
+        auto m = organisers_meeting(w, who, meeting_id);
+        db::rsvps rsvps{w};
+        auto r = rsvps.find(rsvp_id);
+        if (!r || r->meeting_id != meeting_id) throw not_found("No sign-up " + std::to_string(rsvp_id) + " at this meeting");
+        auto cancellation = rsvps.cancel(rsvp_id);
+        if (cancellation.changed) {
+            mail_policy::sign_up_cancelled(ctx, w, cancellation.cancelled, m);
+            mail_policy::promoted(ctx, w, cancellation.promoted, m);
+        }
+        return cancellation.cancelled;
+    });
+}
+
+std::vector<std::vector<std::string>> sign_up_rows(const std::vector<db::rsvp>& list) {
+    std::vector<std::vector<std::string>> rows{{"id", "status", "waitlist_position", "name", "email", "organisation_id",
+                                                "organisation_name", "party_size", "needs", "language", "created_at"}};
+    for (const auto& r : list)
+        rows.push_back({std::to_string(r.id), std::string(db::to_text(r.status)),
+                        r.waitlist_position ? std::to_string(*r.waitlist_position) : "", r.name, r.email,
+                        r.organisation_id ? std::to_string(*r.organisation_id) : "", r.organisation_name,
+                        std::to_string(r.party_size), r.needs, std::string(db::to_text(r.language)),
+                        calendar::format_rfc3339_utc(r.created_at)});
+    return rows;
+}
+
+namespace {
+std::string csv_field(std::string value, char separator) {
+    if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@'))
+        value.insert(0, "'");
+    if (value.find_first_of(std::string("\"\r\n") + separator) == std::string::npos) return value;
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+}  // namespace
+
+std::string csv_text(const std::vector<std::vector<std::string>>& rows, char separator) {
+    std::string out = separator == ';' ? "\xEF\xBB\xBF" : "";
+    for (const auto& fields : rows) {
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (i) out += separator;
+            out += csv_field(fields[i], separator);
+        }
+        out += "\r\n";
+    }
+    return out;
 }
 
 db::id_t erase_sign_up(context& ctx, const std::string& secret) {

@@ -101,5 +101,7 @@ void add_meeting_form_pages(http::router& routes, app::context& ctx, std::shared
 
 // The door (door.cpp, org-people): /arrangor/moten/{id}/incheckning and the QR link /incheckning/{token}.
 void add_door_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+// The sign-ups of a meeting (sign_up_list.cpp, org-people): /arrangor/moten/{id}/anmalningar.
+void add_sign_up_list_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 
 }  // namespace kal::service::web

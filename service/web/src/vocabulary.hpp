@@ -59,6 +59,15 @@ inline constexpr std::string_view page_variables[] = {
     "qr_checked_in_text",
     "qr_check_in_text",
     "qr_action",
+    // the sign-ups of a meeting (org-people, issue 12): sign_ups.html
+    "su_title", "su_when", "su_csrf", "su_door_href", "su_csv_comma_href", "su_csv_semicolon_href", "su_id",
+    "su_name", "su_email", "su_organisation", "su_party", "su_needs", "su_cancel_action", "su_cancel_who",
+    "su_place", "su_move_up_action", "su_move_up_who", "su_summary", "su_notice_text", "su_add_action",
+    "add_name_value", "add_email_value", "add_organisation_value", "add_party_value", "add_needs_value",
+    "su_quota_action", "quota_value", "su_quota_text", "su_reminders_action", "reminders_value",
+    "su_reminders_text", "su_reminders_whose", "msg_kind", "msg_recipient", "msg_state", "msg_time", "msg_error",
+    "msg_resend_action", "msg_resend_what", "add_name_error", "add_email_error", "add_organisation_error",
+    "add_party_error", "add_needs_error", "add_consent_error", "quota_error", "reminders_error",
     // the organisers' pages (org-core, issue 12): the frame (layout.html), signing in
     // (sign_in.html, sign_in_link.html), Översikt (organiser_overview.html)
     "nav_label_text",
@@ -503,6 +512,12 @@ inline constexpr std::string_view page_sections[] = {
     "walk_in_party_invalid",
     "qr_checked_in",
     "qr_may_check_in",
+    // the sign-ups of a meeting (org-people, issue 12)
+    "su_cancelled", "su_confirmed", "su_waiting", "su_has_confirmed", "su_no_confirmed", "su_has_waiting",
+    "su_no_waiting", "su_has_cancelled", "su_notice", "add_language_en", "add_language_sv", "add_consent_checked",
+    "su_errors_add", "su_errors_quota", "su_errors_messages", "su_errors_reminders", "su_message", "msg_may_resend",
+    "su_has_messages", "su_no_messages", "add_name_invalid", "add_email_invalid", "add_organisation_invalid",
+    "add_party_invalid", "add_needs_invalid", "add_consent_invalid", "quota_invalid", "reminders_invalid",
     // the organisers' pages (org-core, issue 12): the frame, signing in, Översikt
     "organiser_frame",
     "sign_in_ask",
@@ -784,7 +799,7 @@ struct include_marker {
 };
 inline constexpr include_marker page_includes[] = {
     // the door (org-people, issue 12)
-    {"content", {"door.html", "check_in_link.html"}},
+    {"content", {"door.html", "check_in_link.html", "sign_ups.html"}},
     {"head", {"door_head.html"}},
     // the organisers' pages (org-core, issue 12)
     {"content",
