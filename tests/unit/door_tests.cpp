@@ -190,3 +190,43 @@ BOOST_AUTO_TEST_CASE(anonymisation_deletes_the_check_in_links) {
     BOOST_TEST((kind_of(error_of([&] { app::check_in_link_of(f.ctx, f.admin, secret); })) ==
                 app::error_kind::not_found));
 }
+
+BOOST_AUTO_TEST_CASE(only_an_organiser_of_the_meeting_adds_by_hand_or_cancels_and_the_waiting_list_moves) {
+    door_fixture f;
+    auto in = f.fixture::meeting("2026-12-12T18:00", "2026-12-12T20:00");
+    in.capacity = 1;
+    const auto m = app::create_meeting(f.ctx, f.organiser, in, db::venue_overlap::refuse).id;
+    auto first = app::sign_up_by_hand(f.ctx, f.organiser, m, f.person("Åsa Öberg", "asa@example.se"));
+    BOOST_TEST(first.by_organiser);
+    auto second = app::sign_up_by_hand(f.ctx, f.admin, m, f.person("Bo Ek", "bo@example.se"));
+    BOOST_TEST((second.stored.status == db::rsvp_status::waitlisted));
+    // Another organisation's organiser, or nobody, is refused rather than taken as the public.
+    const auto rows = kal::test::count_rows(f.url, "rsvps");
+    BOOST_TEST((kind_of(error_of([&] { app::sign_up_by_hand(f.ctx, f.other, m, f.person("C", "c@example.se")); })) ==
+                app::error_kind::forbidden));
+    BOOST_TEST((kind_of(error_of([&] { app::sign_up_by_hand(f.ctx, {}, m, f.person("C", "c@example.se")); })) ==
+                app::error_kind::unauthenticated));
+    BOOST_TEST((kind_of(error_of([&] { app::cancel_sign_up_for(f.ctx, f.other, m, first.stored.id); })) ==
+                app::error_kind::forbidden));
+    // A sign-up of another meeting is not this meeting's to cancel.
+    auto elsewhere = f.sign("Dagny", "dagny@example.se");
+    BOOST_TEST((kind_of(error_of([&] { app::cancel_sign_up_for(f.ctx, f.organiser, m, elsewhere.id); })) ==
+                app::error_kind::not_found));
+    BOOST_TEST(kal::test::count_rows(f.url, "rsvps") == rows + 1);
+
+    auto cancelled = app::cancel_sign_up_for(f.ctx, f.organiser, m, first.stored.id);
+    BOOST_TEST((cancelled.status == db::rsvp_status::cancelled));
+    auto list = app::list_sign_ups(f.ctx, f.organiser, m, {db::rsvp_status::confirmed}, std::nullopt);
+    BOOST_REQUIRE(list.size() == 1u);
+    BOOST_TEST(list[0].id == second.stored.id);  // moved up into the freed seat
+    bool told = false;
+    for (const auto& msg : f.outbox(m)) told |= msg.kind == db::message_kind::promoted && msg.rsvp_id == second.stored.id;
+    BOOST_TEST(told);
+}
+
+BOOST_AUTO_TEST_CASE(the_csv_quotes_separators_and_defuses_formulas) {
+    const std::vector<std::vector<std::string>> rows = {{"id", "name"}, {"1", "=HYPERLINK(\"x\")"}, {"2", "Ek; Bo, \"Jr\""}};
+    BOOST_TEST(app::csv_text(rows, ',') == "id,name\r\n1,\"'=HYPERLINK(\"\"x\"\")\"\r\n2,\"Ek; Bo, \"\"Jr\"\"\"\r\n");
+    BOOST_TEST(app::csv_text(rows, ';') ==
+               "\xEF\xBB\xBFid;name\r\n1;\"'=HYPERLINK(\"\"x\"\")\"\r\n2;\"Ek; Bo, \"\"Jr\"\"\"\r\n");
+}

@@ -80,15 +80,21 @@ db::meeting organisers_meeting(db::unit_of_work& w, const principal& who, db::id
     return *m;
 }
 
-sign_up_outcome sign_up(context& ctx, const credentials& creds, db::id_t meeting_id, const sign_up_input& in,
-                        const std::string& client) {
+namespace {
+
+// by_hand: only an organiser of the meeting may (forbidden, not_found otherwise), in the same unit.
+sign_up_outcome sign_up_in(context& ctx, const credentials& creds, db::id_t meeting_id, const sign_up_input& in,
+                           const std::string& client, bool by_hand) {
     // Without credentials this is a public sign-up: the rate limit is taken before any database
     // work, so a flood costs no transactions.
-    if (creds.empty()) take_attempt(ctx, client);
+    if (creds.empty() && !by_hand) take_attempt(ctx, client);
     auto secret = new_secret(secret_kind::sign_up_link);
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
         sign_up_outcome out;
-        if (auto who = identify(ctx, w, creds)) {
+        if (by_hand) {
+            organisers_meeting(w, require_principal(ctx, w, creds), meeting_id);
+            out.by_organiser = true;
+        } else if (auto who = identify(ctx, w, creds)) {
             auto m = db::meetings{w}.find(meeting_id);
             out.by_organiser = m && who->may_write_for(m->organisation_id);
         }
@@ -104,6 +110,17 @@ sign_up_outcome sign_up(context& ctx, const credentials& creds, db::id_t meeting
         }
         return out;
     });
+}
+
+}  // namespace
+
+sign_up_outcome sign_up(context& ctx, const credentials& creds, db::id_t meeting_id, const sign_up_input& in,
+                        const std::string& client) {
+    return sign_up_in(ctx, creds, meeting_id, in, client, false);
+}
+
+sign_up_outcome sign_up_by_hand(context& ctx, const credentials& creds, db::id_t meeting_id, const sign_up_input& in) {
+    return sign_up_in(ctx, creds, meeting_id, in, {}, true);
 }
 
 std::optional<held_sign_up> sign_up_of_secret(context& ctx, const std::string& secret) {

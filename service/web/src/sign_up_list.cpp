@@ -238,7 +238,7 @@ response add(app::context& ctx, const site& pages, request& req, db::language la
     if (auto n = s.form.text("behov")) in.needs = *n;
     in.language = v.language;
     in.consent = v.consent;
-    if (auto refused = refusal_of([&] { app::sign_up(ctx, s.who, meeting_id, in, {}); }))
+    if (auto refused = refusal_of([&] { app::sign_up_by_hand(ctx, s.who, meeting_id, in); }))
         return list_page(ctx, pages, req, language, s, v, refused);
     return back(language, meeting_id, "added", "lagg-till");
 }

@@ -46,6 +46,11 @@ struct sign_up_outcome {
 sign_up_outcome sign_up(context& ctx, const credentials& who, db::id_t meeting_id, const sign_up_input& in,
                         const std::string& client);
 
+// An organiser of the meeting adds someone by hand (the sign-ups page): as sign_up by an
+// organiser, but refused (forbidden; not_found for a draft one may not see) for anyone else,
+// rather than taken as a public sign-up.
+sign_up_outcome sign_up_by_hand(context& ctx, const credentials& who, db::id_t meeting_id, const sign_up_input& in);
+
 // What the holder of a link sees: the sign-up and its meeting. nullopt for a malformed, unknown
 // or anonymised link (all alike, so that a link reveals nothing about others).
 struct held_sign_up {
