@@ -2,7 +2,8 @@
 // real Chromium against the real binary: axe (WCAG 2.1 AA) and html-validate in Swedish and
 // English at 1280 and 320 px; the waiting list in order and "move up"; adding a person by hand
 // (errors the GOV.UK way first); cancelling; the quota; the reminders; the messages the meeting
-// caused; the CSV download in both separators.
+// caused; the CSV download in both separators; the change log (issue 12, item 9) with a time
+// change's before and after.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -122,6 +123,28 @@ describe('the sign-ups of a meeting', () => {
       const messages = page.getByRole('table', { name: 'E-post som mötet har orsakat' });
       await messages.getByText('Fått plats').waitFor();
       assert.ok(await messages.getByText('bertil@example.se').count() >= 2);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the_change_log_shows_a_time_change_with_before_and_after_in_both_languages', { timeout: 90000 }, async () => {
+    const moved = await service.api('PATCH', `/api/v1/meetings/${meetingId}`, { start: '2099-03-12T19:00', end: '2099-03-12T21:00' });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    const { context, page } = await signedIn();
+    try {
+      await page.goto(`${service.url}/arrangor/moten/${meetingId}/anmalningar`);
+      await page.getByRole('link', { name: 'Ändringar' }).click();
+      const table = page.getByRole('table', { name: 'Ändringar av mötet' });
+      const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Mötet: start' }) });
+      await row.getByText('torsdag 12 mars 2099, kl. 18.00').waitFor();
+      await row.getByText('torsdag 12 mars 2099, kl. 19.00').waitFor();
+      await table.getByRole('rowheader', { name: 'Anmälan av Bertil Ek flyttades upp från väntelistan' }).waitFor();
+      for (const prefix of ['', '/en']) {
+        const url = `${service.url}${prefix}/arrangor/moten/${meetingId}/andringar`;
+        assert.equal((await page.goto(url)).status(), 200);
+        await checkPage(page, { html: await (await page.request.get(url)).text(), label: `${prefix}/andringar` });
+      }
     } finally {
       await context.close();
     }

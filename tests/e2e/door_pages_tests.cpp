@@ -169,7 +169,8 @@ BOOST_AUTO_TEST_CASE(another_organisations_organiser_gets_403_on_every_page_and_
     const auto csrf = them.token("/arrangor");
     const auto list = "/arrangor/moten/" + std::to_string(d.meeting) + "/anmalningar";
     for (const auto& page : {d.door, "/en" + d.door, d.door + "?sok=a", qr, "/en" + qr, list, "/en" + list,
-                             list + ".csv", list + ".csv?separator=semicolon"}) {
+                             list + ".csv", list + ".csv?separator=semicolon",
+                             "/arrangor/moten/" + std::to_string(d.meeting) + "/andringar"}) {
         auto r = them.get(page);
         BOOST_TEST(r.status == 403, page);
         BOOST_TEST(r.header("cache-control") == "no-store", page);

@@ -11,6 +11,7 @@
 #include "kal/db/attendance.hpp"
 #include "kal/db/outbox.hpp"
 #include "kal/service/app/attendance.hpp"
+#include "kal/service/app/change_log.hpp"
 #include "kal/service/app/delivery.hpp"
 #include "kal/service/app/door.hpp"
 #include "app_fixture.hpp"
@@ -229,4 +230,42 @@ BOOST_AUTO_TEST_CASE(the_csv_quotes_separators_and_defuses_formulas) {
     BOOST_TEST(app::csv_text(rows, ',') == "id,name\r\n1,\"'=HYPERLINK(\"\"x\"\")\"\r\n2,\"Ek; Bo, \"\"Jr\"\"\"\r\n");
     BOOST_TEST(app::csv_text(rows, ';') ==
                "\xEF\xBB\xBFid;name\r\n1;\"'=HYPERLINK(\"\"x\"\")\"\r\n2;\"Ek; Bo, \"\"Jr\"\"\"\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(the_change_log_holds_a_time_change_with_before_and_after_and_no_attendee_after_anonymisation) {
+    door_fixture f;
+    auto by_hand = app::sign_up_by_hand(f.ctx, f.organiser, f.meeting, f.person("Åsa Öberg", "asa@example.se"));
+    app::meeting_input change;
+    change.start = "2026-12-10T19:00";
+    change.end = "2026-12-10T21:00";
+    app::update_meeting(f.ctx, f.organiser, f.meeting, change, db::venue_overlap::refuse);
+    app::cancel_sign_up_for(f.ctx, f.admin, f.meeting, by_hand.stored.id);
+
+    auto log = app::change_log_of(f.ctx, f.organiser, f.meeting);
+    bool start = false, end = false, created = false, cancelled = false;
+    for (const auto& e : log) {
+        if (e.subject == "meeting" && e.field == "start") {
+            start = e.before == "2026-12-10T18:00:00" && e.after == "2026-12-10T19:00:00" && e.action == "changed";
+            BOOST_TEST(e.api_token_id.has_value());  // who: the organiser's token
+        }
+        if (e.subject == "meeting" && e.field == "end") end = e.before == "2026-12-10T20:00:00";
+        if (e.subject == "meeting" && e.action == "created") created = true;
+        if (e.subject == "sign_up" && e.action == "cancelled") {
+            cancelled = e.before == "confirmed" && e.after == "cancelled" && e.sign_up_name == "Åsa Öberg";
+        }
+    }
+    BOOST_TEST(start);
+    BOOST_TEST(end);
+    BOOST_TEST(created);
+    BOOST_TEST(cancelled);
+    BOOST_TEST(log.front().id > log.back().id);  // newest first
+    BOOST_TEST((kind_of(error_of([&] { app::change_log_of(f.ctx, f.other, f.meeting); })) == app::error_kind::forbidden));
+
+    // Anonymised: nothing of the attendee anywhere in the log (nor in the database).
+    f.now += 400 * 86400;
+    app::anonymise_old_sign_ups(f.ctx);
+    const auto everything = kal::test::dump_all_text(f.url);
+    for (const auto* trace : {"Åsa", "asa@example.se"}) BOOST_TEST(everything.find(trace) == std::string::npos, trace);
+    for (const auto& e : app::change_log_of(f.ctx, f.admin, f.meeting))
+        if (e.subject == "sign_up") BOOST_TEST(e.sign_up_name.empty());
 }

@@ -5,6 +5,7 @@
 #include "kal/db/directory.hpp"
 #include "kal/db/meetings.hpp"
 #include "kal/db/personal_data.hpp"
+#include "kal/service/app/change_log.hpp"
 #include "kal/service/app/mail_policy.hpp"
 #include "kal/service/app/rate_limit.hpp"
 #include "kal/service/app/text_rules.hpp"
@@ -91,8 +92,10 @@ sign_up_outcome sign_up_in(context& ctx, const credentials& creds, db::id_t meet
     auto secret = new_secret(secret_kind::sign_up_link);
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
         sign_up_outcome out;
+        std::optional<principal> hand;
         if (by_hand) {
-            organisers_meeting(w, require_principal(ctx, w, creds), meeting_id);
+            hand = require_principal(ctx, w, creds);
+            organisers_meeting(w, *hand, meeting_id);
             out.by_organiser = true;
         } else if (auto who = identify(ctx, w, creds)) {
             auto m = db::meetings{w}.find(meeting_id);
@@ -107,6 +110,7 @@ sign_up_outcome sign_up_in(context& ctx, const credentials& creds, db::id_t meet
         if (result.created) {
             out.secret = secret;
             mail_policy::signed_up(ctx, w, result.stored, meeting_of(w, meeting_id));
+            if (hand) change_log::sign_up(w, hand, "created", result.stored, "");
         }
         return out;
     });
@@ -192,6 +196,8 @@ db::rsvp cancel_sign_up_for(context& ctx, const credentials& creds, db::id_t mee
         if (cancellation.changed) {
             mail_policy::sign_up_cancelled(ctx, w, cancellation.cancelled, m);
             mail_policy::promoted(ctx, w, cancellation.promoted, m);
+            change_log::sign_up(w, who, "cancelled", cancellation.cancelled, std::string(db::to_text(r->status)));
+            for (const auto& p : cancellation.promoted) change_log::sign_up(w, who, "moved_up", p, "waitlisted");
         }
         return cancellation.cancelled;
     });
@@ -261,7 +267,10 @@ db::rsvp confirm_from_waitlist(context& ctx, const credentials& creds, db::id_t 
         auto r = db::rsvps{w}.find(rsvp_id);
         if (!r || r->meeting_id != meeting_id) throw not_found("No sign-up " + std::to_string(rsvp_id));
         auto move = db::rsvps{w}.confirm_from_waitlist(rsvp_id);
-        if (move.changed) mail_policy::promoted(ctx, w, {move.stored}, m);
+        if (move.changed) {
+            mail_policy::promoted(ctx, w, {move.stored}, m);
+            change_log::sign_up(w, who, "moved_up", move.stored, std::string(db::to_text(r->status)));
+        }
         return move.stored;
     });
 }

@@ -103,5 +103,7 @@ void add_meeting_form_pages(http::router& routes, app::context& ctx, std::shared
 void add_door_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 // The sign-ups of a meeting (sign_up_list.cpp, org-people): /arrangor/moten/{id}/anmalningar.
 void add_sign_up_list_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+// The change log of a meeting (change_log_page.cpp, org-people): /arrangor/moten/{id}/andringar.
+void add_change_log_page(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 
 }  // namespace kal::service::web

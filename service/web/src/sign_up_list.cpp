@@ -76,6 +76,7 @@ response list_page(app::context& ctx, const site& pages, request& req, db::langu
     d.set("su_csrf", s.csrf);
     d.set("su_door_href", localised(language, "/arrangor/moten/" + std::to_string(m.id) + "/incheckning"));
     d.set("su_csv_comma_href", base + ".csv");
+    d.set("su_change_log_href", localised(language, "/arrangor/moten/" + std::to_string(m.id) + "/andringar"));
     d.set("su_csv_semicolon_href", base + ".csv?separator=semicolon");
     int taken = 0, waiting = 0;
     for (const auto& r : list) {

@@ -59,6 +59,9 @@ inline constexpr std::string_view page_variables[] = {
     "qr_checked_in_text",
     "qr_check_in_text",
     "qr_action",
+    // the change log of a meeting (org-people, issue 12): change_log.html
+    "cl_title", "cl_sign_ups_href", "cl_door_href", "cl_when", "cl_who", "cl_what", "cl_before", "cl_after",
+    "su_change_log_href",
     // the sign-ups of a meeting (org-people, issue 12): sign_ups.html
     "su_title", "su_when", "su_csrf", "su_door_href", "su_csv_comma_href", "su_csv_semicolon_href", "su_id",
     "su_name", "su_email", "su_organisation", "su_party", "su_needs", "su_cancel_action", "su_cancel_who",
@@ -512,6 +515,8 @@ inline constexpr std::string_view page_sections[] = {
     "walk_in_party_invalid",
     "qr_checked_in",
     "qr_may_check_in",
+    // the change log of a meeting (org-people, issue 12)
+    "cl_entry", "cl_has_entries", "cl_no_entries",
     // the sign-ups of a meeting (org-people, issue 12)
     "su_cancelled", "su_confirmed", "su_waiting", "su_has_confirmed", "su_no_confirmed", "su_has_waiting",
     "su_no_waiting", "su_has_cancelled", "su_notice", "add_language_en", "add_language_sv", "add_consent_checked",
@@ -799,7 +804,7 @@ struct include_marker {
 };
 inline constexpr include_marker page_includes[] = {
     // the door (org-people, issue 12)
-    {"content", {"door.html", "check_in_link.html", "sign_ups.html"}},
+    {"content", {"door.html", "check_in_link.html", "sign_ups.html", "change_log.html"}},
     {"head", {"door_head.html"}},
     // the organisers' pages (org-core, issue 12)
     {"content",

@@ -36,6 +36,7 @@ void add_routes(http::router& routes, app::context& ctx, std::shared_ptr<const s
     // the door and the sign-ups of a meeting (org-people, issue 12)
     add_door_pages(routes, ctx, pages);
     add_sign_up_list_pages(routes, ctx, pages);
+    add_change_log_page(routes, ctx, pages);
 }
 
 namespace {
