@@ -20,10 +20,10 @@ constexpr std::array<std::string_view, 9> kinds = {
     "rsvp_cancelled", "reminder",   "sign_in",  "invitation"};
 // The kinds that belong to an account rather than a sign-up: their footer says so.
 constexpr std::array<std::string_view, 2> account_kinds = {"sign_in", "invitation"};
-constexpr std::array<std::string_view, 14> variables = {
+constexpr std::array<std::string_view, 15> variables = {
     "meeting_title",    "meeting_when",      "meeting_where",     "meeting_url",  "recipient_name",
     "manage_url",       "cancel_url",        "organisation_name", "waitlist_position", "time_changed",
-    "place_changed",    "sign_in_url",       "sign_in_page_url",  "link_lifetime"};
+    "place_changed",    "sign_in_url",       "sign_in_page_url",  "link_lifetime", "cancellation_reason"};
 constexpr std::array<std::string_view, 2> flags = {"time_changed", "place_changed"};
 constexpr std::array<std::string_view, 2> languages = {"sv", "en"};
 constexpr std::array<std::string_view, 5> shared_parts = {"greeting", "meeting", "signup", "cancel", "footer"};

@@ -111,6 +111,8 @@ inline constexpr std::string_view page_variables[] = {
     "q_back_href",
     "q_cancel_href",
     "q_action",
+    "reason_value",
+    "reason_error",
     // Uppföljning (report.html, report_bar_chart.html)
     "report_title",
     "report_as_of",
@@ -513,6 +515,7 @@ inline constexpr std::string_view page_sections[] = {
     "q_not_cancelled",
     "q_deleting",
     "q_cancelling",
+    "reason_invalid",
     // Uppföljning
     "has_year_before",
     "has_year_after",
