@@ -176,6 +176,43 @@ describe('the organisers\' pages', () => {
     await context.close();
   });
 
+  test('a_weekly_series_is_made_in_words_its_dates_listed_and_one_skipped', { timeout: 120000 }, async () => {
+    const { page } = admin;
+    for (const prefix of ['', '/en']) {
+      const response = await page.goto(`${service.url}${prefix}/arrangor/serier/ny`);
+      assert.equal(response.status(), 200);
+      await checkPage(page, { html: await response.text(), label: `${prefix}/arrangor/serier/ny` });
+    }
+    await page.goto(`${service.url}/arrangor/serier/ny`);
+    await page.selectOption('#serie-typ', 'network');
+    await page.fill('#serie-titel', 'Veckoträffen');
+    await page.selectOption('#serie-arrangor', String(bookedVenue.organisation_id));
+    await page.check('#serie-upprepning-weekly');
+    await page.selectOption('#serie-veckodag', 'TU');
+    await page.fill('#serie-forsta-datum', '2099-03-04');  // a Wednesday: the first Tuesday after is 10 March
+    await page.fill('#serie-starttid', '17:00');
+    await page.fill('#serie-sluttid', '18:30');
+    await page.fill('#serie-antal', '3');
+    await page.fill('#serie-plats', 'Kraftens Hus');
+    await Promise.all([page.waitForNavigation(), page.click('button[value=publicera]')]);
+    assert.match(page.url(), /\/arrangor\/serier\/\d+\?sparat=1$/);
+    const seriesId = Number(/serier\/(\d+)/.exec(page.url())[1]);
+    const series = await service.api('GET', `/api/v1/series/${seriesId}`);
+    assert.match(series.body.rrule, /^FREQ=WEEKLY;BYDAY=TU;COUNT=3$/);
+    const rows = await page.locator('tbody tr th').allTextContents();
+    assert.deepEqual(rows.map((r) => r.trim().slice(0, 22)), ['tisdag 10 mars 2099, k', 'tisdag 17 mars 2099, k', 'tisdag 24 mars 2099, k']);
+    for (const prefix of ['', '/en']) {
+      const response = await page.goto(`${service.url}${prefix}/arrangor/serier/${seriesId}`);
+      await checkPage(page, { html: await response.text(), label: `${prefix}/arrangor/serier/{id}` });
+    }
+    await page.goto(`${service.url}/arrangor/serier/${seriesId}`);
+    await Promise.all([page.waitForNavigation(), page.click('tbody tr:nth-child(2) button')]);
+    assert.match(page.url(), /hoppad=1$/);
+    assert.equal(await page.locator('tbody tr').count(), 2);
+    const after = await service.api('GET', `/api/v1/series/${seriesId}`);
+    assert.deepEqual(after.body.exdates.map((d) => d.slice(0, 10)), ['2099-03-17']);
+  });
+
   test('pictures_of_the_pages_signed_in', { timeout: 120000, skip: !process.env.KAL_SCREENSHOT_DIR }, async () => {
     const dir = process.env.KAL_SCREENSHOT_DIR;
     mkdirSync(dir, { recursive: true });
@@ -186,7 +223,7 @@ describe('the organisers\' pages', () => {
       const page = await context.newPage();
       for (const [p, name] of [['/arrangor', 'organiser-overview'], ['/arrangor/moten/ny', 'meeting-form'],
         [`/arrangor/moten/${meetingId}`, 'meeting-edit'], [`/arrangor/moten/${meetingId}/radera`, 'meeting-delete'],
-        ['/konto/sessioner', 'account-sessions'], ['/konto/nycklar', 'account-tokens'], ['/logga-in', 'sign-in']]) {
+        ['/konto/sessioner', 'account-sessions'], ['/arrangor/serier/ny', 'series-form'], ['/konto/nycklar', 'account-tokens'], ['/logga-in', 'sign-in']]) {
         await page.goto(`${service.url}${p}`);
         await page.screenshot({ path: path.join(dir, `${name}-${suffix}.png`), fullPage: true, animations: 'disabled' });
       }

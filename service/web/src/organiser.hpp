@@ -98,5 +98,6 @@ void add_sign_in_pages(http::router& routes, app::context& ctx, std::shared_ptr<
 void add_overview_page(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 void add_account_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 void add_meeting_form_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+void add_series_form_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 
 }  // namespace kal::service::web
