@@ -315,13 +315,42 @@ BOOST_AUTO_TEST_CASE(another_organisations_organiser_gets_403_on_every_page_and_
     BOOST_TEST(them.post("/arrangor/moten/" + id, meeting_body(csrf, ours, "Kapat")).status == 403);
     BOOST_TEST(them.post("/arrangor/moten/" + id + "/stall-in", "csrf=" + csrf + "&skal=Nej").status == 403);
     BOOST_TEST(them.post("/arrangor/moten/" + id + "/radera", "csrf=" + csrf).status == 403);
+    BOOST_TEST(kal::test::dump_all_text(s.url) == before);
+    // Our series: its page and skipping one of its dates.
+    auto series = s.create("series",
+                           json::object{{"type", "network"},
+                                        {"title", "Vår serie"},
+                                        {"start", "2099-03-03T18:00"},
+                                        {"end", "2099-03-03T20:00"},
+                                        {"rrule", "FREQ=WEEKLY;COUNT=3"},
+                                        {"organisation_id", ours},
+                                        {"status", "published"}},
+                           s.admin());
+    const auto series_id = std::to_string(series.at("id").as_int64());
+    auto [listed, occurrences] = s.call("GET", "/api/v1/meetings?series=" + series_id, nullptr, s.admin());
+    const auto occurrence = std::to_string(occurrences.at("items").as_array().at(0).at("id").as_int64());
+    BOOST_TEST(them.get("/arrangor/serier/" + series_id).status == 403);
+    const auto before_series = kal::test::dump_all_text(s.url);
+    BOOST_TEST(them.post("/arrangor/serier/" + series_id + "/hoppa-over/" + occurrence, "csrf=" + csrf).status == 403);
+    BOOST_TEST(kal::test::dump_all_text(s.url) == before_series);
     // Creating for our organisation is refused as well, and nothing was written.
     BOOST_TEST(them.post("/arrangor/moten/ny", meeting_body(csrf, ours, "I+v%C3%A5rt+namn")).status == 403);
-    BOOST_TEST(kal::test::dump_all_text(s.url) == before);
+    BOOST_TEST(kal::test::dump_all_text(s.url) == before_series);
     // Their own pages work, and ours do for us.
     BOOST_TEST(them.get("/arrangor").status == 200);
     auto us = signed_in(s, invite(s, "anna@example.org", "organiser", ours));
     BOOST_TEST(us.get("/arrangor/moten/" + id).status == 200);
+    BOOST_TEST(us.get("/arrangor/serier/" + series_id).status == 200);
+    // A date somebody signed up for is not skipped (they would not be told): 409, nothing removed.
+    auto [signed_up, r] = s.call("POST", "/api/v1/meetings/" + occurrence + "/rsvps",
+                                 json::object{{"name", "Cia"}, {"email", "cia@example.org"}, {"consent", true}}, {});
+    BOOST_TEST_REQUIRE(signed_up == 201, r);
+    const auto us_csrf = us.token("/arrangor");
+    BOOST_TEST(us.post("/arrangor/serier/" + series_id + "/hoppa-over/" + occurrence, "csrf=" + us_csrf).status == 409);
+    BOOST_TEST(s.call("GET", "/api/v1/meetings/" + occurrence, nullptr, s.admin()).first == 200);
+    const auto second = std::to_string(occurrences.at("items").as_array().at(1).at("id").as_int64());
+    BOOST_TEST(us.post("/arrangor/serier/" + series_id + "/hoppa-over/" + second, "csrf=" + us_csrf).status == 303);
+    BOOST_TEST(s.call("GET", "/api/v1/meetings/" + second, nullptr, s.admin()).first == 404);
 }
 
 BOOST_AUTO_TEST_CASE(sign_out_everywhere_ends_the_other_sessions_and_sign_out_ends_this_one) {
