@@ -11,6 +11,7 @@
 #include <regex>
 
 #include "e2e_common.hpp"
+#include "smtp_sink.hpp"
 
 namespace json = boost::json;
 using kal::test::header_map;
@@ -126,6 +127,20 @@ std::string meeting_body(const std::string& csrf, std::int64_t org, const std::s
     return "csrf=" + csrf + "&typ=fro&titel=" + title + "&arrangor=" + std::to_string(org) +
            "&startdatum=2099-04-01&starttid=18%3A00&sluttid=20%3A00&tidszon=Europe%2FStockholm&lokal=&platser=12"
            "&atgard=publicera";
+}
+
+const std::string source_dir = KAL_SOURCE_DIR;
+
+// The message's text/plain body, as Python's email package decodes it.
+std::string plain_text(const kal::test::received_mail& m) {
+    auto path = std::filesystem::temp_directory_path() / ("kal-organiser-" + std::to_string(::getpid()) + ".eml");
+    std::ofstream(path, std::ios::binary) << m.bytes;
+    auto parsed =
+        json::parse(kal::test::run_command("/usr/bin/python3 " + source_dir + "/tests/tools/mail_inspect.py " + path.string()));
+    std::filesystem::remove(path);
+    for (const auto& part : parsed.at("parts").as_array())
+        if (part.at("content_type").as_string() == "text/plain") return std::string(part.at("body").as_string());
+    return {};
 }
 
 // Runs SQL on the test's database with the backend's own command-line client.
@@ -300,13 +315,42 @@ BOOST_AUTO_TEST_CASE(another_organisations_organiser_gets_403_on_every_page_and_
     BOOST_TEST(them.post("/arrangor/moten/" + id, meeting_body(csrf, ours, "Kapat")).status == 403);
     BOOST_TEST(them.post("/arrangor/moten/" + id + "/stall-in", "csrf=" + csrf + "&skal=Nej").status == 403);
     BOOST_TEST(them.post("/arrangor/moten/" + id + "/radera", "csrf=" + csrf).status == 403);
+    BOOST_TEST(kal::test::dump_all_text(s.url) == before);
+    // Our series: its page and skipping one of its dates.
+    auto series = s.create("series",
+                           json::object{{"type", "network"},
+                                        {"title", "Vår serie"},
+                                        {"start", "2099-03-03T18:00"},
+                                        {"end", "2099-03-03T20:00"},
+                                        {"rrule", "FREQ=WEEKLY;COUNT=3"},
+                                        {"organisation_id", ours},
+                                        {"status", "published"}},
+                           s.admin());
+    const auto series_id = std::to_string(series.at("id").as_int64());
+    auto [listed, occurrences] = s.call("GET", "/api/v1/meetings?series=" + series_id, nullptr, s.admin());
+    const auto occurrence = std::to_string(occurrences.at("items").as_array().at(0).at("id").as_int64());
+    BOOST_TEST(them.get("/arrangor/serier/" + series_id).status == 403);
+    const auto before_series = kal::test::dump_all_text(s.url);
+    BOOST_TEST(them.post("/arrangor/serier/" + series_id + "/hoppa-over/" + occurrence, "csrf=" + csrf).status == 403);
+    BOOST_TEST(kal::test::dump_all_text(s.url) == before_series);
     // Creating for our organisation is refused as well, and nothing was written.
     BOOST_TEST(them.post("/arrangor/moten/ny", meeting_body(csrf, ours, "I+v%C3%A5rt+namn")).status == 403);
-    BOOST_TEST(kal::test::dump_all_text(s.url) == before);
+    BOOST_TEST(kal::test::dump_all_text(s.url) == before_series);
     // Their own pages work, and ours do for us.
     BOOST_TEST(them.get("/arrangor").status == 200);
     auto us = signed_in(s, invite(s, "anna@example.org", "organiser", ours));
     BOOST_TEST(us.get("/arrangor/moten/" + id).status == 200);
+    BOOST_TEST(us.get("/arrangor/serier/" + series_id).status == 200);
+    // A date somebody signed up for is not skipped (they would not be told): 409, nothing removed.
+    auto [signed_up, r] = s.call("POST", "/api/v1/meetings/" + occurrence + "/rsvps",
+                                 json::object{{"name", "Cia"}, {"email", "cia@example.org"}, {"consent", true}}, {});
+    BOOST_TEST_REQUIRE(signed_up == 201, r);
+    const auto us_csrf = us.token("/arrangor");
+    BOOST_TEST(us.post("/arrangor/serier/" + series_id + "/hoppa-over/" + occurrence, "csrf=" + us_csrf).status == 409);
+    BOOST_TEST(s.call("GET", "/api/v1/meetings/" + occurrence, nullptr, s.admin()).first == 200);
+    const auto second = std::to_string(occurrences.at("items").as_array().at(1).at("id").as_int64());
+    BOOST_TEST(us.post("/arrangor/serier/" + series_id + "/hoppa-over/" + second, "csrf=" + us_csrf).status == 303);
+    BOOST_TEST(s.call("GET", "/api/v1/meetings/" + second, nullptr, s.admin()).first == 404);
 }
 
 BOOST_AUTO_TEST_CASE(sign_out_everywhere_ends_the_other_sessions_and_sign_out_ends_this_one) {
@@ -374,4 +418,48 @@ BOOST_AUTO_TEST_CASE(no_session_id_sign_in_link_or_token_appears_in_the_log) {
         BOOST_TEST(log.find(secret) == std::string::npos, secret.substr(0, 5));
         BOOST_TEST(log.find(secret.substr(5, 20)) == std::string::npos, secret.substr(0, 5));
     }
+}
+
+BOOST_AUTO_TEST_CASE(cancelling_on_the_page_says_the_reason_in_the_mail_and_deleting_first_says_who_is_signed_up) {
+    kal::test::smtp_sink sink(source_dir + "/tests/tools/smtp_sink.py");
+    auto env = kal::test::unlimited_sign_ups;
+    env.insert({{"KALENDARIUM_MAIL_SMTP_URL", sink.url()},
+                {"KALENDARIUM_MAIL_POLL_INTERVAL", "50ms"},
+                {"KALENDARIUM_MAIL_FROM_ADDRESS", "no-reply@kalendarium.example.se"}});
+    running_service s(kal::test::current_test_name(), {}, env);
+    const auto org = organisation(s, "Föreningen Inställd");
+    const auto m = meeting(s, org);
+    const auto id = std::to_string(m);
+    for (const char* who : {"anna@example.org", "bo@example.org"}) {
+        auto [status, v] = s.call("POST", "/api/v1/meetings/" + id + "/rsvps",
+                                  json::object{{"name", "Anna"}, {"email", who}, {"party_size", 2}, {"consent", true}}, {});
+        BOOST_TEST_REQUIRE(status == 201, v);
+    }
+    sink.wait_for(2, std::chrono::seconds(20));  // the confirmations
+    auto b = signed_in(s, invite(s, "org@example.org", "organiser", org));
+    // Both questions say how many are signed up before anything happens.
+    for (const auto& page : {"/arrangor/moten/" + id + "/stall-in", "/arrangor/moten/" + id + "/radera"}) {
+        auto r = b.get(page);
+        BOOST_TEST(r.status == 200);
+        BOOST_TEST(r.body.find("2 anmälningar (4 personer)") != std::string::npos, page);
+    }
+    const auto csrf = b.token("/arrangor");
+    auto cancelled = b.post("/arrangor/moten/" + id + "/stall-in",
+                            "csrf=" + csrf + "&skal=Lokalen+%C3%A4r+vattenskadad.+Vi+ses+i+januari.");
+    BOOST_TEST(cancelled.status == 303);
+    auto [status, v] = s.call("GET", "/api/v1/meetings/" + id, nullptr, s.admin());
+    BOOST_TEST(v.at("status").as_string() == "cancelled");
+    auto mails = sink.wait_for(4, std::chrono::seconds(20));
+    BOOST_TEST_REQUIRE(mails.size() == 4u);
+    for (std::size_t i = 2; i < 4; ++i) {
+        auto text = plain_text(mails[i]);
+        BOOST_TEST(text.find("inställt") != std::string::npos);
+        BOOST_TEST(text.find("Lokalen är vattenskadad. Vi ses i januari.") != std::string::npos, text);
+    }
+    // A reason too long is the 422 of the use case; nothing changes.
+    auto again = b.post("/arrangor/moten/" + id + "/stall-in", "csrf=" + csrf + "&skal=" + std::string(1001, 'x'));
+    BOOST_TEST(again.status == 422);
+    // Deleting removes it.
+    BOOST_TEST(b.post("/arrangor/moten/" + id + "/radera", "csrf=" + csrf).status == 303);
+    BOOST_TEST(s.call("GET", "/api/v1/meetings/" + id, nullptr, s.admin()).first == 404);
 }

@@ -108,8 +108,10 @@ set_tests_properties(e2e.accounts.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB
 # The organisers' signed-in pages (issue 12, org-core): sign-in links, the session cookie, forms
 # refused from elsewhere, another organisation's organiser refused, signing out, secrets kept out
 # of the log; on both databases.
-kal_boost_test(e2e_organiser_tests ${CMAKE_CURRENT_LIST_DIR}/organiser_tests.cpp)
+kal_boost_test(e2e_organiser_tests ${CMAKE_CURRENT_LIST_DIR}/organiser_tests.cpp
+               ${CMAKE_CURRENT_LIST_DIR}/../support/smtp_sink.cpp)
 target_link_libraries(e2e_organiser_tests PRIVATE kal_e2e_support)
+target_compile_definitions(e2e_organiser_tests PRIVATE KAL_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 add_test(NAME e2e.organiser.sqlite COMMAND e2e_organiser_tests)
 set_tests_properties(e2e.organiser.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
 add_test(NAME e2e.organiser.postgresql COMMAND e2e_organiser_tests)

@@ -307,12 +307,15 @@ db::meeting update_meeting(context& ctx, const credentials& creds, db::id_t id, 
     });
 }
 
-db::meeting cancel_meeting(context& ctx, const credentials& creds, db::id_t id) {
+db::meeting cancel_meeting(context& ctx, const credentials& creds, db::id_t id, const std::string& reason) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
         auto who = require_principal(ctx, w, creds);
         auto m = visible_meeting(w, who, id);
         require_write(who, m.organisation_id);
-        auto change = db::meetings{w}.cancel(id);
+        field_errors errors;
+        auto said = read_text(errors, "reason", reason, 1000, false, text_kind::multi_line);
+        errors.throw_if_any();
+        auto change = db::meetings{w}.cancel(id, said.value_or(""));
         mail_policy::meeting_changed(ctx, w, change);
         change_log::meeting(w, who, "cancelled", &change.before, change.after);
         return change.after;

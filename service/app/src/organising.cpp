@@ -3,6 +3,9 @@
 #include "kal/service/app/organising.hpp"
 
 #include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
 #include <set>
 
 #include "kal/calendar/time.hpp"
@@ -147,6 +150,131 @@ editable_meeting meeting_to_edit(context& ctx, const credentials& creds, db::id_
         }
         if (out.meeting.series_id) out.series = db::meetings{w}.find_series(*out.meeting.series_id);
         return out;
+    });
+}
+
+// ---- series without RRULE -----------------------------------------------------------------------
+
+namespace {
+
+constexpr std::array<std::string_view, 7> weekdays = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
+
+std::optional<std::chrono::year_month_day> date_of(const std::string& text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
+    std::chrono::year_month_day d{std::chrono::year(std::stoi(text.substr(0, 4))),
+                                  std::chrono::month(static_cast<unsigned>(std::stoi(text.substr(5, 2)))),
+                                  std::chrono::day(static_cast<unsigned>(std::stoi(text.substr(8, 2))))};
+    if (!d.ok()) return std::nullopt;
+    return d;
+}
+
+std::string text_of(std::chrono::year_month_day d) {
+    char out[16];
+    std::snprintf(out, sizeof out, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                  static_cast<unsigned>(d.day()));
+    return out;
+}
+
+// Monday 0 ... Sunday 6.
+unsigned weekday_index(std::chrono::sys_days d) { return std::chrono::weekday(d).iso_encoding() - 1; }
+
+}  // namespace
+
+repetition repetition_of(const repetition_input& in, field_errors& errors) {
+    using namespace std::chrono;
+    repetition out;
+    const std::string repeat = in.repeat.value_or("");
+    if (repeat != "weekly" && repeat != "every_other_week" && repeat != "monthly_first")
+        errors.add("repeat", "must be weekly, every_other_week or monthly_first", "required");
+    const auto day = std::find(weekdays.begin(), weekdays.end(), in.weekday.value_or(""));
+    if (day == weekdays.end()) errors.add("weekday", "must be one of MO TU WE TH FR SA SU", "required");
+    const auto from = date_of(in.from_date.value_or(""));
+    if (!from) errors.add("from_date", "must be a date YYYY-MM-DD", "required");
+    const bool has_until = in.until_date && !in.until_date->empty();
+    const bool has_count = in.count && !in.count->empty();
+    std::optional<year_month_day> until;
+    int count = 0;
+    if (has_until == has_count) {
+        errors.add("until", "give either the last date or the number of times", "required");
+    } else if (has_until) {
+        until = date_of(*in.until_date);
+        if (!until) errors.add("until", "must be a date YYYY-MM-DD", "invalid");
+    } else {
+        const auto& c = *in.count;
+        if (c.size() <= 3 && c.find_first_not_of("0123456789") == std::string::npos) count = std::stoi(c);
+        if (count < 1 || count > 200) errors.add("count", "must be a whole number from 1 to 200", "invalid");
+    }
+    if (!errors.empty()) return out;
+    const auto wanted = static_cast<unsigned>(day - weekdays.begin());
+    sys_days first{*from};
+    if (repeat == "monthly_first") {
+        // The first <weekday> of the month of `from`, or of the next month when it has passed.
+        auto month = year_month{from->year(), from->month()};
+        for (;;) {
+            sys_days d{month / std::chrono::day(1)};
+            while (weekday_index(d) != wanted) d += days(1);
+            if (d >= sys_days{*from}) {
+                first = d;
+                break;
+            }
+            month += months(1);
+        }
+    } else {
+        while (weekday_index(first) != wanted) first += days(1);
+    }
+    out.first_date = text_of(year_month_day{first});
+    if (until && sys_days{*until} < first) {
+        errors.add("until", "is before the first occurrence", "before_start");
+        return out;
+    }
+    const std::string byday = std::string(weekdays[wanted]);
+    if (repeat == "weekly") out.rrule = "FREQ=WEEKLY;BYDAY=" + byday;
+    else if (repeat == "every_other_week") out.rrule = "FREQ=WEEKLY;INTERVAL=2;BYDAY=" + byday;
+    else out.rrule = "FREQ=MONTHLY;BYDAY=1" + byday;
+    if (until) {
+        auto u = text_of(*until);
+        // The whole last day: UNTIL is UTC (RFC 5545 with a zoned DTSTART), 23:59:59 of that date.
+        out.rrule += ";UNTIL=" + u.substr(0, 4) + u.substr(5, 2) + u.substr(8, 2) + "T235959Z";
+    } else {
+        out.rrule += ";COUNT=" + std::to_string(count);
+    }
+    return out;
+}
+
+editable_series series_to_edit(context& ctx, const credentials& creds, db::id_t id) {
+    return ctx.database.snapshot([&](db::unit_of_work& w) {
+        const auto who = require_principal(ctx, w, creds);
+        auto s = db::meetings{w}.find_series(id);
+        if (!s || !may_see(who, s->fields.status, s->fields.organisation_id))
+            throw not_found("No series " + std::to_string(id));
+        require_write(who, s->fields.organisation_id);
+        editable_series out;
+        out.series = std::move(*s);
+        db::meeting_filter f;
+        f.series_id = id;
+        f.include_all_drafts = true;
+        f.limit = 1000;
+        out.occurrences = db::meetings{w}.list(f).items;
+        std::vector<db::id_t> ids;
+        for (const auto& m : out.occurrences) ids.push_back(m.id);
+        for (const auto& a : db::attendance{w}.of(ids))
+            out.seats[a.meeting_id] = availability{a.capacity, a.confirmed.people, a.waitlisted.entries};
+        return out;
+    });
+}
+
+void skip_occurrence(context& ctx, const credentials& creds, db::id_t series_id, db::id_t meeting_id) {
+    ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
+        const auto who = require_principal(ctx, w, creds);
+        auto m = db::meetings{w}.find(meeting_id);
+        if (!m || m->series_id != series_id || !may_see(who, m->status, m->organisation_id))
+            throw not_found("No such occurrence");
+        require_write(who, m->organisation_id);
+        if (!db::rsvps{w}.list(meeting_id, {db::rsvp_status::confirmed, db::rsvp_status::waitlisted}).empty())
+            throw conflict("The occurrence has sign-ups: cancel it so that they are told", {}, "has-sign-ups");
+        db::meetings{w}.remove(meeting_id);
     });
 }
 

@@ -379,8 +379,11 @@ response update(app::context& ctx, const site& pages, request& req, db::language
 
 // ---- cancelling and deleting ----------------------------------------------------------------
 
+const std::vector<form_field_place> reason_places = {{"reason", "installt-skal", "reason"}};
+
 response question_page(app::context& ctx, const site& pages, request& req, db::language language,
-                       const signed_in_request& s, bool deleting) {
+                       const signed_in_request& s, bool deleting, const std::string& reason = {},
+                       const std::vector<app::field_error>& errors = {}, int status = 200) {
     const auto& t = app::texts::of(language);
     const auto editing = app::meeting_to_edit(ctx, s.who, id_of(req));
     const auto& m = editing.meeting;
@@ -396,6 +399,8 @@ response question_page(app::context& ctx, const site& pages, request& req, db::l
     if (m.status == db::meeting_status::cancelled) d.show("q_already_cancelled");
     else d.show("q_not_cancelled");
     d.show(deleting ? "q_deleting" : "q_cancelling");
+    d.set("reason_value", reason);
+    if (!errors.empty()) fill_form_errors(d, errors, language, reason_places, "meeting_form", "installt-skal");
     page_frame frame;
     frame.language = language;
     frame.path = meeting_path(m.id) + (deleting ? "/radera" : "/stall-in");
@@ -403,16 +408,18 @@ response question_page(app::context& ctx, const site& pages, request& req, db::l
                                                      {{"title", m.title}}));
     frame.section = section::organiser_overview;
     frame.content_template = "meeting_question.html";
-    return render_signed_in(pages, frame, d, s);
+    return render_signed_in(pages, frame, d, s, status);
 }
 
 response ask_cancel(app::context& ctx, const site& pages, request& req, db::language language, const signed_in_request& s) {
     return question_page(ctx, pages, req, language, s, false);
 }
 
-response cancel(app::context& ctx, const site&, request& req, db::language language, const signed_in_request& s) {
+response cancel(app::context& ctx, const site& pages, request& req, db::language language, const signed_in_request& s) {
     const auto id = id_of(req);
-    app::cancel_meeting(ctx, s.who, id);
+    const auto reason = s.form.value("skal").value_or("");
+    if (auto refused = refusal_of([&] { app::cancel_meeting(ctx, s.who, id, reason); }))
+        return question_page(ctx, pages, req, language, s, false, reason, refused->errors, refused->status);
     return see_other_private(localised(language, meeting_path(id)) + "?sparat=1");
 }
 

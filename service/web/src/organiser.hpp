@@ -98,6 +98,7 @@ void add_sign_in_pages(http::router& routes, app::context& ctx, std::shared_ptr<
 void add_overview_page(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 void add_account_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 void add_meeting_form_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+void add_series_form_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 
 // The door (door.cpp, org-people): /arrangor/moten/{id}/incheckning and the QR link /incheckning/{token}.
 void add_door_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);

@@ -33,6 +33,7 @@ void add_routes(http::router& routes, app::context& ctx, std::shared_ptr<const s
     add_overview_page(routes, ctx, pages);
     add_account_pages(routes, ctx, pages);
     add_meeting_form_pages(routes, ctx, pages);
+    add_series_form_pages(routes, ctx, pages);
     // the door and the sign-ups of a meeting (org-people, issue 12)
     add_door_pages(routes, ctx, pages);
     add_sign_up_list_pages(routes, ctx, pages);

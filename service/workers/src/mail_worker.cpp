@@ -77,6 +77,7 @@ struct mail_worker::impl {
         }
         if (!c.organisation_name.empty()) out["organisation_name"] = c.organisation_name;
         if (c.rsvp.waitlist_position) out["waitlist_position"] = std::to_string(*c.rsvp.waitlist_position);
+        if (!c.meeting.cancellation_reason.empty()) out["cancellation_reason"] = c.meeting.cancellation_reason;
         if (!c.check_in_url.empty()) out["check_in_code"] = true;
         return out;
     }
