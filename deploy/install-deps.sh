@@ -10,6 +10,8 @@ build_packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-test1.81-dev
   libical-dev libsoci-dev libsqlite3-dev libpq-dev libsodium-dev libspdlog-dev libtomlplusplus-dev
   libcurl4-openssl-dev libctemplate-dev
+  # the QR code of a check-in link in confirmation mails, written as PNG with zlib
+  libqrencode-dev zlib1g-dev
   # make deb: CPack finds the ELF files with file(1) and reads their dependencies with
   # dpkg-shlibdeps (dpkg-dev); neither comes with the compiler.
   dpkg-dev file

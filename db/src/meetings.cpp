@@ -31,7 +31,8 @@ constexpr const char* select_overlapping_outside_series =
     "SELECT id FROM meetings WHERE venue_id = :v AND status <> 'cancelled' AND start_utc < :e AND end_utc > :s "
     "AND id <> :self AND (series_id IS NULL OR series_id <> :series) ORDER BY id";
 constexpr const char* cancel_meeting_row =
-    "UPDATE meetings SET status = 'cancelled', sequence = :q, overridden = :o, updated_at = :u WHERE id = :id";
+    "UPDATE meetings SET status = 'cancelled', sequence = :q, overridden = :o, updated_at = :u, "
+    "cancellation_reason = :r WHERE id = :id";
 constexpr const char* select_exdates = "SELECT exdates FROM series WHERE id = :id";
 constexpr const char* add_exdate =
     "UPDATE series SET exdates = :e, sequence = sequence + 1, updated_at = :u WHERE id = :id";
@@ -224,7 +225,7 @@ meeting_change meetings::update(const meeting& m, venue_overlap overlap) {
     return out;
 }
 
-meeting_change meetings::cancel(id_t id) {
+meeting_change meetings::cancel(id_t id, const std::string& reason) {
     require_write(w_);
     auto old = meeting_by_id(w_, id);
     if (!old) throw not_found("no meeting with id " + std::to_string(id));
@@ -235,10 +236,12 @@ meeting_change meetings::cancel(id_t id) {
     out.after.sequence = old->sequence + 1;
     if (out.after.series_id) out.after.overridden = true;  // else updating the series would bring it back
     out.after.updated_at = w_.now();
+    out.after.cancellation_reason = reason;
     stmt(session_of(w_), cancel_meeting_row)
         .use(out.after.sequence)
         .use(out.after.overridden)
         .use(ll(out.after.updated_at))
+        .use(reason)
         .use(ll(id))
         .run();
     out.changed.status = true;

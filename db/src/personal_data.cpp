@@ -29,6 +29,9 @@ constexpr const char* delete_detached_messages_of_address =
 constexpr const char* delete_link_tokens_of_ended =
     "DELETE FROM rsvp_tokens WHERE rsvp_id IN (SELECT id FROM rsvps WHERE anonymised_at IS NULL AND meeting_id IN "
     "(SELECT id FROM meetings WHERE end_utc < :e))";
+constexpr const char* delete_check_in_links_of_ended =
+    "DELETE FROM checkin_links WHERE rsvp_id IN (SELECT id FROM rsvps WHERE anonymised_at IS NULL AND meeting_id IN "
+    "(SELECT id FROM meetings WHERE end_utc < :e))";
 // The placeholders are unique per row, so the unique token hash and the index of active e-mails
 // hold without a trace of the person.
 constexpr const char* anonymise_walk_ins =
@@ -157,6 +160,7 @@ int personal_data::anonymise_ended_before(instant ended_before) {
     stmt(s, blank_messages_of_ended).use(ll(ended_before)).run();
     stmt(s, delete_detached_messages_of_ended).use(ll(ended_before)).run();
     stmt(s, delete_link_tokens_of_ended).use(ll(ended_before)).run();
+    stmt(s, delete_check_in_links_of_ended).use(ll(ended_before)).run();
     stmt(s, anonymise_walk_ins).use(ll(w_.now())).use(ll(ended_before)).run();
     return static_cast<int>(stmt(s, anonymise_rsvps).use(ll(w_.now())).use(ll(ended_before)).run());
 }

@@ -77,12 +77,13 @@ void fields_row::to(meeting_fields& f) const {
 }
 
 const std::string meeting_select =
-    "SELECT m.id, m.uid, m.sequence, m.series_id, m.recurrence_id, m.overridden, m.created_at, m.updated_at, " +
+    "SELECT m.id, m.uid, m.sequence, m.series_id, m.recurrence_id, m.overridden, m.created_at, m.updated_at, "
+    "m.cancellation_reason, " +
     field_list("m.") + " FROM meetings m";
 
 void meeting_row::into(stmt& s) {
     s.into(id).into(uid).into(sequence).into(series_id).into(recurrence_id).into(overridden);
-    s.into(created_at).into(updated_at);
+    s.into(created_at).into(updated_at).into(cancellation_reason);
     fields.into(s);
 }
 
@@ -97,6 +98,7 @@ meeting meeting_row::to_model() const {
     m.overridden = overridden != 0;
     m.created_at = created_at;
     m.updated_at = updated_at;
+    m.cancellation_reason = cancellation_reason;
     return m;
 }
 

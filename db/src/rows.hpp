@@ -46,6 +46,7 @@ struct meeting_row {
     std::string recurrence_id;
     int overridden = 0;
     long long created_at = 0, updated_at = 0;
+    std::string cancellation_reason;
     fields_row fields;
 
     void into(stmt& s);

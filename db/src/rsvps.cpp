@@ -26,6 +26,10 @@ constexpr const char* insert_rsvp =
 constexpr const char* select_rsvp_of_link = "SELECT rsvp_id FROM rsvp_tokens WHERE token_hash = :h";
 constexpr const char* insert_link_token =
     "INSERT INTO rsvp_tokens (token_hash, rsvp_id, created_at) VALUES (:h, :r, :c)";
+constexpr const char* count_check_in_link = "SELECT COUNT(*) FROM checkin_links WHERE token_hash = :h";
+constexpr const char* insert_check_in_link =
+    "INSERT INTO checkin_links (token_hash, rsvp_id, created_at) VALUES (:h, :r, :c)";
+constexpr const char* select_rsvp_of_check_in_link = "SELECT rsvp_id FROM checkin_links WHERE token_hash = :h";
 constexpr const char* update_party =
     "UPDATE rsvps SET party_size = :p, needs = :n, language = :l, updated_at = :u WHERE id = :id";
 constexpr const char* cancel_rsvp =
@@ -143,6 +147,22 @@ void rsvps::add_link_token(id_t rsvp_id, const std::string& token_hash) {
     if (!exists(session_of(w_), "rsvps", rsvp_id)) throw not_found("no sign-up with id " + std::to_string(rsvp_id));
     require_free_token_hash(w_, token_hash);
     stmt(session_of(w_), insert_link_token).use(token_hash).use(ll(rsvp_id)).use(ll(w_.now())).run();
+}
+
+void rsvps::add_check_in_link(id_t rsvp_id, const std::string& token_hash) {
+    require_write(w_);
+    auto& s = session_of(w_);
+    if (!exists(s, "rsvps", rsvp_id)) throw not_found("no sign-up with id " + std::to_string(rsvp_id));
+    long long n = 0;
+    stmt(s, count_check_in_link).use(token_hash).into(n).one();
+    if (n > 0) throw conflict("token_hash", "the check-in link is in use");
+    stmt(s, insert_check_in_link).use(token_hash).use(ll(rsvp_id)).use(ll(w_.now())).run();
+}
+
+std::optional<rsvp> rsvps::find_by_check_in_link(const std::string& token_hash) {
+    long long id = 0;
+    if (!stmt(session_of(w_), select_rsvp_of_check_in_link).use(token_hash).into(id).one()) return std::nullopt;
+    return find_rsvp(w_, id);
 }
 
 rsvp_update rsvps::update(id_t id, int party_size, const std::string& needs, std::optional<language> mail_language) {

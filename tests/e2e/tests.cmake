@@ -115,3 +115,25 @@ add_test(NAME e2e.hostile.sqlite COMMAND e2e_hostile_tests)
 set_tests_properties(e2e.hostile.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
 add_test(NAME e2e.hostile.postgresql COMMAND e2e_hostile_tests)
 set_tests_properties(e2e.hostile.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")
+
+# The organisers' signed-in pages (issue 12, org-core): sign-in links, the session cookie, forms
+# refused from elsewhere, another organisation's organiser refused, signing out, secrets kept out
+# of the log; on both databases.
+kal_boost_test(e2e_organiser_tests ${CMAKE_CURRENT_LIST_DIR}/organiser_tests.cpp
+               ${CMAKE_CURRENT_LIST_DIR}/../support/smtp_sink.cpp)
+target_link_libraries(e2e_organiser_tests PRIVATE kal_e2e_support)
+target_compile_definitions(e2e_organiser_tests PRIVATE KAL_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+add_test(NAME e2e.organiser.sqlite COMMAND e2e_organiser_tests)
+set_tests_properties(e2e.organiser.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+add_test(NAME e2e.organiser.postgresql COMMAND e2e_organiser_tests)
+set_tests_properties(e2e.organiser.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")
+
+# The door's pages (issue 12, org-people): two phones at once make one check-in, another
+# organisation's organiser refused on every page and action, forms refused from elsewhere; on
+# both databases.
+kal_boost_test(e2e_door_pages_tests ${CMAKE_CURRENT_LIST_DIR}/door_pages_tests.cpp)
+target_link_libraries(e2e_door_pages_tests PRIVATE kal_e2e_support kal_app)
+add_test(NAME e2e.door_pages.sqlite COMMAND e2e_door_pages_tests)
+set_tests_properties(e2e.door_pages.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+add_test(NAME e2e.door_pages.postgresql COMMAND e2e_door_pages_tests)
+set_tests_properties(e2e.door_pages.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")

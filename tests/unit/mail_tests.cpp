@@ -4,6 +4,7 @@
 
 #include "kal/calendar/ical.hpp"
 #include "kal/service/mail/message.hpp"
+#include "kal/service/mail/qr.hpp"
 #include "kal/service/mail/smtp.hpp"
 #include "kal/service/mail/templates.hpp"
 #include "smtp_sink.hpp"
@@ -338,6 +339,45 @@ BOOST_AUTO_TEST_CASE(invitation_is_alternative_with_text_calendar_and_an_invite_
             BOOST_TEST(str(parts[2].at("body")) == m.text);
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_check_in_code_is_an_inline_png_beside_the_html_in_multipart_related) {
+    mail::message m = sample_message();
+    m.calendar = mail::calendar_part{"REQUEST", cal::render_invitation(sample_invitation("REQUEST"))};
+    const std::string url = "https://kalender.example.se/incheckning/kalc_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
+    m.image = mail::inline_image{"checkin@kalendarium", "incheckning.png", mail::qr_png(url, 4)};
+    const std::string raw = mail::render(m);
+    check_raw_lines(raw);
+    const json::object parsed = inspect(raw);
+    BOOST_TEST(parsed.at("defects").as_array().empty());
+    const auto parts = parts_of(parsed);
+    BOOST_TEST_REQUIRE(parts.size() == 8u);
+    BOOST_TEST(str(parts[0].at("content_type")) == "multipart/mixed");
+    BOOST_TEST(str(parts[1].at("content_type")) == "multipart/alternative");
+    BOOST_TEST(str(parts[2].at("content_type")) == "text/plain");
+    BOOST_TEST(str(parts[3].at("content_type")) == "multipart/related");
+    BOOST_TEST(str(parts[4].at("content_type")) == "text/html");
+    BOOST_TEST(str(parts[4].at("body")) == m.html);
+    BOOST_TEST(str(parts[5].at("content_type")) == "image/png");
+    BOOST_TEST(str(parts[5].at("content_id")) == "<checkin@kalendarium>");
+    BOOST_TEST(str(parts[5].at("disposition")) == "inline");
+    BOOST_TEST(str(parts[5].at("filename")) == "incheckning.png");
+    const auto& png = parts[5].at("png").as_object();
+    BOOST_TEST(png.at("valid").as_bool());
+    BOOST_TEST(png.at("width").as_int64() == png.at("height").as_int64());
+    // A whole number of 4-pixel modules: the code's 21 + 4k modules and a quiet zone of 4 each side.
+    BOOST_TEST(png.at("width").as_int64() % 4 == 0);
+    BOOST_TEST((png.at("width").as_int64() / 4 - 8 - 21) % 4 == 0);
+    BOOST_TEST(str(parts[6].at("content_type")) == "text/calendar");
+    BOOST_TEST(str(parts[7].at("content_type")) == "application/ics");
+
+    // Nothing but a token may name the picture: no header can be added through it.
+    m.image->content_id = "x>\r\nBcc: someone@example.se";
+    BOOST_CHECK_THROW(mail::render(m), std::invalid_argument);
+    m.image->content_id = "checkin@kalendarium";
+    m.image->file_name = "a\"b.png";
+    BOOST_CHECK_THROW(mail::render(m), std::invalid_argument);
+    BOOST_CHECK_THROW(mail::qr_png(std::string(8000, 'x')), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(calendar_method_parameter_must_equal_the_ics_method) {

@@ -9,6 +9,7 @@
 #include "kal/db/meetings.hpp"
 #include "kal/service/app/directory.hpp"
 #include "kal/service/app/lookup.hpp"
+#include "kal/service/app/sign_ups.hpp"
 
 namespace kal::service::api {
 
@@ -89,31 +90,9 @@ db::venue_overlap venue_overlap_of(const request& req) {
     throw app::bad_parameter("allow_venue_conflict", "must be true or false");
 }
 
-namespace {
-std::string csv_field(std::string value, char separator) {
-    if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@'))
-        value.insert(0, "'");
-    if (value.find_first_of(std::string("\"\r\n") + separator) == std::string::npos) return value;
-    std::string out = "\"";
-    for (char c : value) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-}  // namespace
-
 response csv_response(const std::vector<std::vector<std::string>>& rows, char separator, const std::string& filename) {
-    std::string out = separator == ';' ? "\xEF\xBB\xBF" : "";
-    for (const auto& fields : rows) {
-        for (std::size_t i = 0; i < fields.size(); ++i) {
-            if (i) out += separator;
-            out += csv_field(fields[i], separator);
-        }
-        out += "\r\n";
-    }
     response res;
-    res.body = std::move(out);
+    res.body = app::csv_text(rows, separator);
     res.set_header("Content-Type", "text/csv; charset=utf-8");
     res.set_header("Content-Disposition", "attachment; filename=\"" + filename + "\"");
     res.set_header("Cache-Control", "no-store");

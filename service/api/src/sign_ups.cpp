@@ -42,15 +42,7 @@ json::object rsvp_summary_json(const db::rsvp& r) {
 }
 
 response rsvps_csv(const std::vector<db::rsvp>& list, char separator) {
-    std::vector<std::vector<std::string>> rows{{"id", "status", "waitlist_position", "name", "email", "organisation_id",
-                                                "organisation_name", "party_size", "needs", "language", "created_at"}};
-    for (const auto& r : list)
-        rows.push_back({std::to_string(r.id), std::string(db::to_text(r.status)),
-                        r.waitlist_position ? std::to_string(*r.waitlist_position) : "", r.name, r.email,
-                        r.organisation_id ? std::to_string(*r.organisation_id) : "", r.organisation_name,
-                        std::to_string(r.party_size), r.needs, std::string(db::to_text(r.language)),
-                        utc_text(r.created_at)});
-    return csv_response(rows, separator, "anmalningar.csv");
+    return csv_response(app::sign_up_rows(list), separator, "anmalningar.csv");
 }
 
 app::sign_up_input sign_up_input_of(const request& req) {

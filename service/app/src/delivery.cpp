@@ -9,6 +9,7 @@
 #include "kal/db/outbox.hpp"
 #include "kal/db/rsvps.hpp"
 #include "kal/service/app/accounts.hpp"
+#include "kal/service/app/door.hpp"
 #include "kal/service/app/errors.hpp"
 #include "kal/service/app/feeds.hpp"
 #include "kal/service/app/sign_ups.hpp"
@@ -101,6 +102,11 @@ std::optional<message_content> content_of(context& ctx, const db::outbox_message
         if (!msg.link_token.empty()) {
             c.manage_url = sign_up_link(ctx.settings, msg.link_token, r->language);
             c.cancel_url = c.manage_url + "#avboka";
+            const bool gives_seat = msg.kind == db::message_kind::confirmed || msg.kind == db::message_kind::promoted ||
+                                    msg.kind == db::message_kind::meeting_changed ||
+                                    msg.kind == db::message_kind::reminder;
+            if (gives_seat && r->status == db::rsvp_status::confirmed)
+                c.check_in_url = check_in_link(ctx.settings, check_in_secret_of(msg.link_token));
         }
         // An invitation is the feed's event, so it is built from the feed's own snapshot; a
         // message without one needs only the venue and the organiser.

@@ -10,6 +10,7 @@
 #include "kal/service/app/access.hpp"
 #include "kal/service/app/dates.hpp"
 #include "kal/service/app/feeds.hpp"
+#include "kal/service/app/door.hpp"
 
 namespace kal::service::app::mail_policy {
 
@@ -34,7 +35,13 @@ void write(context& ctx, db::unit_of_work& w, db::message_kind kind, const db::r
     msg.message_id = message_id_of(ctx, dedup_key);
     if (with_link) msg.link_token = new_secret(secret_kind::sign_up_link);
     msg.facts = std::move(facts);
-    if (db::outbox{w}.enqueue(msg) && with_link) db::rsvps{w}.add_link_token(r.id, hash_secret(msg.link_token));
+    if (db::outbox{w}.enqueue(msg) && with_link) {
+        db::rsvps rsvps{w};
+        rsvps.add_link_token(r.id, hash_secret(msg.link_token));
+        // The door's link (the QR code) is derived from the message's secret, so that the outbox
+        // keeps one secret per message; only its hash is stored.
+        rsvps.add_check_in_link(r.id, hash_secret(check_in_secret_of(msg.link_token)));
+    }
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "kal/service/app/meetings.hpp"
 
+#include "kal/service/app/change_log.hpp"
+
 #include <algorithm>
 
 #include "kal/calendar/time.hpp"
@@ -280,7 +282,9 @@ db::meeting create_meeting(context& ctx, const credentials& creds, const meeting
         apply_meeting_input(in, m, true, false, ctx.settings, errors);
         errors.throw_if_any();
         require_write(who, m.organisation_id);
-        return db::meetings{w}.create(m, overlap);
+        auto created = db::meetings{w}.create(m, overlap);
+        change_log::meeting(w, who, "created", nullptr, created);
+        return created;
     });
 }
 
@@ -298,17 +302,22 @@ db::meeting update_meeting(context& ctx, const credentials& creds, db::id_t id, 
         require_write(who, m.organisation_id);  // a change of organiser must stay within one's own
         auto change = db::meetings{w}.update(m, overlap);
         mail_policy::meeting_changed(ctx, w, change);
+        change_log::meeting(w, who, "changed", &change.before, change.after);
         return change.after;
     });
 }
 
-db::meeting cancel_meeting(context& ctx, const credentials& creds, db::id_t id) {
+db::meeting cancel_meeting(context& ctx, const credentials& creds, db::id_t id, const std::string& reason) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
         auto who = require_principal(ctx, w, creds);
         auto m = visible_meeting(w, who, id);
         require_write(who, m.organisation_id);
-        auto change = db::meetings{w}.cancel(id);
+        field_errors errors;
+        auto said = read_text(errors, "reason", reason, 1000, false, text_kind::multi_line);
+        errors.throw_if_any();
+        auto change = db::meetings{w}.cancel(id, said.value_or(""));
         mail_policy::meeting_changed(ctx, w, change);
+        change_log::meeting(w, who, "cancelled", &change.before, change.after);
         return change.after;
     });
 }

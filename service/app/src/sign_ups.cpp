@@ -1,8 +1,11 @@
 #include "kal/service/app/sign_ups.hpp"
 
+#include "kal/calendar/time.hpp"
+
 #include "kal/db/directory.hpp"
 #include "kal/db/meetings.hpp"
 #include "kal/db/personal_data.hpp"
+#include "kal/service/app/change_log.hpp"
 #include "kal/service/app/mail_policy.hpp"
 #include "kal/service/app/rate_limit.hpp"
 #include "kal/service/app/text_rules.hpp"
@@ -86,15 +89,23 @@ db::meeting organisers_meeting(db::unit_of_work& w, const principal& who, db::id
     return *m;
 }
 
-sign_up_outcome sign_up(context& ctx, const credentials& creds, db::id_t meeting_id, const sign_up_input& in,
-                        const std::string& client) {
+namespace {
+
+// by_hand: only an organiser of the meeting may (forbidden, not_found otherwise), in the same unit.
+sign_up_outcome sign_up_in(context& ctx, const credentials& creds, db::id_t meeting_id, const sign_up_input& in,
+                           const std::string& client, bool by_hand) {
     // Without credentials this is a public sign-up: the rate limit is taken before any database
     // work, so a flood costs no transactions.
-    if (creds.empty()) take_attempt(ctx, client);
+    if (creds.empty() && !by_hand) take_attempt(ctx, client);
     auto secret = new_secret(secret_kind::sign_up_link);
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
         sign_up_outcome out;
-        if (auto who = identify(ctx, w, creds)) {
+        std::optional<principal> hand;
+        if (by_hand) {
+            hand = require_principal(ctx, w, creds);
+            organisers_meeting(w, *hand, meeting_id);
+            out.by_organiser = true;
+        } else if (auto who = identify(ctx, w, creds)) {
             auto m = db::meetings{w}.find(meeting_id);
             out.by_organiser = m && who->may_write_for(m->organisation_id);
         }
@@ -107,9 +118,21 @@ sign_up_outcome sign_up(context& ctx, const credentials& creds, db::id_t meeting
         if (result.created) {
             out.secret = secret;
             mail_policy::signed_up(ctx, w, result.stored, meeting_of(w, meeting_id));
+            if (hand) change_log::sign_up(w, hand, "created", result.stored, "");
         }
         return out;
     });
+}
+
+}  // namespace
+
+sign_up_outcome sign_up(context& ctx, const credentials& creds, db::id_t meeting_id, const sign_up_input& in,
+                        const std::string& client) {
+    return sign_up_in(ctx, creds, meeting_id, in, client, false);
+}
+
+sign_up_outcome sign_up_by_hand(context& ctx, const credentials& creds, db::id_t meeting_id, const sign_up_input& in) {
+    return sign_up_in(ctx, creds, meeting_id, in, {}, true);
 }
 
 std::optional<held_sign_up> sign_up_of_secret(context& ctx, const std::string& secret) {
@@ -180,6 +203,62 @@ db::rsvp cancel_sign_up(context& ctx, const std::string& secret) {
     });
 }
 
+db::rsvp cancel_sign_up_for(context& ctx, const credentials& creds, db::id_t meeting_id, db::id_t rsvp_id) {
+    return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
+        auto who = require_principal(ctx, w, creds);
+        auto m = organisers_meeting(w, who, meeting_id);
+        db::rsvps rsvps{w};
+        auto r = rsvps.find(rsvp_id);
+        if (!r || r->meeting_id != meeting_id) throw not_found("No sign-up " + std::to_string(rsvp_id) + " at this meeting");
+        auto cancellation = rsvps.cancel(rsvp_id);
+        if (cancellation.changed) {
+            mail_policy::sign_up_cancelled(ctx, w, cancellation.cancelled, m);
+            mail_policy::promoted(ctx, w, cancellation.promoted, m);
+            change_log::sign_up(w, who, "cancelled", cancellation.cancelled, std::string(db::to_text(r->status)));
+            for (const auto& p : cancellation.promoted) change_log::sign_up(w, who, "moved_up", p, "waitlisted");
+        }
+        return cancellation.cancelled;
+    });
+}
+
+std::vector<std::vector<std::string>> sign_up_rows(const std::vector<db::rsvp>& list) {
+    std::vector<std::vector<std::string>> rows{{"id", "status", "waitlist_position", "name", "email", "organisation_id",
+                                                "organisation_name", "party_size", "needs", "language", "created_at"}};
+    for (const auto& r : list)
+        rows.push_back({std::to_string(r.id), std::string(db::to_text(r.status)),
+                        r.waitlist_position ? std::to_string(*r.waitlist_position) : "", r.name, r.email,
+                        r.organisation_id ? std::to_string(*r.organisation_id) : "", r.organisation_name,
+                        std::to_string(r.party_size), r.needs, std::string(db::to_text(r.language)),
+                        calendar::format_rfc3339_utc(r.created_at)});
+    return rows;
+}
+
+namespace {
+std::string csv_field(std::string value, char separator) {
+    if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@'))
+        value.insert(0, "'");
+    if (value.find_first_of(std::string("\"\r\n") + separator) == std::string::npos) return value;
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+}  // namespace
+
+std::string csv_text(const std::vector<std::vector<std::string>>& rows, char separator) {
+    std::string out = separator == ';' ? "\xEF\xBB\xBF" : "";
+    for (const auto& fields : rows) {
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (i) out += separator;
+            out += csv_field(fields[i], separator);
+        }
+        out += "\r\n";
+    }
+    return out;
+}
+
 db::id_t erase_sign_up(context& ctx, const std::string& secret) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
         auto r = held_rsvp(w, secret);
@@ -206,7 +285,10 @@ db::rsvp confirm_from_waitlist(context& ctx, const credentials& creds, db::id_t 
         auto r = db::rsvps{w}.find(rsvp_id);
         if (!r || r->meeting_id != meeting_id) throw not_found("No sign-up " + std::to_string(rsvp_id));
         auto move = db::rsvps{w}.confirm_from_waitlist(rsvp_id);
-        if (move.changed) mail_policy::promoted(ctx, w, {move.stored}, m);
+        if (move.changed) {
+            mail_policy::promoted(ctx, w, {move.stored}, m);
+            change_log::sign_up(w, who, "moved_up", move.stored, std::string(db::to_text(r->status)));
+        }
         return move.stored;
     });
 }

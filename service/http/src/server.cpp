@@ -248,7 +248,13 @@ struct server::impl {
     static void set_headers(Message& msg, const response& res, bool keep_alive) {
         msg.set(bhttp::field::server, "Kalendarium");
         msg.set("X-Content-Type-Options", "nosniff");
-        for (const auto& [name, value] : res.headers) msg.set(name, value);
+        // Set-Cookie is the one field that may come more than once (RFC 6265 §3): a sign-in sets
+        // the session and clears another cookie in one answer. Every other field once, the last
+        // value winning (response::set_header keeps one).
+        for (const auto& [name, value] : res.headers) {
+            if (bhttp::string_to_field(name) == bhttp::field::set_cookie) msg.insert(name, value);
+            else msg.set(name, value);
+        }
         msg.keep_alive(keep_alive);
     }
 

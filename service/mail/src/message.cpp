@@ -469,6 +469,20 @@ std::string render(const message& m) {
             throw std::invalid_argument("calendar part's METHOD differs from its method parameter");
     }
 
+    if (m.image) {
+        // Short enough that their header lines stay within 78 octets.
+        const auto token = [](std::string_view v, std::string_view extra, std::size_t max) {
+            if (v.empty() || v.size() > max) return false;
+            for (char c : v)
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      extra.find(c) != std::string_view::npos))
+                    return false;
+            return true;
+        };
+        if (!token(m.image->content_id, ".@_-", 40)) throw std::invalid_argument("image content id is not allowed");
+        if (!token(m.image->file_name, "._-", 32)) throw std::invalid_argument("image file name is not allowed");
+    }
+
     std::string out;
     out += header("Date", {rfc5322_date(m.date_utc)});
     out += header("From", from);
@@ -481,9 +495,19 @@ std::string render(const message& m) {
     for (const auto& [name, value] : m.headers) out += header(name, unstructured_tokens(name, value));
 
     const std::string alternative = boundary(m.message_id, "alt");
+    std::string html_part = leaf("Content-Type: text/html; charset=utf-8\r\n", canonical_text(m.html));
+    if (m.image) {
+        const std::string related = boundary(m.message_id, "rel");
+        html_part = multipart_header("related", related) + "\r\n" +
+                    multipart_body(related, {html_part, leaf("Content-Type: image/png\r\nContent-ID: <" +
+                                                                 m.image->content_id +
+                                                                 ">\r\nContent-Disposition: inline; filename=\"" +
+                                                                 m.image->file_name + "\"\r\n",
+                                                             m.image->png)});
+    }
     std::vector<std::string> alternatives = {
         leaf("Content-Type: text/plain; charset=utf-8\r\n", canonical_text(m.text)),
-        leaf("Content-Type: text/html; charset=utf-8\r\n", canonical_text(m.html)),
+        html_part,
     };
     if (!m.calendar) {
         out += multipart_header("alternative", alternative);

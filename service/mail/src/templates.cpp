@@ -20,11 +20,14 @@ constexpr std::array<std::string_view, 9> kinds = {
     "rsvp_cancelled", "reminder",   "sign_in",  "invitation"};
 // The kinds that belong to an account rather than a sign-up: their footer says so.
 constexpr std::array<std::string_view, 2> account_kinds = {"sign_in", "invitation"};
-constexpr std::array<std::string_view, 14> variables = {
+constexpr std::array<std::string_view, 16> variables = {
     "meeting_title",    "meeting_when",      "meeting_where",     "meeting_url",  "recipient_name",
     "manage_url",       "cancel_url",        "organisation_name", "waitlist_position", "time_changed",
-    "place_changed",    "sign_in_url",       "sign_in_page_url",  "link_lifetime"};
-constexpr std::array<std::string_view, 2> flags = {"time_changed", "place_changed"};
+    "place_changed",    "sign_in_url",       "sign_in_page_url",  "link_lifetime", "cancellation_reason",
+    "check_in_code"};
+// check_in_code: the message carries the QR code of the sign-up's check-in link as the inline
+// picture "cid:checkin@kalendarium" (the worker attaches it).
+constexpr std::array<std::string_view, 3> flags = {"time_changed", "place_changed", "check_in_code"};
 constexpr std::array<std::string_view, 2> languages = {"sv", "en"};
 constexpr std::array<std::string_view, 5> shared_parts = {"greeting", "meeting", "signup", "cancel", "footer"};
 // What the include "footer" names for an account's messages instead of <lang>/footer.

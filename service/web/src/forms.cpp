@@ -148,4 +148,17 @@ form receive(const http::request& req, const config::settings& settings) {
     return f;
 }
 
+// ---- the organisers' signed-in forms (issue 12) ------------------------------------------------
+
+std::optional<std::string> cookie_value(const http::request& req, std::string_view name) { return cookie(req, name); }
+
+form receive_signed_in(const http::request& req, const config::settings& settings, const std::string& expected) {
+    if (!same_origin(req, settings)) refuse("The form was not sent from a page of this site");
+    auto f = read(req);
+    auto sent = f.value(token_field);
+    if (expected.empty() || !sent || !same_in_constant_time(expected, *sent))
+        refuse("The form's token is missing or is not this session's");
+    return f;
+}
+
 }  // namespace kal::service::web::forms

@@ -67,4 +67,15 @@ form receive(const http::request& req, const config::settings& settings);
 // Equal, in a time that depends on the lengths only.
 bool same_in_constant_time(std::string_view a, std::string_view b);
 
+// ---- the organisers' signed-in forms (issue 12, organiser.hpp) ---------------------------------
+
+// The value of a cookie of the request, or nullopt.
+std::optional<std::string> cookie_value(const http::request& req, std::string_view name);
+
+// Reads the form of a signed-in page's POST and refuses it (app::forbidden, code "form-refused")
+// unless it comes from this site (the same-origin check of receive) and its token field equals
+// `expected`, the session's own form token (compared in constant time; an empty `expected`
+// refuses every form).
+form receive_signed_in(const http::request& req, const config::settings& settings, const std::string& expected);
+
 }  // namespace kal::service::web::forms

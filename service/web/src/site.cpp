@@ -1,6 +1,7 @@
 #include "site.hpp"
 
 #include <fstream>
+#include <span>
 #include <sstream>
 
 #include "kal/service/app/access.hpp"
@@ -129,7 +130,15 @@ http::response site::render(const page_frame& frame, dictionary& d, int status) 
                                     {section::networks, "/natverk", "layout.networks"},
                                     {section::subscribe, "/prenumerera", "layout.subscribe"},
                                     {section::report, "/uppfoljning", "layout.report"}};
-    for (const auto& n : nav) {
+    // The organisers' pages (issue 12) have a navigation of their own.
+    static const nav_entry organiser_nav[] = {{section::organiser_overview, "/arrangor", "organiser.nav_overview"},
+                                              {section::organiser_meetings, "/arrangor/moten/ny", "organiser.nav_new_meeting"},
+                                              {section::organiser_series, "/arrangor/serier/ny", "organiser.nav_new_series"},
+                                              {section::organiser_sessions, "/konto/sessioner", "organiser.nav_sessions"},
+                                              {section::organiser_tokens, "/konto/nycklar", "organiser.nav_tokens"}};
+    if (frame.organiser) d.show("organiser_frame").set("nav_label_text", t["organiser.menu"]);
+    else d.set("nav_label_text", t["layout.menu"]);
+    for (const auto& n : frame.organiser ? std::span<const nav_entry>(organiser_nav) : std::span<const nav_entry>(nav)) {
         auto& item = d.add("nav_item");
         item.set("nav_href", std::string(en && std::string_view(n.path) == "/" ? "/en/" : prefix(frame.language) + n.path));
         item.set("nav_label", t[n.text]);

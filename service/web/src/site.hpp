@@ -18,7 +18,20 @@ namespace kal::service::web {
 using templating::dictionary;
 
 // Which part of the site a page belongs to (the navigation marks it).
-enum class section { calendar, venues, networks, subscribe, report, none };
+enum class section {
+    calendar,
+    venues,
+    networks,
+    subscribe,
+    report,
+    none,
+    // the organisers' frame (issue 12, organiser.hpp)
+    organiser_overview,
+    organiser_meetings,
+    organiser_series,
+    organiser_sessions,
+    organiser_tokens,
+};
 
 // What the frame of a page needs to know about it.
 struct page_frame {
@@ -40,6 +53,9 @@ struct page_frame {
     // or footer) for a page that other sites show in an <iframe>, which alone may be framed.
     std::string layout_template = "layout.html";
     bool may_be_framed = false;
+    // A signed-in page (organiser.hpp's render_signed_in): the organisers' navigation, the
+    // user's name and the sign-out button instead of the public navigation.
+    bool organiser = false;
 };
 
 class site {

@@ -7,6 +7,7 @@
 
 #include "kal/service/app/errors.hpp"
 #include "kal/service/app/texts.hpp"
+#include "organiser.hpp"
 #include "pages.hpp"
 
 namespace kal::service::web {
@@ -27,6 +28,16 @@ void add_routes(http::router& routes, app::context& ctx, std::shared_ptr<const s
     add_directory_pages(routes, ctx, pages);
     add_subscribe_page(routes, ctx, pages);
     add_atom_feeds(routes, ctx, pages);
+    // the organisers' pages (org-core, issue 12): signing in and out, Översikt
+    add_sign_in_pages(routes, ctx, pages);
+    add_overview_page(routes, ctx, pages);
+    add_account_pages(routes, ctx, pages);
+    add_meeting_form_pages(routes, ctx, pages);
+    add_series_form_pages(routes, ctx, pages);
+    // the door and the sign-ups of a meeting (org-people, issue 12)
+    add_door_pages(routes, ctx, pages);
+    add_sign_up_list_pages(routes, ctx, pages);
+    add_change_log_page(routes, ctx, pages);
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include "kal/service/app/delivery.hpp"
 #include "kal/service/app/reminders.hpp"
 #include "kal/service/mail/message.hpp"
+#include "kal/service/mail/qr.hpp"
 #include "kal/service/mail/smtp.hpp"
 #include "kal/service/mail/templates.hpp"
 
@@ -85,6 +86,8 @@ struct mail_worker::impl {
         // What changed, as the change said (mail_policy::meeting_changed).
         out["time_changed"] = c.facts.count("time_changed") > 0;
         out["place_changed"] = c.facts.count("place_changed") > 0;
+        if (!c.meeting.cancellation_reason.empty()) out["cancellation_reason"] = c.meeting.cancellation_reason;
+        if (!c.check_in_url.empty()) out["check_in_code"] = true;
         return out;
     }
 
@@ -107,6 +110,8 @@ struct mail_worker::impl {
         out.text = rendered.text;
         out.html = rendered.html;
         out.headers.emplace_back("X-Kalendarium-Kind", kind);
+        if (!c.check_in_url.empty())
+            out.image = mail::inline_image{"checkin@kalendarium", "incheckning.png", mail::qr_png(c.check_in_url, 4)};
         if (!c.method.empty() && c.event) {
             calendar::invitation inv;
             inv.method = c.method;

@@ -129,7 +129,8 @@ public:
     // Status cancelled, SEQUENCE raised; an occurrence becomes overridden (else updating its
     // series would bring it back). Idempotent: cancelling a cancelled meeting changes nothing
     // (sequence_raised false, the unit is not marked feeds_changed).
-    meeting_change cancel(id_t id);
+    // `reason` is kept with it (cancellation_reason), for the cancellation mail.
+    meeting_change cancel(id_t id, const std::string& reason = {});
     // Deletes a meeting with its sign-ups, check-ins and messages. An occurrence becomes an
     // exdate of its series, whose SEQUENCE rises.
     meeting_removal remove(id_t id);

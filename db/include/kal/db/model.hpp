@@ -112,6 +112,7 @@ struct meeting : meeting_fields {
     std::optional<id_t> series_id;
     std::string recurrence_id;  // original local start of the occurrence; empty outside a series
     bool overridden = false;    // an occurrence changed on its own since the series last set it
+    std::string cancellation_reason;  // the organiser's words when it was cancelled (the mail says them)
     instant created_at = 0;
     instant updated_at = 0;
 };

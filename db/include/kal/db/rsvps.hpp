@@ -74,6 +74,13 @@ public:
     // Another manage link for a sign-up (one per message that carries a link): its hash opens the
     // sign-up like the first one's. not_found for an unknown sign-up; conflict("token_hash").
     void add_link_token(id_t rsvp_id, const std::string& token_hash);
+    // The door's check-in link of a sign-up (the QR code in its messages): only its hash. A
+    // sign-up may have several (one per message); each names it. not_found for an unknown
+    // sign-up; conflict("token_hash") for a hash in use.
+    void add_check_in_link(id_t rsvp_id, const std::string& token_hash);
+    // The sign-up a check-in link names, active or not; nullopt for an unknown hash (and for an
+    // anonymised sign-up, whose links are deleted).
+    std::optional<rsvp> find_by_check_in_link(const std::string& token_hash);
     // Changes party size, needs and (when given) the language of its mail. A confirmed party that grows beyond the free
     // seats throws conflict("party_size") and keeps its seat; one that grows beyond its organisation's quota throws
     // sign_up_refused(quota_full); a shrinking party frees seats and the waitlist moves. not_found; conflict("status")

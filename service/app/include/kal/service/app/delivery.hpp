@@ -33,6 +33,9 @@ struct message_content {
     std::string meeting_url;        // the meeting's address for people
     std::string manage_url;         // the holder's page for the sign-up (when the message has a link)
     std::string cancel_url;         // the page whose button cancels it
+    // The door's check-in link (door.hpp), for the QR code of a message that gives a seat
+    // (confirmed, promoted, meeting_changed, reminder) and carries a manage link.
+    std::string check_in_url;
     // "REQUEST" or "CANCEL" with the invitation's event, or empty for a message without one.
     std::string method;
     std::optional<calendar::event> event;

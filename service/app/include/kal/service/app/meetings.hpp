@@ -93,8 +93,10 @@ db::meeting create_meeting(context& ctx, const credentials& who, const meeting_i
 // with a seat when time, place or status changed, a note to those promoted by a capacity rise.
 db::meeting update_meeting(context& ctx, const credentials& who, db::id_t id, const meeting_input& in,
                            db::venue_overlap overlap);
-// Cancels, telling everyone signed up (METHOD:CANCEL); idempotent.
-db::meeting cancel_meeting(context& ctx, const credentials& who, db::id_t id);
+// Cancels, telling everyone signed up (METHOD:CANCEL); idempotent. `reason` (optional, up to 1000
+// characters, line breaks allowed) is kept with the meeting and said in the cancellation mail;
+// validation_failed naming "reason".
+db::meeting cancel_meeting(context& ctx, const credentials& who, db::id_t id, const std::string& reason = {});
 // Deletes a meeting (an occurrence becomes an exception of its series).
 void delete_meeting(context& ctx, const credentials& who, db::id_t id);
 

@@ -46,6 +46,11 @@ struct sign_up_outcome {
 sign_up_outcome sign_up(context& ctx, const credentials& who, db::id_t meeting_id, const sign_up_input& in,
                         const std::string& client);
 
+// An organiser of the meeting adds someone by hand (the sign-ups page): as sign_up by an
+// organiser, but refused (forbidden; not_found for a draft one may not see) for anyone else,
+// rather than taken as a public sign-up.
+sign_up_outcome sign_up_by_hand(context& ctx, const credentials& who, db::id_t meeting_id, const sign_up_input& in);
+
 // What the holder of a link sees: the sign-up and its meeting. nullopt for a malformed, unknown
 // or anonymised link (all alike, so that a link reveals nothing about others).
 struct held_sign_up {
@@ -78,6 +83,17 @@ std::vector<db::rsvp> list_sign_ups(context& ctx, const credentials& who, db::id
                                     std::optional<db::id_t> organisation_id);
 // Moves someone from the waitlist to a seat even when that overbooks; they are told.
 db::rsvp confirm_from_waitlist(context& ctx, const credentials& who, db::id_t meeting_id, db::id_t rsvp_id);
+// An organiser cancels a sign-up of the meeting (someone who rang to say they cannot come):
+// idempotent, the seat goes to the waiting list, and both are told as when the holder cancels.
+// not_found for a sign-up of another meeting.
+db::rsvp cancel_sign_up_for(context& ctx, const credentials& who, db::id_t meeting_id, db::id_t rsvp_id);
+// The sign-ups as the CSV download has them (the API's ?format=csv and the sign-ups page's link):
+// a header row, then one row per sign-up.
+std::vector<std::vector<std::string>> sign_up_rows(const std::vector<db::rsvp>& list);
+// CSV text (RFC 4180 with CRLF) with `separator` ',' or ';' (then with a UTF-8 byte order mark,
+// which Excel set to Swedish needs); a field that starts with = + - @ gets a leading apostrophe,
+// so that no spreadsheet runs it as a formula.
+std::string csv_text(const std::vector<std::vector<std::string>>& rows, char separator);
 // Places per organisation (nullopt: none).
 std::optional<int> meeting_quota(context& ctx, const credentials& who, db::id_t meeting_id);
 void set_meeting_quota(context& ctx, const credentials& who, db::id_t meeting_id, const unreadable_input& unreadable,

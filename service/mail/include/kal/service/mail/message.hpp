@@ -34,6 +34,14 @@ struct calendar_part {
     std::string ics;
 };
 
+// A picture the HTML body shows by "cid:<content_id>" (the QR code of a check-in link): the
+// HTML part then goes inside multipart/related with it (RFC 2387), so no client fetches anything.
+struct inline_image {
+    std::string content_id;  // [A-Za-z0-9.@_-]+, at most 40 characters
+    std::string file_name;   // [A-Za-z0-9._-]+, at most 32 characters
+    std::string png;         // the image/png bytes
+};
+
 struct message {
     address from;
     std::optional<address> reply_to;
@@ -44,6 +52,7 @@ struct message {
     std::string text;  // text/plain body, UTF-8
     std::string html;  // text/html body, UTF-8
     std::optional<calendar_part> calendar;
+    std::optional<inline_image> image;
     // Extra headers such as {"X-Kalendarium-Kind", "reminder"}: names are [A-Za-z][A-Za-z0-9-]*
     // of at most 40 characters, each once, and not one of the headers render() writes itself or
     // an address header (Cc, Bcc, Sender, Resent-*, ...); values are unstructured text, sanitised

@@ -39,6 +39,8 @@ std::span<const std::string_view> template_kinds();
 //   meeting_title, meeting_when (preformatted local date and time), meeting_where, meeting_url,
 //   recipient_name, manage_url, cancel_url, organisation_name (the organiser; for an invitation
 //   the invitee's organisations), waitlist_position, the flags time_changed, place_changed
+//   (meeting_changed), check_in_code (the message carries the QR code of a check-in link as the
+//   inline picture cid:checkin@kalendarium; the kinds that give a seat)
 //   (meeting_changed), and for sign_in and invitation sign_in_url (the one-time link),
 //   sign_in_page_url (where a new one is asked for), link_lifetime ("15 minuter", "7 days").
 std::span<const std::string_view> template_variables();

@@ -1,0 +1,465 @@
+// The organisers' signed-in pages against the real binary (issue 12, org-core): signing in by a
+// link (single use, refused when used, expired or altered, the same answer for every address),
+// the session cookie's flags, forms refused from another origin or without the session's token
+// with nothing written, another organisation's organiser refused (403) on every page and action
+// of ours, "sign out everywhere", and no session id, link or token in the service's log. Runs on
+// the backend KAL_TEST_DB selects. What a browser does with the pages is in
+// tests/browser/organiser.test.mjs.
+#define BOOST_TEST_MODULE e2e_organiser
+#include <boost/test/unit_test.hpp>
+
+#include <regex>
+
+#include "e2e_common.hpp"
+#include "smtp_sink.hpp"
+
+namespace json = boost::json;
+using kal::test::header_map;
+using kal::test::http_result;
+using kal::test::run_kalendarium;
+using kal::test::running_service;
+
+namespace {
+
+const std::regex link_line(R"(^http://[^/\s]+(/logga-in/kali_[A-Za-z0-9_-]{43})\n$)");
+
+// The sign-in link `user invite` prints (a path of this service).
+std::string invite(const running_service& s, const std::string& email, const std::string& role,
+                   std::optional<std::int64_t> organisation = std::nullopt) {
+    std::vector<std::string> args = {"user", "invite", "--email", email, "--role", role, "--name", "Test " + role};
+    if (organisation) {
+        args.push_back("--organisation");
+        args.push_back(std::to_string(*organisation));
+    }
+    args.push_back("--db");
+    args.push_back(s.url);
+    auto r = run_kalendarium(args);
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    std::smatch m;
+    BOOST_TEST_REQUIRE(std::regex_match(r.out, m, link_line), r.out);
+    return m[1].str();
+}
+
+std::string between(const std::string& text, const std::string& before, char end) {
+    auto at = text.find(before);
+    if (at == std::string::npos) return {};
+    at += before.size();
+    return text.substr(at, text.find(end, at) - at);
+}
+
+// What a browser holds: its cookies by name.
+struct browser {
+    running_service& s;
+    std::map<std::string, std::string> cookies;
+    int port_ = 0;
+
+    std::string cookie_header() const {
+        std::string out;
+        for (const auto& [k, v] : cookies) out += (out.empty() ? "" : "; ") + k + "=" + v;
+        return out;
+    }
+    void keep(const http_result& r) {
+        auto set = r.header("set-cookie");
+        if (set.empty()) return;
+        auto pair = set.substr(0, set.find(';'));
+        auto eq = pair.find('=');
+        auto name = pair.substr(0, eq), value = pair.substr(eq + 1);
+        if (value.empty() || set.find("Max-Age=0") != std::string::npos) cookies.erase(name);
+        else cookies[name] = value;
+    }
+    http_result get(const std::string& path) {
+        auto r = s.client.get(path, {{"Accept", "text/html"}, {"Cookie", cookie_header()}});
+        keep(r);
+        return r;
+    }
+    http_result post(const std::string& path, const std::string& body, header_map extra = {}) {
+        extra.emplace("Content-Type", "application/x-www-form-urlencoded");
+        extra.emplace("Accept", "text/html");
+        extra.emplace("Cookie", cookie_header());
+        extra.emplace("Sec-Fetch-Site", "same-origin");
+        auto r = s.client.request("POST", path, body, extra);
+        keep(r);
+        return r;
+    }
+    // The form token of a page.
+    std::string token(const std::string& path) {
+        auto page = get(path);
+        BOOST_TEST_REQUIRE(page.status == 200, path << " gave " << page.status);
+        auto t = between(page.body, "name=\"csrf\" value=\"", '"');
+        BOOST_TEST_REQUIRE(!t.empty());
+        return t;
+    }
+    // Signs in through the page behind a link: GET shows the button, POST uses the link.
+    http_result sign_in(const std::string& link_path) {
+        auto t = token(link_path);
+        return post(link_path, "csrf=" + t);
+    }
+};
+
+browser signed_in(running_service& s, const std::string& link_path) {
+    browser b{s, {}, static_cast<int>(s.server.port())};
+    auto r = b.sign_in(link_path);
+    BOOST_TEST_REQUIRE(r.status == 303, r.body);
+    BOOST_TEST_REQUIRE(b.cookies.count("kal_session") == 1);
+    return b;
+}
+
+std::int64_t organisation(running_service& s, const std::string& name) {
+    return s.create("organisations", json::object{{"name", name}}, s.admin()).at("id").as_int64();
+}
+
+std::int64_t meeting(running_service& s, std::int64_t org, const std::string& status = "published") {
+    return s
+        .create("meetings",
+                json::object{{"type", "fro"},
+                             {"title", "FRÖ-möte hos oss"},
+                             {"start", "2099-03-12T18:00"},
+                             {"end", "2099-03-12T20:00"},
+                             {"organisation_id", org},
+                             {"capacity", 10},
+                             {"status", status}},
+                s.admin())
+        .at("id")
+        .as_int64();
+}
+
+std::string meeting_body(const std::string& csrf, std::int64_t org, const std::string& title) {
+    return "csrf=" + csrf + "&typ=fro&titel=" + title + "&arrangor=" + std::to_string(org) +
+           "&startdatum=2099-04-01&starttid=18%3A00&sluttid=20%3A00&tidszon=Europe%2FStockholm&lokal=&platser=12"
+           "&atgard=publicera";
+}
+
+const std::string source_dir = KAL_SOURCE_DIR;
+
+// The message's text/plain body, as Python's email package decodes it.
+std::string plain_text(const kal::test::received_mail& m) {
+    auto path = std::filesystem::temp_directory_path() / ("kal-organiser-" + std::to_string(::getpid()) + ".eml");
+    std::ofstream(path, std::ios::binary) << m.bytes;
+    auto parsed =
+        json::parse(kal::test::run_command("/usr/bin/python3 " + source_dir + "/tests/tools/mail_inspect.py " + path.string()));
+    std::filesystem::remove(path);
+    for (const auto& part : parsed.at("parts").as_array())
+        if (part.at("content_type").as_string() == "text/plain") return std::string(part.at("body").as_string());
+    return {};
+}
+
+// Runs SQL on the test's database with the backend's own command-line client.
+void run_sql(const std::string& url, const std::string& sql) {
+    if (url.starts_with("sqlite:")) kal::test::run_command("/usr/bin/sqlite3 '" + url.substr(7) + "' \"" + sql + "\"");
+    else kal::test::run_command("/usr/bin/psql -q '" + url + "' -c \"" + sql + "\"");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_link_signs_in_once_by_post_and_a_used_expired_or_altered_link_is_refused) {
+    running_service s(kal::test::current_test_name());
+    const auto link = invite(s, "anna@example.org", "admin");
+    browser b{s, {}, static_cast<int>(s.server.port())};
+    // Looking at the page behind the link (a mail scanner) uses nothing up.
+    for (int i = 0; i < 3; ++i) BOOST_TEST(b.get(link).status == 200);
+    BOOST_TEST(b.cookies.count("kal_session") == 0);
+    auto first = b.sign_in(link);
+    BOOST_TEST(first.status == 303);
+    BOOST_TEST(first.header("location") == "/arrangor");
+    BOOST_TEST(b.get("/arrangor").status == 200);
+
+    // Used: the page says so, and a POST signs nobody in.
+    browser other{s, {}, static_cast<int>(s.server.port())};
+    auto used_page = other.get(link);
+    BOOST_TEST(used_page.status == 404);
+    BOOST_TEST(used_page.body.find("Länken fungerar inte längre") != std::string::npos);
+    auto t = other.token("/logga-in");
+    auto used = other.post(link, "csrf=" + t);
+    BOOST_TEST(used.status == 404);
+    BOOST_TEST(other.cookies.count("kal_session") == 0);
+
+    // Altered: one character changed.
+    auto fresh = invite(s, "anna@example.org", "admin");
+    auto altered = fresh;
+    altered.back() = altered.back() == 'A' ? 'B' : 'A';
+    BOOST_TEST(other.get(altered).status == 404);
+    BOOST_TEST(other.post(altered, "csrf=" + t).status == 404);
+    BOOST_TEST(other.cookies.count("kal_session") == 0);
+
+    // Expired: its time has passed (set in the database; the lifetime is at least a minute).
+    run_sql(s.url, "UPDATE sign_in_links SET expires_at = 1");
+    BOOST_TEST(other.get(fresh).status == 404);
+    BOOST_TEST(other.post(fresh, "csrf=" + t).status == 404);
+    BOOST_TEST(other.cookies.count("kal_session") == 0);
+    BOOST_TEST(other.get("/arrangor").status == 303);
+}
+
+BOOST_AUTO_TEST_CASE(the_sign_in_form_answers_the_same_for_known_and_unknown_addresses) {
+    running_service s(kal::test::current_test_name());
+    invite(s, "known@example.org", "admin");
+    browser b{s, {}, static_cast<int>(s.server.port())};
+    auto t = b.token("/logga-in");
+    auto known = b.post("/logga-in", "csrf=" + t + "&epost=known%40example.org");
+    auto unknown = b.post("/logga-in", "csrf=" + t + "&epost=nobody%40example.org");
+    BOOST_TEST(known.status == 303);
+    BOOST_TEST(unknown.status == known.status);
+    BOOST_TEST(unknown.header("location") == known.header("location"));
+    BOOST_TEST(unknown.body == known.body);
+    BOOST_TEST(b.get(known.header("location")).body.find("Kolla din e-post") != std::string::npos);
+    // Not an address: the form again with its error, 422.
+    auto bad = b.post("/logga-in", "csrf=" + t + "&epost=nonsense");
+    BOOST_TEST(bad.status == 422);
+    BOOST_TEST(bad.body.find("href=\"#logga-in-epost\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_session_cookie_is_httponly_lax_and_host_only_secure_behind_https) {
+    {
+        running_service s(kal::test::current_test_name());
+        const auto link = invite(s, "anna@example.org", "admin");
+        browser b{s, {}, static_cast<int>(s.server.port())};
+        auto r = b.sign_in(link);
+        const auto set = r.header("set-cookie");
+        BOOST_TEST(set.starts_with("kal_session=kals_"));
+        BOOST_TEST(set.find("; HttpOnly") != std::string::npos);
+        BOOST_TEST(set.find("; SameSite=Lax") != std::string::npos);
+        BOOST_TEST(set.find("; Path=/") != std::string::npos);
+        BOOST_TEST(set.find("Secure") == std::string::npos);
+        BOOST_TEST(set.find("Domain") == std::string::npos);
+    }
+    running_service s(kal::test::current_test_name() + "_https", {},
+                      {{"KALENDARIUM_SERVER_PUBLIC_BASE_URL", "https://kalendarium.example.se"}});
+    const auto link = invite(s, "anna@example.org", "admin");
+    browser b{s, {}, static_cast<int>(s.server.port())};
+    auto page = s.client.get(link, {{"Accept", "text/html"}});
+    auto form_cookie = page.header("set-cookie");
+    auto t = between(page.body, "name=\"csrf\" value=\"", '"');
+    auto r = s.client.request("POST", link, "csrf=" + t,
+                              {{"Content-Type", "application/x-www-form-urlencoded"},
+                               {"Accept", "text/html"},
+                               {"Sec-Fetch-Site", "same-origin"},
+                               {"Cookie", form_cookie.substr(0, form_cookie.find(';'))}});
+    BOOST_TEST_REQUIRE(r.status == 303, r.body);
+    const auto set = r.header("set-cookie");
+    BOOST_TEST(set.starts_with("__Host-kal_session=kals_"));
+    for (const char* flag : {"; Secure", "; HttpOnly", "; SameSite=Lax", "; Path=/"})
+        BOOST_TEST(set.find(flag) != std::string::npos, flag);
+    BOOST_TEST(set.find("Domain") == std::string::npos);
+    // The secure cookie is the one read: with it, the Översikt opens.
+    auto cookie = set.substr(0, set.find(';'));
+    BOOST_TEST(s.client.get("/arrangor", {{"Accept", "text/html"}, {"Cookie", cookie}}).status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(forms_from_another_origin_or_without_the_sessions_token_are_refused_and_write_nothing) {
+    running_service s(kal::test::current_test_name());
+    const auto org = organisation(s, "Föreningen Egen");
+    auto b = signed_in(s, invite(s, "anna@example.org", "organiser", org));
+    const auto csrf = b.token("/arrangor/moten/ny");
+    const auto meetings_before = kal::test::count_rows(s.url, "meetings");
+    const auto tokens_before = kal::test::count_rows(s.url, "api_tokens");
+    const std::vector<std::pair<std::string, header_map>> foreign = {
+        {"cross-site", {{"Sec-Fetch-Site", "cross-site"}}},
+        {"same-site", {{"Sec-Fetch-Site", "same-site"}}},
+    };
+    for (const auto& [why, headers] : foreign) {
+        auto h = headers;
+        h.emplace("Content-Type", "application/x-www-form-urlencoded");
+        h.emplace("Accept", "text/html");
+        h.emplace("Cookie", b.cookie_header());
+        auto r = s.client.request("POST", "/arrangor/moten/ny", meeting_body(csrf, org, "Fr%C3%A5n+annan"), h);
+        BOOST_TEST(r.status == 403, why);
+        BOOST_TEST(r.body.find("Formuläret kunde inte skickas") != std::string::npos, why);
+        auto t = s.client.request("POST", "/konto/nycklar", "csrf=" + csrf + "&namn=x", h);
+        BOOST_TEST(t.status == 403, why);
+    }
+    // Without Sec-Fetch-Site, Origin decides.
+    {
+        header_map h{{"Content-Type", "application/x-www-form-urlencoded"},
+                     {"Accept", "text/html"},
+                     {"Cookie", b.cookie_header()},
+                     {"Origin", "https://evil.example"}};
+        BOOST_TEST(s.client.request("POST", "/arrangor/moten/ny", meeting_body(csrf, org, "Ond"), h).status == 403);
+    }
+    // No token, another's token, a public form's token.
+    auto public_token = between(s.client.get("/logga-in", {{"Accept", "text/html"}}).body, "name=\"csrf\" value=\"", '"');
+    for (const std::string& wrong : {std::string(), std::string(64, 'a'), public_token}) {
+        BOOST_TEST(b.post("/arrangor/moten/ny", meeting_body(wrong, org, "Utan")).status == 403);
+        BOOST_TEST(b.post("/konto/nycklar", "csrf=" + wrong + "&namn=x").status == 403);
+        BOOST_TEST(b.post("/logga-ut", "csrf=" + wrong).status == 403);
+    }
+    BOOST_TEST(kal::test::count_rows(s.url, "meetings") == meetings_before);
+    BOOST_TEST(kal::test::count_rows(s.url, "api_tokens") == tokens_before);
+    BOOST_TEST(b.get("/arrangor").status == 200);  // still signed in: the refused sign-out did nothing
+    // With the session's token the same form is saved, once.
+    auto ok = b.post("/arrangor/moten/ny", meeting_body(csrf, org, "Med+token"));
+    BOOST_TEST(ok.status == 303, ok.body);
+    BOOST_TEST(kal::test::count_rows(s.url, "meetings") == meetings_before + 1);
+    // A form sent without a session goes to the sign-in page and writes nothing.
+    browser stranger{s, {}, static_cast<int>(s.server.port())};
+    auto anonymous = stranger.post("/arrangor/moten/ny", meeting_body(csrf, org, "Anonym"));
+    BOOST_TEST(anonymous.status == 303);
+    BOOST_TEST(anonymous.header("location") == "/logga-in");
+    BOOST_TEST(kal::test::count_rows(s.url, "meetings") == meetings_before + 1);
+}
+
+BOOST_AUTO_TEST_CASE(another_organisations_organiser_gets_403_on_every_page_and_action_of_ours) {
+    running_service s(kal::test::current_test_name());
+    const auto ours = organisation(s, "Föreningen Vår");
+    const auto theirs = organisation(s, "Föreningen Deras");
+    const auto m = meeting(s, ours);
+    const auto id = std::to_string(m);
+    auto them = signed_in(s, invite(s, "bo@example.org", "organiser", theirs));
+    const auto csrf = them.token("/arrangor");
+    for (const std::string& page : std::vector<std::string>{"/arrangor/moten/" + id, "/arrangor/moten/" + id + "/kopiera",
+                                   "/arrangor/moten/" + id + "/stall-in", "/arrangor/moten/" + id + "/radera",
+                                   "/en/arrangor/moten/" + id}) {
+        auto r = them.get(page);
+        BOOST_TEST(r.status == 403, page);
+        BOOST_TEST(r.header("cache-control") == "no-store", page);
+    }
+    const auto before = kal::test::dump_all_text(s.url);
+    BOOST_TEST(them.post("/arrangor/moten/" + id, meeting_body(csrf, ours, "Kapat")).status == 403);
+    BOOST_TEST(them.post("/arrangor/moten/" + id + "/stall-in", "csrf=" + csrf + "&skal=Nej").status == 403);
+    BOOST_TEST(them.post("/arrangor/moten/" + id + "/radera", "csrf=" + csrf).status == 403);
+    BOOST_TEST(kal::test::dump_all_text(s.url) == before);
+    // Our series: its page and skipping one of its dates.
+    auto series = s.create("series",
+                           json::object{{"type", "network"},
+                                        {"title", "Vår serie"},
+                                        {"start", "2099-03-03T18:00"},
+                                        {"end", "2099-03-03T20:00"},
+                                        {"rrule", "FREQ=WEEKLY;COUNT=3"},
+                                        {"organisation_id", ours},
+                                        {"status", "published"}},
+                           s.admin());
+    const auto series_id = std::to_string(series.at("id").as_int64());
+    auto [listed, occurrences] = s.call("GET", "/api/v1/meetings?series=" + series_id, nullptr, s.admin());
+    const auto occurrence = std::to_string(occurrences.at("items").as_array().at(0).at("id").as_int64());
+    BOOST_TEST(them.get("/arrangor/serier/" + series_id).status == 403);
+    const auto before_series = kal::test::dump_all_text(s.url);
+    BOOST_TEST(them.post("/arrangor/serier/" + series_id + "/hoppa-over/" + occurrence, "csrf=" + csrf).status == 403);
+    BOOST_TEST(kal::test::dump_all_text(s.url) == before_series);
+    // Creating for our organisation is refused as well, and nothing was written.
+    BOOST_TEST(them.post("/arrangor/moten/ny", meeting_body(csrf, ours, "I+v%C3%A5rt+namn")).status == 403);
+    BOOST_TEST(kal::test::dump_all_text(s.url) == before_series);
+    // Their own pages work, and ours do for us.
+    BOOST_TEST(them.get("/arrangor").status == 200);
+    auto us = signed_in(s, invite(s, "anna@example.org", "organiser", ours));
+    BOOST_TEST(us.get("/arrangor/moten/" + id).status == 200);
+    BOOST_TEST(us.get("/arrangor/serier/" + series_id).status == 200);
+    // A date somebody signed up for is not skipped (they would not be told): 409, nothing removed.
+    auto [signed_up, r] = s.call("POST", "/api/v1/meetings/" + occurrence + "/rsvps",
+                                 json::object{{"name", "Cia"}, {"email", "cia@example.org"}, {"consent", true}}, {});
+    BOOST_TEST_REQUIRE(signed_up == 201, r);
+    const auto us_csrf = us.token("/arrangor");
+    BOOST_TEST(us.post("/arrangor/serier/" + series_id + "/hoppa-over/" + occurrence, "csrf=" + us_csrf).status == 409);
+    BOOST_TEST(s.call("GET", "/api/v1/meetings/" + occurrence, nullptr, s.admin()).first == 200);
+    const auto second = std::to_string(occurrences.at("items").as_array().at(1).at("id").as_int64());
+    BOOST_TEST(us.post("/arrangor/serier/" + series_id + "/hoppa-over/" + second, "csrf=" + us_csrf).status == 303);
+    BOOST_TEST(s.call("GET", "/api/v1/meetings/" + second, nullptr, s.admin()).first == 404);
+}
+
+BOOST_AUTO_TEST_CASE(sign_out_everywhere_ends_the_other_sessions_and_sign_out_ends_this_one) {
+    running_service s(kal::test::current_test_name());
+    const auto org = organisation(s, "Föreningen Telefon");
+    auto laptop = signed_in(s, invite(s, "anna@example.org", "organiser", org));
+    auto phone = signed_in(s, invite(s, "anna@example.org", "organiser", org));
+    auto tablet = signed_in(s, invite(s, "anna@example.org", "organiser", org));
+    auto sessions = laptop.get("/konto/sessioner");
+    BOOST_TEST(sessions.status == 200);
+    BOOST_TEST(sessions.header("cache-control") == "no-store");
+    // Ending one: the tablet.
+    static const std::regex end_action(R"(/konto/sessioner/(\d+)/avsluta)");
+    auto ids = std::sregex_iterator(sessions.body.begin(), sessions.body.end(), end_action);
+    std::vector<std::string> others;
+    for (auto it = ids; it != std::sregex_iterator(); ++it) others.push_back((*it)[1].str());
+    BOOST_TEST_REQUIRE(others.size() == 2u);  // the phone and the tablet; this one has no button
+    const auto csrf = laptop.token("/konto/sessioner");
+    BOOST_TEST(laptop.post("/konto/sessioner/" + others[1] + "/avsluta", "csrf=" + csrf).status == 303);
+    BOOST_TEST(laptop.post("/konto/sessioner/" + others[0] + "/avsluta", "csrf=" + csrf).status == 303);
+    BOOST_TEST(phone.get("/arrangor").status == 303);
+    BOOST_TEST(tablet.get("/arrangor").status == 303);
+    BOOST_TEST(laptop.get("/arrangor").status == 200);
+
+    // Everywhere: two more browsers, then the laptop signs out everywhere, itself included.
+    auto desk = signed_in(s, invite(s, "anna@example.org", "organiser", org));
+    auto copy = laptop;  // a copied cookie: the same session
+    auto out = laptop.post("/konto/logga-ut-overallt", "csrf=" + csrf);
+    BOOST_TEST(out.status == 303);
+    BOOST_TEST(out.header("location") == "/logga-in?utloggad=1");
+    BOOST_TEST(out.header("set-cookie").starts_with("kal_session=;"));
+    BOOST_TEST(desk.get("/arrangor").status == 303);
+    BOOST_TEST(copy.get("/arrangor").status == 303);
+    BOOST_TEST(desk.get("/konto/sessioner").header("location") == "/logga-in?tillbaka=%2Fkonto%2Fsessioner");
+
+    // Signing out ends this session.
+    auto again = signed_in(s, invite(s, "anna@example.org", "organiser", org));
+    const auto kept = again;
+    BOOST_TEST(again.post("/logga-ut", "csrf=" + again.token("/arrangor")).status == 303);
+    auto stale = kept;
+    BOOST_TEST(stale.get("/arrangor").status == 303);
+}
+
+BOOST_AUTO_TEST_CASE(no_session_id_sign_in_link_or_token_appears_in_the_log) {
+    running_service s(kal::test::current_test_name(), {}, {{"KALENDARIUM_LOG_LEVEL", "debug"}});
+    const auto org = organisation(s, "Föreningen Logg");
+    const auto link = invite(s, "anna@example.org", "organiser", org);
+    auto b = signed_in(s, link);
+    const auto session = b.cookies.at("kal_session");
+    const auto csrf = b.token("/konto/nycklar");
+    auto made = b.post("/konto/nycklar", "csrf=" + csrf + "&namn=Webbplatsen");
+    BOOST_TEST_REQUIRE(made.status == 200);
+    const auto token = between(made.body, "readonly value=\"", '"');
+    BOOST_TEST_REQUIRE(token.starts_with("kal_"));
+    // The token works in the API, with the user's rights.
+    BOOST_TEST(s.client.get("/api/v1/meetings?status=draft", {{"Authorization", "Bearer " + token}}).status == 200);
+    b.get("/arrangor");
+    b.get("/konto/sessioner");
+    b.post("/arrangor/moten/ny", meeting_body(csrf, org, "Loggat"));
+    b.get(link);  // the used link's page, too
+    b.post("/logga-ut", "csrf=" + csrf);
+    const auto log = s.server.log();
+    BOOST_TEST(!log.empty());
+    for (const auto& secret : {link.substr(link.rfind('/') + 1), session, token, csrf}) {
+        BOOST_TEST(log.find(secret) == std::string::npos, secret.substr(0, 5));
+        BOOST_TEST(log.find(secret.substr(5, 20)) == std::string::npos, secret.substr(0, 5));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(cancelling_on_the_page_says_the_reason_in_the_mail_and_deleting_first_says_who_is_signed_up) {
+    kal::test::smtp_sink sink(source_dir + "/tests/tools/smtp_sink.py");
+    auto env = kal::test::unlimited_sign_ups;
+    env.insert({{"KALENDARIUM_MAIL_SMTP_URL", sink.url()},
+                {"KALENDARIUM_MAIL_POLL_INTERVAL", "50ms"},
+                {"KALENDARIUM_MAIL_FROM_ADDRESS", "no-reply@kalendarium.example.se"}});
+    running_service s(kal::test::current_test_name(), {}, env);
+    const auto org = organisation(s, "Föreningen Inställd");
+    const auto m = meeting(s, org);
+    const auto id = std::to_string(m);
+    for (const char* who : {"anna@example.org", "bo@example.org"}) {
+        auto [status, v] = s.call("POST", "/api/v1/meetings/" + id + "/rsvps",
+                                  json::object{{"name", "Anna"}, {"email", who}, {"party_size", 2}, {"consent", true}}, {});
+        BOOST_TEST_REQUIRE(status == 201, v);
+    }
+    sink.wait_for(2, std::chrono::seconds(20));  // the confirmations
+    auto b = signed_in(s, invite(s, "org@example.org", "organiser", org));
+    // Both questions say how many are signed up before anything happens.
+    for (const auto& page : {"/arrangor/moten/" + id + "/stall-in", "/arrangor/moten/" + id + "/radera"}) {
+        auto r = b.get(page);
+        BOOST_TEST(r.status == 200);
+        BOOST_TEST(r.body.find("2 anmälningar (4 personer)") != std::string::npos, page);
+    }
+    const auto csrf = b.token("/arrangor");
+    auto cancelled = b.post("/arrangor/moten/" + id + "/stall-in",
+                            "csrf=" + csrf + "&skal=Lokalen+%C3%A4r+vattenskadad.+Vi+ses+i+januari.");
+    BOOST_TEST(cancelled.status == 303);
+    auto [status, v] = s.call("GET", "/api/v1/meetings/" + id, nullptr, s.admin());
+    BOOST_TEST(v.at("status").as_string() == "cancelled");
+    auto mails = sink.wait_for(4, std::chrono::seconds(20));
+    BOOST_TEST_REQUIRE(mails.size() == 4u);
+    for (std::size_t i = 2; i < 4; ++i) {
+        auto text = plain_text(mails[i]);
+        BOOST_TEST(text.find("inställt") != std::string::npos);
+        BOOST_TEST(text.find("Lokalen är vattenskadad. Vi ses i januari.") != std::string::npos, text);
+    }
+    // A reason too long is the 422 of the use case; nothing changes.
+    auto again = b.post("/arrangor/moten/" + id + "/stall-in", "csrf=" + csrf + "&skal=" + std::string(1001, 'x'));
+    BOOST_TEST(again.status == 422);
+    // Deleting removes it.
+    BOOST_TEST(b.post("/arrangor/moten/" + id + "/radera", "csrf=" + csrf).status == 303);
+    BOOST_TEST(s.call("GET", "/api/v1/meetings/" + id, nullptr, s.admin()).first == 404);
+}
