@@ -157,9 +157,10 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ -n "${BENCH_PROFILE:-}" ] && command -v perf >/dev/null; then
   sq_pid=$(head -1 "$work/service.pids")
   (wrk_auth="Authorization: Bearer $sq_token" measure "http://127.0.0.1:$sqlite_port$path" >/dev/null) &
+  load_pid=$!
   sleep 1
   perf record -F 999 -g -p "$sq_pid" -o "$work/perf.data" -- sleep 5 >/dev/null 2>&1 || true
-  wait
+  wait "$load_pid"  # not a bare wait: nginx runs in the background too
   {
     echo ""
     echo "Top ten of that service's self time (perf record -F 999 -g, 5 s of GET $path with an organiser token, SQLite):"
