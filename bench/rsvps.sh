@@ -172,6 +172,7 @@ machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /pro
   echo "Both sides serialise on one lock, the meeting's row (SELECT … FOR UPDATE), so both contend" \
        "on the same thing; over HTTP each sign-up also parses and validates the JSON body, makes and" \
        "hashes a manage token and answers with JSON. The statements are the same, in the same order" \
-       "(checked with log_statement); the service (SOCI) prepares, executes and deallocates each" \
-       "one on its $pool pooled connections, pgbench sends each as one extended-protocol query."
+       "(checked with log_statement) up to the order: the service reads what does not depend on the" \
+       "meeting's sign-ups before its lock and counts seats and waitlist in one statement; it sends each" \
+       "statement as one extended-protocol query on its $pool pooled connections, as pgbench does."
 } | tee -a "$root/docs/benchmarks.md"

@@ -43,6 +43,7 @@ measure() {
   local url=$1 out rps p99
   local header=()
   [ -n "${wrk_header:-}" ] && header=(-H "$wrk_header")
+  [ -n "${wrk_auth:-}" ] && header+=(-H "$wrk_auth")
   out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "${header[@]}" "$url")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' <<<"$out")
@@ -107,22 +108,68 @@ machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /pro
 want() { [[ " ${BENCH_ONLY:-meetings feeds pages rsvps mail} " == *" $1 "* ]]; }
 
 if want meetings; then
-ng=$(measure_nginx "http://127.0.0.1:$nginx_port/meetings.json")
-read -r ng_rps ng_p99 _ <<<"$ng"
-read -r sq_rps sq_p99 sq_err < <(measure "http://127.0.0.1:$sqlite_port$path")
-read -r pg_rps pg_p99 pg_err < <(measure "http://127.0.0.1:$pg_port$path")
+# Reads of the API, each beside nginx serving the same bytes in the same run: the list and a
+# single meeting, anonymous (from the render cache) and with an organiser token (never cached:
+# the statements run on every request).
+organiser_token() { "$bin" token create --db "$1" --role organiser --name "bench organiser" --organisation 1 2>>"$work/token.err" | grep -o 'kal_[A-Za-z0-9_-]*' | head -1; }
+sq_token=$(organiser_token "sqlite:$work/bench.db")
+pg_token=$(organiser_token "${KAL_TEST_PG_URL%/*}/$pgdb")
+meeting_id=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])' <"$work/www/meetings.json")
+one="/api/v1/meetings/$meeting_id"
+curl -fs "http://127.0.0.1:$sqlite_port$one" >"$work/www/meeting.json"
+curl -fs -H "Authorization: Bearer $sq_token" "http://127.0.0.1:$sqlite_port$path" >"$work/www/meetings-token.json"
+curl -fs -H "Authorization: Bearer $sq_token" "http://127.0.0.1:$sqlite_port$one" >"$work/www/meeting-token.json"
+row() {  # label, nginx file, path; SQLite and PostgreSQL rows, with a token when $3 is "token"
+  local label=$1 file=$2 target=$3 kind=$4 n ng_rps ng_p99 sq_rps sq_p99 sq_err pg_rps pg_p99 pg_err
+  n=$(wc -c <"$work/www/$file")
+  read -r ng_rps ng_p99 _ < <(measure_nginx "http://127.0.0.1:$nginx_port/$file")
+  if [ "$kind" = token ]; then
+    read -r sq_rps sq_p99 sq_err < <(wrk_auth="Authorization: Bearer $sq_token" measure "http://127.0.0.1:$sqlite_port$target")
+    read -r pg_rps pg_p99 pg_err < <(wrk_auth="Authorization: Bearer $pg_token" measure "http://127.0.0.1:$pg_port$target")
+  else
+    read -r sq_rps sq_p99 sq_err < <(measure "http://127.0.0.1:$sqlite_port$target")
+    read -r pg_rps pg_p99 pg_err < <(measure "http://127.0.0.1:$pg_port$target")
+  fi
+  echo "| $label ($n bytes) | $ng_rps | $sq_rps ($(ratio "$sq_rps" "$ng_rps")) | $pg_rps ($(ratio "$pg_rps" "$ng_rps")) | $ng_p99 / $sq_p99 / $pg_p99 | $sq_err / $pg_err |"
+}
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+rows=$(
+  row "GET /api/v1/meetings, 50 meetings, anonymous (cached)" meetings.json "$path" anonymous
+  row "GET /api/v1/meetings/{id}, anonymous (cached)" meeting.json "$one" anonymous
+  row "GET /api/v1/meetings, 50 meetings, organiser token" meetings-token.json "$path" token
+  row "GET /api/v1/meetings/{id}, organiser token" meeting-token.json "$one" token
+)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 {
   echo ""
-  echo "### GET /api/v1/meetings — $(date -u +%Y-%m-%d) — $machine"
+  echo "### API reads — $(date -u +%Y-%m-%d) — $machine"
   echo ""
-  echo "wrk -t$threads -c$connections -d$duration on loopback; demo data, response $bytes bytes (50 meetings); build: $build."
+  echo "wrk -t$threads -c$connections -d$duration on loopback; demo data; build: $build; load average" \
+       "before/after: $load_before / $load_after (2 cores shared with other work: compare the ratios)."
+  echo "Each row's nginx serves that row's bytes as a static file in the same run; the ratio to nginx is in brackets."
   echo ""
-  echo "| target | requests/s | p99 latency (ms) | non-2xx | ratio to nginx |"
-  echo "|---|---:|---:|---:|---:|"
-  echo "| nginx, same bytes as a static file | $ng_rps | $ng_p99 | 0 | 1.00 |"
-  echo "| kalendarium on SQLite | $sq_rps | $sq_p99 | $sq_err | $(ratio "$sq_rps" "$ng_rps") |"
-  echo "| kalendarium on PostgreSQL 15 | $pg_rps | $pg_p99 | $pg_err | $(ratio "$pg_rps" "$ng_rps") |"
+  echo "| request | nginx req/s | SQLite req/s (ratio) | PostgreSQL req/s (ratio) | p99 ms nginx / SQLite / PostgreSQL | non-2xx SQLite / PostgreSQL |"
+  echo "|---|---:|---:|---:|---|---:|"
+  echo "$rows"
 } | tee -a "$root/docs/benchmarks.md"
+
+# A profile of the list with a token (the uncached path) on SQLite, when perf(1) may sample.
+if [ -n "${BENCH_PROFILE:-}" ] && command -v perf >/dev/null; then
+  sq_pid=$(head -1 "$work/service.pids")
+  (wrk_auth="Authorization: Bearer $sq_token" measure "http://127.0.0.1:$sqlite_port$path" >/dev/null) &
+  load_pid=$!
+  sleep 1
+  perf record -F 999 -g -p "$sq_pid" -o "$work/perf.data" -- sleep 5 >/dev/null 2>&1 || true
+  wait "$load_pid"  # not a bare wait: nginx runs in the background too
+  {
+    echo ""
+    echo "Top ten of that service's self time (perf record -F 999 -g, 5 s of GET $path with an organiser token, SQLite):"
+    echo ""
+    echo '```'
+    perf report -i "$work/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9.]+%' | head -10
+    echo '```'
+  } | tee -a "$root/docs/benchmarks.md"
+fi
 fi
 
 if want feeds; then source "$root/bench/feeds.sh"; fi

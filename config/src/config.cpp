@@ -134,6 +134,7 @@ const std::vector<key_spec>& key_table() {
         make_key("feeds.cancelled_retention", &settings::feeds, &feed_settings::cancelled_retention),
         make_key("feeds.change_poll_interval", &settings::feeds, &feed_settings::change_poll_interval),
         make_key("feeds.cache_entries", &settings::feeds, &feed_settings::cache_entries),
+        make_key("feeds.cache_memory", &settings::feeds, &feed_settings::cache_memory),
         make_key("feeds.size_warning", &settings::feeds, &feed_settings::size_warning),
         make_key("feeds.calendar_name", &settings::feeds, &feed_settings::calendar_name),
         make_key("rsvps.anonymise_after_days", &settings::rsvps, &rsvp_settings::anonymise_after_days),
@@ -292,6 +293,7 @@ void validate(const settings& s) {
     if (s.feeds.cancelled_retention.count() < 0) fail("feeds.cancelled_retention", "must not be negative");
     if (s.feeds.change_poll_interval.count() < 0) fail("feeds.change_poll_interval", "must not be negative");
     positive("feeds.cache_entries", s.feeds.cache_entries);
+    if (s.feeds.cache_memory < 64 * 1024) fail("feeds.cache_memory", "must be at least 64KiB");
     if (s.feeds.calendar_name.empty() || s.feeds.calendar_name.size() > 200)
         fail("feeds.calendar_name", "must be 1 to 200 characters");
     if (s.rsvps.anonymise_after_days < 0 || s.rsvps.anonymise_after_days > 3650)

@@ -30,6 +30,7 @@
 #include "sql.hpp"
 #include "sqlite_lower.hpp"
 #include "unit.hpp"
+#include "statement_counts.hpp"
 
 namespace kal::db {
 
@@ -128,6 +129,8 @@ struct database::impl {
     // have restarted: check before use) or broken (reconnect before use).
     enum slot_state : int { healthy = 0, suspect = 1, broken = 2 };
     std::unique_ptr<std::atomic<int>[]> slots_;
+    // Per pool slot: the statements kept prepared on its session (sql.hpp, statement_cache).
+    std::vector<std::unique_ptr<detail::statement_cache>> statements_;
     std::atomic<std::size_t> in_use_{0};
     std::atomic<std::uint64_t> local_feed_commits_{0};
 
@@ -140,6 +143,7 @@ struct database::impl {
             try {
                 pool_.at(i).open(backend_, connect_);
                 configure(pool_.at(i));
+                statements_.push_back(std::make_unique<detail::statement_cache>(pool_.at(i), postgresql_));
             } catch (const soci::soci_error& e) {
                 // libpq's connection messages name host and port, never data; kept for operators.
                 throw unavailable("cannot connect to the database: " + e.get_error_message());
@@ -206,6 +210,7 @@ struct database::impl {
                 return;
             }
             try {
+                if (im.statements_[pos_]) im.statements_[pos_]->clear();  // they belong to the old connection
                 s.reconnect();
                 im.configure(s);
                 im.slots_[pos_] = healthy;
@@ -220,6 +225,7 @@ struct database::impl {
         lease& operator=(const lease&) = delete;
 
         soci::session& session() { return im_.pool_.at(pos_); }
+        detail::statement_cache* statements() { return im_.statements_[pos_].get(); }
         void mark_broken() {
             for (std::size_t i = 0; i < im_.options_.pool_size; ++i) {
                 int expected = healthy;
@@ -246,16 +252,21 @@ struct database::impl {
     // read-only transaction never fails with a serialization error.
     class transaction {
     public:
+        // A plain read on PostgreSQL takes no transaction at all: at READ COMMITTED every
+        // statement sees its own snapshot anyway, so BEGIN READ ONLY and COMMIT would add two round
+        // trips and no consistency (repositories refuse writes in read units themselves).
         transaction(soci::session& s, bool postgresql, unit_access a) : s_(s) {
             if (!postgresql)
                 s_ << (a == unit_access::write ? "BEGIN IMMEDIATE" : "BEGIN");
             else if (a == unit_access::snapshot)
                 s_ << "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+            else if (a == unit_access::write)
+                s_ << "BEGIN";
             else
-                s_ << (a == unit_access::write ? "BEGIN" : "BEGIN READ ONLY");
+                done_ = true;  // nothing to end
         }
         void commit() {
-            s_ << "COMMIT";
+            if (!done_) s_ << "COMMIT";
             done_ = true;
         }
         ~transaction() {
@@ -313,6 +324,7 @@ void database::run_unit(access a, instant now, detail::unit_function fn) {
     impl::lease l(im);
     for (int attempt = 1;; ++attempt) {
         detail::unit_state state{l.session(), im.postgresql_, kind, kind == unit_access::write ? now : 0};
+        state.statements = l.statements();
         unit_of_work w(state);
         try {
             impl::transaction t(l.session(), im.postgresql_, kind);
@@ -375,6 +387,10 @@ int database::schema_version() {
 }
 
 std::uint64_t testing::statements_started() { return statements_started_count.load(std::memory_order_relaxed); }
+std::uint64_t testing::statements_prepared() { return detail::testing_counts::prepared.load(); }
+std::uint64_t testing::statements_run() {
+    return statements_started_count.load() - detail::testing_counts::prepared.load() + detail::testing_counts::run.load();
+}
 std::uint64_t testing::transactions_started() { return transactions_started_count.load(std::memory_order_relaxed); }
 
 }  // namespace kal::db

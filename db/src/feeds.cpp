@@ -88,7 +88,7 @@ std::vector<T> filter_values(const char* field, std::vector<T> values) {
 
 std::int64_t feeds::change_counter() {
     long long v = 0;
-    stmt(session_of(w_), select_change_counter).into(v).one();
+    stmt(session_of(w_), select_change_counter, kept_statements(w_)).into(v).one();
     return v;
 }
 

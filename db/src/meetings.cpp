@@ -52,15 +52,14 @@ const std::string& update_meeting_sql() {
     return sql;
 }
 
+// One statement: the meeting with its networks and documents.
 std::optional<meeting> load_meeting(unit_of_work& w, const char* where, const auto& key) {
-    stmt st(session_of(w), meeting_select + " WHERE " + where);
+    stmt st(session_of(w), linked_meeting_select(is_postgresql(w)) + " WHERE " + where, kept_statements(w));
     st.use(key);
-    meeting_row row;
+    linked_meeting_row row;
     row.into(st);
     if (!st.one()) return std::nullopt;
-    std::vector<meeting> one{row.to_model()};
-    load_links(session_of(w), one);
-    return one.front();
+    return row.to_model();
 }
 
 }  // namespace
@@ -299,16 +298,17 @@ page<meeting> meetings::list(const meeting_filter& f) {
     if (f.after) c.add("(m.start_utc > ? OR (m.start_utc = ? AND m.id > ?))", {f.after->sort_key, f.after->sort_key, f.after->id});
     int limit = clamp_limit(f.limit);
     int n = 0;
-    stmt st(s, meeting_select + c.where(n) + " ORDER BY m.start_utc, m.id LIMIT :limit");
+    // One statement: the meetings with their networks and documents.
+    stmt st(s, linked_meeting_select(is_postgresql(w_)) + c.where(n) + " ORDER BY m.start_utc, m.id LIMIT :limit",
+            kept_statements(w_));
     c.bind(st);
     st.use(static_cast<long long>(limit) + 1);
     page<meeting> p;
-    p.items = all_rows<meeting, meeting_row>(st);
+    p.items = all_rows<meeting, linked_meeting_row>(st);
     if (static_cast<int>(p.items.size()) > limit) {
         p.items.resize(limit);
         p.next = cursor{p.items.back().start_utc, p.items.back().id};
     }
-    load_links(s, p.items);
     return p;
 }
 

@@ -1,5 +1,8 @@
 #include "rows.hpp"
 
+#include <algorithm>
+#include <string_view>
+
 namespace kal::db::detail {
 
 namespace {
@@ -99,6 +102,71 @@ meeting meeting_row::to_model() const {
     m.created_at = created_at;
     m.updated_at = updated_at;
     m.cancellation_reason = cancellation_reason;
+    return m;
+}
+
+const std::string& linked_meeting_select(bool postgresql) {
+    // Both dialects give the UTF-8 bytes of a text as hex: nothing in a title or URL can then
+    // fake a separator. The order of an aggregate is not fixed without ORDER BY inside it (which
+    // SQLite 3.40 lacks), so each document carries its sort_order and the ids are sorted here.
+    static const std::string sqlite =
+        meeting_select.substr(0, meeting_select.size() - std::string(" FROM meetings m").size()) +
+        ", (SELECT group_concat(mn.network_id, ',') FROM meeting_networks mn WHERE mn.meeting_id = m.id)"
+        ", (SELECT group_concat(d.sort_order || ':' || hex(d.title) || ':' || hex(d.url), ',') "
+        "FROM meeting_documents d WHERE d.meeting_id = m.id) FROM meetings m";
+    static const std::string pg =
+        meeting_select.substr(0, meeting_select.size() - std::string(" FROM meetings m").size()) +
+        ", (SELECT string_agg(mn.network_id::text, ',') FROM meeting_networks mn WHERE mn.meeting_id = m.id)"
+        ", (SELECT string_agg(d.sort_order::text || ':' || encode(convert_to(d.title, 'UTF8'), 'hex') || ':' || "
+        "encode(convert_to(d.url, 'UTF8'), 'hex'), ',') FROM meeting_documents d WHERE d.meeting_id = m.id) "
+        "FROM meetings m";
+    return postgresql ? pg : sqlite;
+}
+
+namespace {
+
+std::string from_hex(std::string_view hex) {
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        throw error("a stored document link could not be read");
+    };
+    if (hex.size() % 2) throw error("a stored document link could not be read");
+    std::string out;
+    out.reserve(hex.size() / 2);
+    for (std::size_t i = 0; i < hex.size(); i += 2)
+        out += static_cast<char>(nibble(hex[i]) * 16 + nibble(hex[i + 1]));
+    return out;
+}
+
+}  // namespace
+
+void linked_meeting_row::into(stmt& s) {
+    row.into(s);
+    s.into(network_ids).into(documents);
+}
+
+meeting linked_meeting_row::to_model() const {
+    auto m = row.to_model();
+    if (network_ids.ind == soci::i_ok && !network_ids.value.empty()) {
+        for (auto id : split_numbers(network_ids.value)) m.network_ids.push_back(id);
+        std::sort(m.network_ids.begin(), m.network_ids.end());
+    }
+    if (documents.ind == soci::i_ok && !documents.value.empty()) {
+        std::vector<std::pair<long long, document_link>> docs;
+        for (const auto& item : split(documents.value, ',')) {
+            auto first = item.find(':');
+            auto second = first == std::string::npos ? first : item.find(':', first + 1);
+            if (second == std::string::npos) throw error("a stored document link could not be read");
+            auto order = split_numbers(std::string_view(item).substr(0, first));
+            if (order.size() != 1) throw error("a stored document link could not be read");
+            docs.emplace_back(order.front(), document_link{from_hex(std::string_view(item).substr(first + 1, second - first - 1)),
+                                                           from_hex(std::string_view(item).substr(second + 1))});
+        }
+        std::stable_sort(docs.begin(), docs.end(), [](auto& a, auto& b) { return a.first < b.first; });
+        for (auto& [order, d] : docs) m.documents.push_back(std::move(d));
+    }
     return m;
 }
 

@@ -53,6 +53,19 @@ struct meeting_row {
     meeting to_model() const;
 };
 
+// A meeting with its networks and documents in the same row (two aggregated sub-selects), so that
+// a list or a single meeting is one statement: "SELECT ... FROM meetings m" per dialect.
+const std::string& linked_meeting_select(bool postgresql);
+
+struct linked_meeting_row {
+    meeting_row row;
+    nullable<std::string> network_ids;  // "3,1,2"
+    nullable<std::string> documents;    // "order:hex(title):hex(url),..."
+
+    void into(stmt& s);
+    meeting to_model() const;
+};
+
 extern const std::string series_select;  // ... FROM series s
 
 struct series_row {

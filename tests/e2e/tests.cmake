@@ -137,3 +137,11 @@ add_test(NAME e2e.door_pages.sqlite COMMAND e2e_door_pages_tests)
 set_tests_properties(e2e.door_pages.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
 add_test(NAME e2e.door_pages.postgresql COMMAND e2e_door_pages_tests)
 set_tests_properties(e2e.door_pages.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")
+
+# Anonymous API reads from the render cache (issue 13): ETag/304, two instances, drafts, credentials.
+kal_boost_test(e2e_read_cache_tests ${CMAKE_CURRENT_LIST_DIR}/read_cache_tests.cpp)
+target_link_libraries(e2e_read_cache_tests PRIVATE kal_e2e_support)
+add_test(NAME e2e.read_cache.sqlite COMMAND e2e_read_cache_tests)
+set_tests_properties(e2e.read_cache.sqlite PROPERTIES ENVIRONMENT "KAL_TEST_DB=sqlite")
+add_test(NAME e2e.read_cache.postgresql COMMAND e2e_read_cache_tests)
+set_tests_properties(e2e.read_cache.postgresql PROPERTIES ENVIRONMENT "KAL_TEST_DB=postgresql")

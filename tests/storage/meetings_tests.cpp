@@ -508,9 +508,10 @@ BOOST_AUTO_TEST_CASE(uid_owners_finds_meetings_and_series_in_one_statement) {
                                       "single@example.org"};
     for (int i = 0; i < 600; ++i) asked.push_back("nobody-" + std::to_string(i) + "@example.org");
 
-    auto before = testing::statements_started();
+    auto before = testing::statements_run();
     auto owners = f.db->read([&](unit_of_work& w) { return meetings{w}.uid_owners(asked); });
-    BOOST_TEST(testing::statements_started() - before == 3u);  // BEGIN, one SELECT, COMMIT
+    // One SELECT, with BEGIN and COMMIT on SQLite (a read takes no transaction on PostgreSQL).
+    BOOST_TEST(testing::statements_run() - before == (f.database_->is_postgresql() ? 1u : 3u));
     BOOST_TEST_REQUIRE(owners.size() == 2u);
     std::sort(owners.begin(), owners.end(), [](auto& a, auto& b) { return a.uid < b.uid; });
     BOOST_TEST(owners[0].uid == "series@example.org");

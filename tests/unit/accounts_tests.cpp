@@ -316,7 +316,9 @@ BOOST_AUTO_TEST_CASE(a_session_ends_after_the_idle_timeout_and_at_its_absolute_l
     f.now += 2 * minute;
     const auto before = kal::db::testing::transactions_started();
     app::list_sessions(f.ctx, reader);
-    BOOST_TEST(kal::db::testing::transactions_started() - before == 1u);
+    // One read unit: on PostgreSQL a read takes no transaction at all (every statement is its own
+    // snapshot at READ COMMITTED anyway), on SQLite one.
+    BOOST_TEST(kal::db::testing::transactions_started() - before == (f.database.is_postgresql() ? 0u : 1u));
     BOOST_TEST(app::record_session_activity(f.ctx) == 1);
     BOOST_TEST(app::record_session_activity(f.ctx) == 0);  // noted once, written once
 }

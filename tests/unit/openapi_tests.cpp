@@ -108,7 +108,10 @@ struct service_routes {
     // Runs the handler as the server does: any exception becomes the response error_response makes.
     static svc::response call(const svc::route& r, svc::request& req) {
         try {
-            return r.fn(req);
+            auto res = r.fn(req);
+            // A cached answer (feeds, anonymous API reads) is sent from shared_body; the checks read body.
+            if (res.body.empty() && res.shared_body) res.body = *res.shared_body;
+            return res;
         } catch (...) {
             return api::error_answer(req, std::current_exception());
         }

@@ -92,6 +92,12 @@ void add_feed_routes(http::router& routes, app::context& ctx);
 void add_feed_token_routes(http::router& routes, app::context& ctx);
 void add_import_routes(http::router& routes, app::context& ctx);
 
+// A public GET (a list or a single resource) whose anonymous answers are kept in the render
+// cache beside feeds and pages (read_cache.cpp); requests with credentials run `handler` as ever.
+void add_public_read(http::router& routes, app::context& ctx, const std::string& pattern, http::handler handler);
+// Its key: "api <Accept> <Accept-Language> <path as sent>?<query, names sorted>".
+std::string read_cache_key(const request& req);
+
 // A route handler bound to the context: `fn(ctx, req)`.
 template <class F>
 http::handler bind(app::context& ctx, F fn) {

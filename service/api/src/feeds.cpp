@@ -92,7 +92,7 @@ void add_feed_routes(http::router& routes, app::context& ctx) {
     add_feed(routes, ctx, "/feeds/custom.ics", k::custom, nullptr);
     add_feed(routes, ctx, "/feeds/private/{token}.ics", k::private_token, "token");
     routes.add("GET", "/feeds/rsvp/{token}.ics", bind(ctx, holder_feed));
-    routes.add("GET", "/api/v1/feeds", bind(ctx, list_feeds));
+    add_public_read(routes, ctx, "/api/v1/feeds", bind(ctx, list_feeds));
 }
 
 }  // namespace kal::service::api

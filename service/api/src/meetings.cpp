@@ -291,18 +291,18 @@ response delete_series(app::context& ctx, request& req) {
 }  // namespace
 
 void add_meeting_routes(http::router& routes, app::context& ctx) {
-    routes.add("GET", "/api/v1/meetings", bind(ctx, list_meetings));
+    add_public_read(routes, ctx, "/api/v1/meetings", bind(ctx, list_meetings));
     routes.add("POST", "/api/v1/meetings", bind(ctx, create_meeting));
-    routes.add("GET", "/api/v1/meetings/{id}", bind(ctx, get_meeting));
+    add_public_read(routes, ctx, "/api/v1/meetings/{id}", bind(ctx, get_meeting));
     routes.add("PATCH", "/api/v1/meetings/{id}", bind(ctx, change_meeting));
     routes.add("POST", "/api/v1/meetings/{id}/cancel", bind(ctx, cancel_meeting));
     routes.add("DELETE", "/api/v1/meetings/{id}", bind(ctx, delete_meeting));
 }
 
 void add_series_routes(http::router& routes, app::context& ctx) {
-    routes.add("GET", "/api/v1/series", bind(ctx, list_series));
+    add_public_read(routes, ctx, "/api/v1/series", bind(ctx, list_series));
     routes.add("POST", "/api/v1/series", bind(ctx, create_series));
-    routes.add("GET", "/api/v1/series/{id}", bind(ctx, get_series));
+    add_public_read(routes, ctx, "/api/v1/series/{id}", bind(ctx, get_series));
     routes.add("PATCH", "/api/v1/series/{id}", bind(ctx, change_series));
     routes.add("DELETE", "/api/v1/series/{id}", bind(ctx, delete_series));
 }

@@ -66,9 +66,9 @@ response delete_network(app::context& ctx, request& req) {
 }  // namespace
 
 void add_network_routes(http::router& routes, app::context& ctx) {
-    routes.add("GET", "/api/v1/networks", bind(ctx, list_networks));
+    add_public_read(routes, ctx, "/api/v1/networks", bind(ctx, list_networks));
     routes.add("POST", "/api/v1/networks", bind(ctx, create_network));
-    routes.add("GET", "/api/v1/networks/{id}", bind(ctx, get_network));
+    add_public_read(routes, ctx, "/api/v1/networks/{id}", bind(ctx, get_network));
     routes.add("PATCH", "/api/v1/networks/{id}", bind(ctx, change_network));
     routes.add("DELETE", "/api/v1/networks/{id}", bind(ctx, delete_network));
 }

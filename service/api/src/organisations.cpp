@@ -72,9 +72,9 @@ response delete_organisation(app::context& ctx, request& req) {
 }  // namespace
 
 void add_organisation_routes(http::router& routes, app::context& ctx) {
-    routes.add("GET", "/api/v1/organisations", bind(ctx, list_organisations));
+    add_public_read(routes, ctx, "/api/v1/organisations", bind(ctx, list_organisations));
     routes.add("POST", "/api/v1/organisations", bind(ctx, create_organisation));
-    routes.add("GET", "/api/v1/organisations/{id}", bind(ctx, get_organisation));
+    add_public_read(routes, ctx, "/api/v1/organisations/{id}", bind(ctx, get_organisation));
     routes.add("PATCH", "/api/v1/organisations/{id}", bind(ctx, change_organisation));
     routes.add("DELETE", "/api/v1/organisations/{id}", bind(ctx, delete_organisation));
 }

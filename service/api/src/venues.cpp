@@ -89,9 +89,9 @@ response delete_venue(app::context& ctx, request& req) {
 }  // namespace
 
 void add_venue_routes(http::router& routes, app::context& ctx) {
-    routes.add("GET", "/api/v1/venues", bind(ctx, list_venues));
+    add_public_read(routes, ctx, "/api/v1/venues", bind(ctx, list_venues));
     routes.add("POST", "/api/v1/venues", bind(ctx, create_venue));
-    routes.add("GET", "/api/v1/venues/{id}", bind(ctx, get_venue));
+    add_public_read(routes, ctx, "/api/v1/venues/{id}", bind(ctx, get_venue));
     routes.add("PATCH", "/api/v1/venues/{id}", bind(ctx, change_venue));
     routes.add("DELETE", "/api/v1/venues/{id}", bind(ctx, delete_venue));
 }

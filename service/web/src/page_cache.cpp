@@ -44,6 +44,10 @@ response page_answer(const app::rendered_answer& a, const request& req, db::lang
     return r;
 }
 
+// A signed-in browser (a session cookie) or a request with a token is never answered from the
+// shared cache nor stored in it: its page may show what only that person sees.
+bool signed_out(const request& req) { return app::may_use_shared_cache(req.header("authorization"), req.header("cookie")); }
+
 }  // namespace
 
 std::string page_cache_key(const request& req, db::language language) {
@@ -62,11 +66,13 @@ void add_cached_page(http::router& routes, app::context& ctx, std::shared_ptr<co
                      const std::string& pattern, page_handler handler, bool may_be_framed) {
     for (auto language : {db::language::sv, db::language::en}) {
         auto fast = [&ctx, language, may_be_framed](request& req) -> std::optional<response> {
+            if (!signed_out(req)) return std::nullopt;
             auto hit = ctx.cache().fresh(page_cache_key(req, language), app::today(ctx.settings, ctx.now()));
             if (!hit) return std::nullopt;
             return page_answer(*hit, req, language, may_be_framed);
         };
         auto slow = [&ctx, pages, handler, language, may_be_framed](request& req) -> response {
+            if (!signed_out(req)) return handler(ctx, *pages, req, language);  // as a passed-through answer
             std::optional<response> passed_through;
             auto entry = app::cached_render(
                 ctx, page_cache_key(req, language), app::today(ctx.settings, ctx.now()), ctx.settings.site.page_max_age,

@@ -56,6 +56,9 @@ struct feed_settings {
     // request checks it again (one query); writes through this instance are seen at once.
     std::chrono::milliseconds change_poll_interval{1000};
     int cache_entries = 1000;
+    // What the render cache (feeds, pages, anonymous API reads) may hold in bytes, its memory
+    // files counted too: arbitrary query strings must not grow it without limit.
+    std::size_t cache_memory = 32 * 1024 * 1024;
     std::size_t size_warning = 1024 * 1024;
     std::string calendar_name = "Överenskommelsen i Borås";
 };

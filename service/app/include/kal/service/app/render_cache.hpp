@@ -12,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <cstdint>
+#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -59,16 +60,37 @@ public:
     // entry when it is stored. Set once, before serving.
     void attach_with(std::function<std::shared_ptr<const void>(const std::string& body)> make);
 
+    // What the entries hold: at most feeds.cache_entries of them and feeds.cache_memory bytes
+    // (keys, bodies and their memory files). Past either bound the least recently used go, so a
+    // flood of distinct queries pushes out its own entries first and never grows the cache.
+    std::size_t memory_used();
+    std::size_t size();
+
 private:
+    struct slot {
+        std::shared_ptr<const rendered_answer> answer;
+        std::size_t cost = 0;
+        std::list<std::string>::iterator use;  // its place in uses_, most recent first
+    };
+    // The entry under key, marked as used; null when there is none. Under mutex_.
+    const rendered_answer* touch(const std::string& key, std::map<std::string, slot>::iterator& it);
+
     const config::settings& settings_;
     const db::database& database_;
     std::mutex mutex_;
-    std::map<std::string, std::shared_ptr<const rendered_answer>> entries_;
+    std::map<std::string, slot> entries_;
+    std::list<std::string> uses_;
+    std::size_t memory_ = 0;
     std::int64_t known_counter_ = -1;
     std::uint64_t known_local_writes_ = 0;
     std::chrono::steady_clock::time_point checked_at_{};
     std::function<std::shared_ptr<const void>(const std::string&)> attach_;
 };
+
+// Whether a request may be answered from, and stored in, the cache shared by everyone: not when
+// it carries credentials (an Authorization header of any kind, or a session cookie), whose
+// answer may hold what only that caller sees.
+bool may_use_shared_cache(const std::optional<std::string>& authorization, const std::optional<std::string>& cookie);
 
 // An answer that `render` makes with units of work of its own (a page over one or more use
 // cases), from the cache when current, else rendered and cached under `key` for `day`. The change
