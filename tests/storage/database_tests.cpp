@@ -20,11 +20,11 @@ BOOST_AUTO_TEST_CASE(migrate_is_idempotent_and_records_the_version) {
     BOOST_TEST(f.db->schema_version() == latest_schema);
     BOOST_TEST(f.db->migrate() == latest_schema);
     BOOST_TEST(f.db->migrate() == latest_schema);
-    BOOST_TEST(count_rows(f.url, "schema_version") == latest_schema);
+    BOOST_TEST(count_rows(f.url, "schema_version") == migration_count);
     BOOST_TEST(f.database_->is_postgresql() == (kal::test::test_backend() == "postgresql"));
     auto again = open_database(f.url);
     BOOST_TEST(again->schema_version() == latest_schema);
-    BOOST_TEST(count_rows(f.url, "schema_version") == latest_schema);
+    BOOST_TEST(count_rows(f.url, "schema_version") == migration_count);
 }
 
 BOOST_AUTO_TEST_CASE(two_stores_migrating_at_once_apply_the_schema_once) {
@@ -42,7 +42,7 @@ BOOST_AUTO_TEST_CASE(two_stores_migrating_at_once_apply_the_schema_once) {
     tb.join();
     BOOST_TEST(va == latest_schema);
     BOOST_TEST(vb == latest_schema);
-    BOOST_TEST(count_rows(url, "schema_version") == latest_schema);
+    BOOST_TEST(count_rows(url, "schema_version") == migration_count);
     BOOST_TEST(count_rows(url, "change_counter") == 1);
 }
 
@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(a_version_1_database_migrates_to_the_latest_keeping_its_dat
 
     BOOST_TEST(old.migrate() == latest_schema);
     BOOST_TEST(old.schema_version() == latest_schema);
-    BOOST_TEST(count_rows(url, "schema_version") == latest_schema);
+    BOOST_TEST(count_rows(url, "schema_version") == migration_count);
     auto kept = old.find_meeting(m.id);
     BOOST_REQUIRE(kept);
     BOOST_TEST(kept->uid == m.uid);
@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(a_version_2_database_migrates_to_the_latest_keeping_its_dat
 
     BOOST_TEST(old.migrate() == latest_schema);
     BOOST_TEST(old.schema_version() == latest_schema);
-    BOOST_TEST(count_rows(url, "schema_version") == latest_schema);
+    BOOST_TEST(count_rows(url, "schema_version") == migration_count);
     BOOST_TEST(old.find_meeting(m.id)->uid == m.uid);
     BOOST_TEST(old.find_feed_token_by_hash("hash-before-upgrade").has_value());
     BOOST_TEST(sign(old, m.id, "efter@example.se").created);
