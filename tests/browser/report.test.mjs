@@ -94,7 +94,8 @@ for (const [language, path] of [['sv', `/uppfoljning/${year}`], ['en', `/en/uppf
         assert.ok(c.table.colHeaders >= 2);
       }
       // The name a screen reader hears starts with the chart's title, its description follows.
-      const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\s+/g, '\\s+');  // a thousands separator (no-break space) may be heard as a space
       for (const c of charts) {
         assert.equal(await page.getByRole('img', { name: new RegExp(`^${escaped(c.title)} ${escaped(c.desc)}$`) }).count(), 1, c.title);
       }

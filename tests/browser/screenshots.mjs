@@ -94,9 +94,7 @@ try {
     ['natverk-sida', `${service.url}/natverk/natverket-for-psykisk-ohalsa`],
     ['organisationer', `${service.url}/organisationer`],
     ['organisation', `${service.url}/organisationer/kraftens-hus`],
-    ['lokaler', `${service.url}/lokaler`],
     ['lokal', `${service.url}/lokaler/kraftens-hus-samlingssalen`],
-    ['prenumerera', `${service.url}/prenumerera?typ=fro&natverk=natverket-for-integration#eget-urval`],
     ['monster', `${fixtures.url}/patterns.html`],
     ['monster-en', `${fixtures.url}/patterns-en.html`],
   ];

@@ -33,13 +33,17 @@ export function pageType(url) {
  *   check          true: checkPage() (html-validate, axe, 320 px reflow) once per page type
  *   onPage(page, { url, type, html, firstOfType })  extra checks of your own
  *   maxPages       a bound, so a link generator cannot make it run forever (default 500)
+ *   expandPerType  open at most this many pages of one type in the browser and follow their
+ *                  links (default: all); further pages of a type are only asked for over HTTP,
+ *                  so a link is still never broken, but endless pagers (months, pages of a
+ *                  list) and the thousandth meeting page cost one request, not a page load
  * Feeds, static files and downloads are not followed but asked for with HEAD: they must exist.
  * Returns { visited: Map(url -> { status, type, from }), types: Map(type -> url), downloads:
  * Map(url -> status) }. Throws after
  * the whole crawl if any link was broken (status >= 400 or no answer), naming the referring page,
  * or if any check failed, listing them all.
  */
-export async function crawl(context, startUrl, { typeOf = pageType, check = true, onPage, maxPages = 500 } = {}) {
+export async function crawl(context, startUrl, { typeOf = pageType, check = true, onPage, maxPages = 500, expandPerType = Infinity } = {}) {
   const origin = new URL(startUrl).origin;
   const visited = new Map();
   const types = new Map();
@@ -48,11 +52,21 @@ export async function crawl(context, startUrl, { typeOf = pageType, check = true
   const queue = [{ url: new URL(startUrl).href, from: '(start)' }];
   const seen = new Set([queue[0].url]);
   const downloads = new Map();
+  const opened = new Map();  // type -> pages of it opened in the browser
   const page = await context.newPage();
   try {
     while (queue.length > 0) {
       if (visited.size >= maxPages) throw new Error(`crawl stopped after ${maxPages} pages; raise maxPages or check for endless links`);
       const { url, from } = queue.shift();
+      const type = typeOf(new URL(url));
+      if ((opened.get(type) ?? 0) >= expandPerType) {
+        // Enough of this kind of page seen: it must answer, nothing more.
+        const r = await context.request.get(url, { maxRedirects: 5 }).catch((e) => ({ status: () => 0, error: e }));
+        visited.set(url, { status: r.status(), type, from });
+        if (r.status() === 0 || r.status() >= 400) broken.push(`${url} (linked from ${from}): status ${r.status()}`);
+        continue;
+      }
+      opened.set(type, (opened.get(type) ?? 0) + 1);
       let response;
       try {
         response = await page.goto(url, { waitUntil: 'load' });
@@ -61,7 +75,6 @@ export async function crawl(context, startUrl, { typeOf = pageType, check = true
         continue;
       }
       const status = response?.status() ?? 0;
-      const type = typeOf(new URL(url));
       visited.set(url, { status, type, from });
       if (!response || status >= 400) {
         broken.push(`${url} (linked from ${from}): status ${status}`);
