@@ -24,6 +24,7 @@
 #include "kal/service/app/import.hpp"
 #include "kal/service/app/listings.hpp"
 #include "kal/service/app/meetings.hpp"
+#include "kal/service/app/organising.hpp"
 #include "kal/service/app/rate_limit.hpp"
 #include "kal/service/app/render_cache.hpp"
 #include "kal/service/app/scopes.hpp"
@@ -851,4 +852,46 @@ BOOST_AUTO_TEST_CASE(secrets_have_their_kind_and_strength) {
     BOOST_TEST(app::new_secret(app::secret_kind::sign_up_link) != s);
     BOOST_TEST(app::hash_secret(s).size() == 64u);
     BOOST_TEST(app::hash_secret(s) != s);
+}
+
+// ---- the organisers' series form (org-core, issue 12): a repetition in words -----------------
+
+BOOST_AUTO_TEST_CASE(a_repetition_in_words_makes_its_rule_and_its_first_date) {
+    using kal::service::app::repetition_of;
+    auto rule = [](const char* repeat, const char* weekday, const char* from, const char* until, const char* count) {
+        kal::service::app::field_errors errors;
+        auto r = repetition_of({repeat, weekday, from, until, count}, errors);
+        BOOST_TEST_REQUIRE(errors.empty(), (errors.empty() ? "" : errors.list().front().field));
+        return r;
+    };
+    // 2 December 2026 is a Wednesday: the first Tuesday on or after it is 8 December.
+    auto weekly = rule("weekly", "TU", "2026-12-02", "", "6");
+    BOOST_TEST(weekly.first_date == "2026-12-08");
+    BOOST_TEST(weekly.rrule == "FREQ=WEEKLY;BYDAY=TU;COUNT=6");
+    auto other = rule("every_other_week", "WE", "2026-12-02", "2027-02-28", "");
+    BOOST_TEST(other.first_date == "2026-12-02");
+    BOOST_TEST(other.rrule == "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE;UNTIL=20270228T235959Z");
+    // The first Tuesday of December 2026 is the 1st, already passed on the 2nd: January's, the 5th.
+    auto monthly = rule("monthly_first", "TU", "2026-12-02", "", "10");
+    BOOST_TEST(monthly.first_date == "2027-01-05");
+    BOOST_TEST(monthly.rrule == "FREQ=MONTHLY;BYDAY=1TU;COUNT=10");
+    BOOST_TEST(rule("monthly_first", "TU", "2026-12-01", "", "1").first_date == "2026-12-01");
+    BOOST_TEST(rule("monthly_first", "SU", "2027-02-28", "", "2").first_date == "2027-03-07");
+
+    // Each mistake names its field.
+    auto fields_of = [](const char* repeat, const char* weekday, const char* from, const char* until, const char* count) {
+        kal::service::app::field_errors errors;
+        repetition_of({repeat, weekday, from, until, count}, errors);
+        std::vector<std::string> out;
+        for (const auto& e : errors.list()) out.push_back(e.field);
+        return out;
+    };
+    BOOST_TEST(fields_of("daily", "TU", "2026-12-02", "", "3") == std::vector<std::string>{"repeat"});
+    BOOST_TEST(fields_of("weekly", "XX", "2026-12-02", "", "3") == std::vector<std::string>{"weekday"});
+    BOOST_TEST(fields_of("weekly", "TU", "2026-02-30", "", "3") == std::vector<std::string>{"from_date"});
+    BOOST_TEST(fields_of("weekly", "TU", "2026-12-02", "", "") == std::vector<std::string>{"until"});
+    BOOST_TEST(fields_of("weekly", "TU", "2026-12-02", "2027-01-01", "3") == std::vector<std::string>{"until"});
+    BOOST_TEST(fields_of("weekly", "TU", "2026-12-02", "2026-12-07", "") == std::vector<std::string>{"until"});
+    BOOST_TEST(fields_of("weekly", "TU", "2026-12-02", "", "0") == std::vector<std::string>{"count"});
+    BOOST_TEST(fields_of("weekly", "TU", "2026-12-02", "", "201") == std::vector<std::string>{"count"});
 }

@@ -166,7 +166,8 @@ app::meeting_input input_of(const meeting_form& f, const std::string& status) {
     std::vector<app::document_input> documents;
     for (const auto& [title, url] : f.documents) documents.push_back({title, url});
     in.documents = documents;
-    in.status = status;
+    // A cancelled meeting keeps its status (nothing to publish); any other is a draft or published.
+    if (!status.empty()) in.status = status;
     return in;
 }
 
