@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Everything else is for developers.
-.PHONY: all deps build run test deb bench fuzz screenshots browser-deps clean help
+.PHONY: all deps build run test test-asan deb bench fuzz screenshots browser-deps clean help
 
 PRESET ?= dev
 BUILD_DIR := build
@@ -10,6 +10,7 @@ all: build
 help:
 	@echo "make run    install what is missing, build, serve demo data on http://127.0.0.1:8080"
 	@echo "make test   install what is missing, build, run every test beside a throwaway PostgreSQL"
+	@echo "make test-asan  the unit, storage, app, fuzz-replay and end-to-end suites on SQLite, built with ASan and UBSan (make test runs it)"
 	@echo "make deb    the Debian package, build-release/kalendarium_<version>-1_<arch>.deb (docs/operations.md)"
 	@echo "make bench  benchmarks (see docs/benchmarks.md)"
 	@echo "make fuzz   fuzz the iCalendar import parser, the HTTP request reader and the API's JSON bodies, paths and queries, ten minutes each"
@@ -38,7 +39,21 @@ test:
 	@$(MAKE) --no-print-directory browser-deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@$(MAKE) --no-print-directory test-asan
 	@tests/with-postgres.sh ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 900
+
+# The suites that need neither PostgreSQL nor a browser (unit, storage, app, API properties, fuzz
+# corpus replays, end-to-end on SQLite) once more, built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (preset asan-ubsan, -O1): a memory error, a leak at exit or undefined
+# behaviour in the service or a test fails the run. make test runs it before the ordinary suite, so
+# that suite's summary is the last thing it prints; its cost is in docs/benchmarks.md.
+ASAN_EXCLUDE := postgresql|^browser\.|^deb\.|^layers\.
+test-asan:
+	@cmake --preset asan-ubsan >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir build-asan -j $(JOBS) --output-on-failure --timeout 900 -E '$(ASAN_EXCLUDE)'
 
 # The release build, packaged by CPack (cmake/packaging.cmake); the Containerfile runs this too.
 deb: deps
