@@ -134,6 +134,7 @@ http::response site::render(const page_frame& frame, dictionary& d, int status) 
     static const nav_entry organiser_nav[] = {{section::organiser_overview, "/arrangor", "organiser.nav_overview"},
                                               {section::organiser_meetings, "/arrangor/moten/ny", "organiser.nav_new_meeting"},
                                               {section::organiser_series, "/arrangor/serier/ny", "organiser.nav_new_series"},
+                                              {section::organiser_users, "/arrangor/anvandare", "organiser.nav_users"},
                                               {section::organiser_sessions, "/konto/sessioner", "organiser.nav_sessions"},
                                               {section::organiser_tokens, "/konto/nycklar", "organiser.nav_tokens"}};
     if (frame.organiser) d.show("organiser_frame").set("nav_label_text", t["organiser.menu"]);

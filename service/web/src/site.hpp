@@ -31,6 +31,7 @@ enum class section {
     organiser_series,
     organiser_sessions,
     organiser_tokens,
+    organiser_users,
 };
 
 // What the frame of a page needs to know about it.

@@ -38,6 +38,7 @@ void add_routes(http::router& routes, app::context& ctx, std::shared_ptr<const s
     add_door_pages(routes, ctx, pages);
     add_sign_up_list_pages(routes, ctx, pages);
     add_change_log_page(routes, ctx, pages);
+    add_users_pages(routes, ctx, pages);  // org-flow: users and invitations
 }
 
 namespace {

@@ -10,15 +10,19 @@
 // message that carries a manage link gets a secret of its own, whose hash opens the sign-up.
 
 #include <cstdint>
+#include <optional>
 
 #include "kal/db/meetings.hpp"
 #include "kal/db/model.hpp"
+#include "kal/db/rsvps.hpp"
 #include "kal/service/app/context.hpp"
 
 namespace kal::service::app::mail_policy {
 
-// A new sign-up: confirmed, or on the waitlist.
-void signed_up(context& ctx, db::unit_of_work& w, const db::rsvp& r, const db::meeting& m);
+// A new sign-up: confirmed, or on the waitlist ("confirmed:<rsvp>" or "waitlisted:<rsvp>"). The
+// store writes it with the sign-up (db::rsvps::sign_up), since which of the two it is is decided
+// under the meeting's lock; nullopt when mail is not configured.
+std::optional<db::first_message> first_message_of_sign_up(const context& ctx);
 // Moved from the waitlist to a seat.
 void promoted(context& ctx, db::unit_of_work& w, const std::vector<db::rsvp>& promoted, const db::meeting& m);
 // The holder cancelled their sign-up.
@@ -33,6 +37,10 @@ void meeting_changed(context& ctx, db::unit_of_work& w, const db::meeting_change
 // (recipient_name, meeting_title, meeting_when, meeting_where, organisation_name, invitation).
 // Call after the removal, in its unit of work (the venue, organisation and networks remain).
 void meeting_deleted(context& ctx, db::unit_of_work& w, const db::meeting_removal& removal);
+// Whether deleting `m` at `now` tells those signed up (meeting_deleted's own rule, so that the
+// pages that ask first say what will happen): mail configured, the meeting published and not
+// ended. Each active sign-up with an address then gets one message.
+bool deleting_tells(const context& ctx, const db::meeting& m, std::int64_t now);
 // A one-time sign-in link for a user (kind sign_in, or invitation): the link's secret stays in
 // the row until the message is sent, like a manage link's. Once per link ("sign_in:<link>").
 void sign_in_link(context& ctx, db::unit_of_work& w, db::message_kind kind, const db::user& u,
