@@ -16,6 +16,7 @@
 #include "kal/service/app/collation.hpp"
 #include "kal/db/outbox.hpp"
 #include "kal/service/app/accounts.hpp"
+#include "kal/service/app/change_log.hpp"
 #include "kal/service/app/errors.hpp"
 #include "kal/service/app/reports.hpp"
 
@@ -261,6 +262,7 @@ editable_series series_to_edit(context& ctx, const credentials& creds, db::id_t 
         for (const auto& m : out.occurrences) ids.push_back(m.id);
         for (const auto& a : db::attendance{w}.of(ids))
             out.seats[a.meeting_id] = availability{a.capacity, a.confirmed.people, a.waitlisted.entries};
+        out.changes = db::change_log{w}.of_subject("series", id);
         return out;
     });
 }
@@ -275,6 +277,7 @@ void skip_occurrence(context& ctx, const credentials& creds, db::id_t series_id,
         if (!db::rsvps{w}.list(meeting_id, {db::rsvp_status::confirmed, db::rsvp_status::waitlisted}).empty())
             throw conflict("The occurrence has sign-ups: cancel it so that they are told", {}, "has-sign-ups");
         db::meetings{w}.remove(meeting_id);
+        change_log::occurrence_skipped(w, who, series_id, *m);
     });
 }
 

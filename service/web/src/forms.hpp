@@ -28,6 +28,14 @@
 
 namespace kal::service::web::forms {
 
+// A file of a multipart/form-data form (an <input type="file">), as the browser sent it.
+struct file_part {
+    std::string field;         // the input's name
+    std::string file_name;     // as the browser named it (no directory); may be empty
+    std::string content_type;  // as the browser said it; not to be trusted
+    std::string content;       // the bytes, unchecked
+};
+
 // A form as sent: its fields decoded ("+" is a space), in order; a name may repeat (checkboxes).
 class form {
 public:
@@ -41,15 +49,25 @@ public:
 
     void add(std::string name, std::string value) { fields_.emplace(std::move(name), std::move(value)); }
 
+    // The files sent under a name (a multipart form's file inputs; none for any other form).
+    std::vector<const file_part*> files(std::string_view name) const;
+    void add_file(file_part f) { files_.push_back(std::move(f)); }
+
 private:
     std::multimap<std::string, std::string, std::less<>> fields_;
+    std::vector<file_part> files_;
 };
 
 // The hidden field of every form that carries the token.
 inline constexpr std::string_view token_field = "csrf";
 
-// The body of a POST as a form: app::error unsupported (415) for any other media type,
-// bad_request (400) for a body that is not a form.
+// The body of a POST as a form: application/x-www-form-urlencoded, or multipart/form-data (a
+// form with a file input, RFC 7578). app::error unsupported (415) for any other media type,
+// bad_request (400) for a body that is not what its type says. A multipart body needs a boundary
+// of 1 to 70 characters (RFC 2046), starts with its first delimiter and ends with the last one;
+// every part is "form-data" with a name, its head at most 8 KiB, at most 100 parts; text fields
+// must be UTF-8; parts with a filename are files (kept as bytes, for the page to check). The
+// whole body is already bounded by server.body_limit.
 form read(const http::request& req);
 
 // The token for the forms of a page: the one in the visitor's cookie when it has the form this

@@ -182,6 +182,9 @@ response show(app::context& ctx, const site& pages, request& req, db::language l
         if (seats.confirmed_people == 0 && seats.waitlisted == 0) row.show("sp_may_skip");
         else row.show("sp_has_sign_ups");
     }
+    // The series' own change log (org-dir).
+    add_change_entries(d, es.changes, language, es.series.fields.time_zone);
+    d.include("change_log_table", "change_log_table.html");
     page_frame frame;
     frame.language = language;
     frame.path = "/arrangor/serier/" + std::to_string(es.series.id);
