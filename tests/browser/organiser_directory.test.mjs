@@ -121,6 +121,7 @@ describe('the directory\'s organiser pages and the import', () => {
 
       await page.goto(`${service.url}${prefix}/arrangor/import`);
       await page.setInputFiles('#import-fil', icsFile('fel.ics', ''));
+      await page.selectOption('#import-arrangor', String(organisation.id));
       const [refused] = await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
       assert.equal(refused.status(), 422);
       assert.equal(await page.getAttribute('#import-fil', 'aria-invalid'), 'true');
