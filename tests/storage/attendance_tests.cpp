@@ -2,7 +2,9 @@
 
 #include "storage_support.hpp"
 
-using namespace kal::storage_test;
+using namespace std::chrono_literals;
+using namespace kal::db;
+using namespace kal::db::storage_test;
 
 BOOST_AUTO_TEST_SUITE(storage)
 BOOST_AUTO_TEST_SUITE(attendance_repository)

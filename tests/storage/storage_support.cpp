@@ -5,7 +5,8 @@
 
 #include <cstdio>
 
-namespace kal::storage_test {
+namespace kal::db::storage_test {
+using namespace std::chrono_literals;  // in this source file only
 
 std::string current_test_name() { return boost::unit_test::framework::current_test_case().p_name; }
 
@@ -411,4 +412,4 @@ std::vector<int> one_to(int n) {
     return out;
 }
 
-}  // namespace kal::storage_test
+}  // namespace kal::db::storage_test

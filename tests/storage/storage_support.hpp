@@ -44,10 +44,9 @@ std::ostream& operator<<(std::ostream& out, E value) {
 }
 }  // namespace kal::db
 
-namespace kal::storage_test {
+// Inside kal::db, so the suite names db's types unqualified without a using-directive in a header.
+namespace kal::db::storage_test {
 
-using namespace std::chrono_literals;
-using namespace kal::db;
 using kal::test::count_rows;
 namespace db = kal::db;
 using db_id = kal::db::id_t;  // ::id_t of <sys/types.h> makes plain id_t ambiguous here
@@ -266,4 +265,4 @@ std::string reference_field_of(F&& call) {
     return field_of<invalid_reference>(std::forward<F>(call));
 }
 
-}  // namespace kal::storage_test
+}  // namespace kal::db::storage_test
