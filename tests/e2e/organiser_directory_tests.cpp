@@ -324,6 +324,16 @@ BOOST_AUTO_TEST_CASE(an_ics_upload_is_previewed_without_importing_and_imported_b
     std::set<std::string> titles;
     for (const auto& m : all.at("items").as_array()) titles.insert(std::string(m.at("title").as_string()));
     BOOST_TEST((titles == std::set<std::string>{"Nytt namn", "Årsmöte med fika"}));
+    // The import is in each meeting's change log, by whoever confirmed it.
+    for (const auto& m : all.at("items").as_array()) {
+        auto log = b.get("/arrangor/moten/" + std::to_string(m.at("id").as_int64()) + "/andringar");
+        BOOST_TEST(log.status == 200);
+        const bool created = m.at("title").as_string() == "Årsmöte med fika";
+        static const std::regex created_row(R"(<td>Test anna@example.org</td>\s*<th scope="row">Mötet skapades</th>)");
+        static const std::regex renamed_row(
+            R"(<td>Test anna@example.org</td>\s*<th scope="row">Mötet: rubrik</th>\s*<td>Gammalt namn</td>\s*<td>Nytt namn</td>)");
+        BOOST_TEST(std::regex_search(log.body, created ? created_row : renamed_row), m.at("title").as_string());
+    }
     // Used once: the same preview is gone.
     BOOST_TEST(b.get(preview).status == 404);
     BOOST_TEST(b.post(preview, "csrf=" + csrf).status == 404);

@@ -8,6 +8,7 @@
 #include "kal/db/imports.hpp"
 #include "kal/db/meetings.hpp"
 #include "kal/calendar/time.hpp"
+#include "kal/service/app/change_log.hpp"
 #include "kal/service/app/errors.hpp"
 #include "kal/service/app/lookup.hpp"
 #include "kal/service/app/mail_policy.hpp"
@@ -135,11 +136,14 @@ import_result import_in(context& ctx, db::unit_of_work& w, const principal& who,
         imported_meeting item{m.created[i], m.meetings[i]};
         if (!dry_run) {
             db::meetings meetings{w};
+            // Logged as the meeting form's changes are (change_log.hpp), by whoever imported.
             if (item.created) {
                 item.meeting = meetings.create(item.meeting, db::venue_overlap::allow);
+                change_log::meeting(w, who, "created", nullptr, item.meeting);
             } else {
                 auto change = meetings.update(item.meeting, db::venue_overlap::allow);
                 mail_policy::meeting_changed(ctx, w, change);
+                change_log::meeting(w, who, "changed", &change.before, change.after);
                 item.meeting = change.after;
             }
         }
