@@ -206,10 +206,10 @@ void read_multipart(const std::string& content_type, const std::string& body, fo
 
 }  // namespace
 
-form read(const http::request& req) {
+form read(const http::request& req, bool multipart) {
     auto type = lower(req.header("content-type").value_or(""));
     auto media = trimmed(std::string_view(type).substr(0, type.find(';')));
-    if (media == "multipart/form-data") {
+    if (multipart && media == "multipart/form-data") {
         form out;
         // The boundary is case-sensitive: read it from the header as sent.
         read_multipart(req.header("content-type").value_or(""), req.body, out);
@@ -217,7 +217,8 @@ form read(const http::request& req) {
     }
     if (media != "application/x-www-form-urlencoded")
         throw app::error(app::error_kind::unsupported,
-                         "Send the form as application/x-www-form-urlencoded or multipart/form-data");
+                         multipart ? "Send the form as application/x-www-form-urlencoded or multipart/form-data"
+                                   : "Send the form as application/x-www-form-urlencoded");
     form out;
     if (req.body.empty()) return out;
     if (!boost::urls::parse_query(req.body)) throw app::bad_parameter("body", "is not a form", "malformed");
@@ -265,7 +266,7 @@ std::optional<std::string> cookie_value(const http::request& req, std::string_vi
 
 form receive_signed_in(const http::request& req, const config::settings& settings, const std::string& expected) {
     if (!same_origin(req, settings)) refuse("The form was not sent from a page of this site");
-    auto f = read(req);
+    auto f = read(req, true);
     auto sent = f.value(token_field);
     if (expected.empty() || !sent || !same_in_constant_time(expected, *sent))
         refuse("The form's token is missing or is not this session's");

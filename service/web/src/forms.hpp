@@ -61,14 +61,15 @@ private:
 // The hidden field of every form that carries the token.
 inline constexpr std::string_view token_field = "csrf";
 
-// The body of a POST as a form: application/x-www-form-urlencoded, or multipart/form-data (a
-// form with a file input, RFC 7578). app::error unsupported (415) for any other media type,
+// The body of a POST as a form: application/x-www-form-urlencoded, or, with `multipart` (the
+// signed-in forms: the import's file input), multipart/form-data (RFC 7578); the public forms
+// take the first only. app::error unsupported (415) for any other media type,
 // bad_request (400) for a body that is not what its type says. A multipart body needs a boundary
 // of 1 to 70 characters (RFC 2046), starts with its first delimiter and ends with the last one;
 // every part is "form-data" with a name, its head at most 8 KiB, at most 100 parts; text fields
 // must be UTF-8; parts with a filename are files (kept as bytes, for the page to check). The
 // whole body is already bounded by server.body_limit.
-form read(const http::request& req);
+form read(const http::request& req, bool multipart = false);
 
 // The token for the forms of a page: the one in the visitor's cookie when it has the form this
 // site makes, else a new one. The page puts it in each form (token_field) and set_cookie on its
@@ -90,7 +91,7 @@ bool same_in_constant_time(std::string_view a, std::string_view b);
 // The value of a cookie of the request, or nullopt.
 std::optional<std::string> cookie_value(const http::request& req, std::string_view name);
 
-// Reads the form of a signed-in page's POST and refuses it (app::forbidden, code "form-refused")
+// Reads the form of a signed-in page's POST (either media type of read) and refuses it (app::forbidden, code "form-refused")
 // unless it comes from this site (the same-origin check of receive) and its token field equals
 // `expected`, the session's own form token (compared in constant time; an empty `expected`
 // refuses every form).
