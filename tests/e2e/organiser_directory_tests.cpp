@@ -432,6 +432,12 @@ BOOST_AUTO_TEST_CASE(a_venue_change_is_logged_with_field_before_after_who_and_wh
     BOOST_TEST(wrong.status == 422);
     BOOST_TEST(wrong.body.find("href=\"#lokal-platser\"") != std::string::npos);
     BOOST_TEST(wrong.body.find("href=\"#lokal-latitud\"") != std::string::npos);
+    for (const char* not_a_place : {"nan", "inf", "1e400", "57%2C7%2C2"}) {
+        auto r = b.post("/arrangor/lokaler/" + id, "csrf=" + csrf + "&namn=Samlingssalen&agare=" + org + "&latitud=" +
+                                                      not_a_place + "&longitud=12");
+        BOOST_TEST(r.status == 422, not_a_place);
+        BOOST_TEST(r.body.find("href=\"#lokal-latitud\"") != std::string::npos, not_a_place);
+    }
     BOOST_TEST(s.call("GET", "/api/v1/venues/" + id, nullptr, {}).second.at("capacity").as_int64() == 40);
     // The change: more places and a hearing loop.
     auto changed = b.post("/arrangor/lokaler/" + id, "csrf=" + csrf + "&namn=Samlingssalen&adress=Storgatan+1%0D%0A503+30+Bor%C3%A5s"

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 
 #include "kal/service/app/directory.hpp"
 #include "kal/service/app/texts.hpp"
@@ -31,12 +33,13 @@ std::optional<db::id_t> number(const std::string& text) {
     return std::stoll(text);
 }
 
-// A decimal number as people write it (a comma or a point), or nullopt.
+// A decimal number as people write it (a comma or a point), or nullopt; "nan" and "inf", which
+// from_chars reads, are no place on a map.
 std::optional<double> decimal(std::string text) {
     std::replace(text.begin(), text.end(), ',', '.');
     double v = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v)) return std::nullopt;
     return v;
 }
 
