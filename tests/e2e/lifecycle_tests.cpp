@@ -305,6 +305,39 @@ BOOST_AUTO_TEST_CASE(idle_and_slow_connections_are_closed_after_their_timeouts) 
     }
 }
 
+// SIGTERM with a connection open, while the sweeper of late connections wakes every 10 ms (the
+// shortest timeout / 4): the process ends. It once hung for ever when the sweeper's timer had
+// fired just before shutdown cancelled it: the queued sweep armed the timer again and kept the
+// I/O context running (found as a 35-minute hang of the test above under load). A race, so many
+// rounds; each round ends the process within 20 s or the test fails, and the hung one is killed.
+BOOST_AUTO_TEST_CASE(sigterm_ends_the_process_whenever_the_sweeper_wakes) {
+    const std::string url = kal::test::fresh_database_url(kal::test::current_test_name());
+    const std::string get = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    int hung = 0;
+    for (int round = 0; round < 40; ++round) {
+        kal::test::server_process server(url, {},
+                                         {{"KALENDARIUM_SERVER_IDLE_TIMEOUT", "40ms"},
+                                          {"KALENDARIUM_SERVER_READ_TIMEOUT", "40ms"},
+                                          {"KALENDARIUM_SERVER_SHUTDOWN_GRACE", "60s"}});
+        {
+            raw_connection c(server.port());
+            c.send(get);
+            auto [got, closed] = c.read_until_closed(std::chrono::milliseconds(round % 4 * 10));
+            (void)got;
+            (void)closed;
+            // The connection ends while shutdown begins: its end is what ends serving.
+            auto exit = server.terminate_within(std::chrono::seconds(20));
+            if (!exit) {
+                ++hung;
+                server.kill_hard();
+            } else {
+                BOOST_TEST(*exit == 0);
+            }
+        }
+    }
+    BOOST_TEST(hung == 0);
+}
+
 BOOST_AUTO_TEST_CASE(invalid_configuration_exits_2_naming_the_key) {
     auto r = kal::test::run_kalendarium({"serve", "--port", "99999"});
     BOOST_TEST(r.exit_code == 2);

@@ -8,7 +8,13 @@
 #define BOOST_TEST_MODULE e2e_organiser
 #include <boost/test/unit_test.hpp>
 
+#include <cctype>
+#include <chrono>
+#include <map>
 #include <regex>
+#include <sstream>
+#include <set>
+#include <thread>
 
 #include "e2e_common.hpp"
 #include "smtp_sink.hpp"
@@ -131,13 +137,19 @@ std::string meeting_body(const std::string& csrf, std::int64_t org, const std::s
 
 const std::string source_dir = KAL_SOURCE_DIR;
 
-// The message's text/plain body, as Python's email package decodes it.
-std::string plain_text(const kal::test::received_mail& m) {
+// The message as Python's email package reads it (tests/tools/mail_inspect.py).
+json::value inspected(const kal::test::received_mail& m) {
     auto path = std::filesystem::temp_directory_path() / ("kal-organiser-" + std::to_string(::getpid()) + ".eml");
     std::ofstream(path, std::ios::binary) << m.bytes;
     auto parsed =
         json::parse(kal::test::run_command("/usr/bin/python3 " + source_dir + "/tests/tools/mail_inspect.py " + path.string()));
     std::filesystem::remove(path);
+    return parsed;
+}
+
+// The message's text/plain body, as Python's email package decodes it.
+std::string plain_text(const kal::test::received_mail& m) {
+    const auto parsed = inspected(m);
     for (const auto& part : parsed.at("parts").as_array())
         if (part.at("content_type").as_string() == "text/plain") return std::string(part.at("body").as_string());
     return {};
@@ -341,13 +353,8 @@ BOOST_AUTO_TEST_CASE(another_organisations_organiser_gets_403_on_every_page_and_
     auto us = signed_in(s, invite(s, "anna@example.org", "organiser", ours));
     BOOST_TEST(us.get("/arrangor/moten/" + id).status == 200);
     BOOST_TEST(us.get("/arrangor/serier/" + series_id).status == 200);
-    // A date somebody signed up for is not skipped (they would not be told): 409, nothing removed.
-    auto [signed_up, r] = s.call("POST", "/api/v1/meetings/" + occurrence + "/rsvps",
-                                 json::object{{"name", "Cia"}, {"email", "cia@example.org"}, {"consent", true}}, {});
-    BOOST_TEST_REQUIRE(signed_up == 201, r);
+    // Ours skip our dates (what those signed up are told: skipping_a_date_with_sign_ups_mails_...).
     const auto us_csrf = us.token("/arrangor");
-    BOOST_TEST(us.post("/arrangor/serier/" + series_id + "/hoppa-over/" + occurrence, "csrf=" + us_csrf).status == 409);
-    BOOST_TEST(s.call("GET", "/api/v1/meetings/" + occurrence, nullptr, s.admin()).first == 200);
     const auto second = std::to_string(occurrences.at("items").as_array().at(1).at("id").as_int64());
     BOOST_TEST(us.post("/arrangor/serier/" + series_id + "/hoppa-over/" + second, "csrf=" + us_csrf).status == 303);
     BOOST_TEST(s.call("GET", "/api/v1/meetings/" + second, nullptr, s.admin()).first == 404);
@@ -443,6 +450,11 @@ BOOST_AUTO_TEST_CASE(cancelling_on_the_page_says_the_reason_in_the_mail_and_dele
         BOOST_TEST(r.status == 200);
         BOOST_TEST(r.body.find("2 anmälningar (4 personer)") != std::string::npos, page);
     }
+    // Deleting would mail both a cancellation (mail_policy::meeting_deleted), and the page says so.
+    auto asked = b.get("/arrangor/moten/" + id + "/radera");
+    BOOST_TEST(asked.body.find("2 anmälda får ett mejl om att mötet är inställt") != std::string::npos, asked.body);
+    BOOST_TEST(asked.body.find("inget mejl") == std::string::npos);
+    BOOST_TEST(b.get("/en/arrangor/moten/" + id + "/radera").body.find("2 people signed up get an e-mail") != std::string::npos);
     const auto csrf = b.token("/arrangor");
     auto cancelled = b.post("/arrangor/moten/" + id + "/stall-in",
                             "csrf=" + csrf + "&skal=Lokalen+%C3%A4r+vattenskadad.+Vi+ses+i+januari.");
@@ -459,7 +471,269 @@ BOOST_AUTO_TEST_CASE(cancelling_on_the_page_says_the_reason_in_the_mail_and_dele
     // A reason too long is the 422 of the use case; nothing changes.
     auto again = b.post("/arrangor/moten/" + id + "/stall-in", "csrf=" + csrf + "&skal=" + std::string(1001, 'x'));
     BOOST_TEST(again.status == 422);
-    // Deleting removes it.
+    // Cancelled, deleting tells nobody more: they had their mail when it was cancelled.
+    auto asked_again = b.get("/arrangor/moten/" + id + "/radera");
+    BOOST_TEST(asked_again.body.find("De anmälda får inget mejl om att mötet raderas") != std::string::npos);
+    BOOST_TEST(asked_again.body.find("De fick ett mejl när mötet ställdes in.") != std::string::npos);
+    BOOST_TEST(asked_again.body.find("får ett mejl om att mötet är inställt") == std::string::npos);
+    // Deleting removes it, and no mail follows.
     BOOST_TEST(b.post("/arrangor/moten/" + id + "/radera", "csrf=" + csrf).status == 303);
     BOOST_TEST(s.call("GET", "/api/v1/meetings/" + id, nullptr, s.admin()).first == 404);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    BOOST_TEST(sink.messages().size() == 4u);
+}
+
+// A series' date with sign-ups is skipped as a meeting is deleted: the page says beside the button
+// how many get a cancellation, and they get it (with the calendar's CANCEL), as the delete page says.
+BOOST_AUTO_TEST_CASE(skipping_a_date_with_sign_ups_mails_them_a_cancellation_as_the_series_page_says) {
+    kal::test::smtp_sink sink(source_dir + "/tests/tools/smtp_sink.py");
+    auto env = kal::test::unlimited_sign_ups;
+    env.insert({{"KALENDARIUM_MAIL_SMTP_URL", sink.url()},
+                {"KALENDARIUM_MAIL_POLL_INTERVAL", "50ms"},
+                {"KALENDARIUM_MAIL_FROM_ADDRESS", "no-reply@kalendarium.example.se"}});
+    running_service s(kal::test::current_test_name(), {}, env);
+    const auto org = organisation(s, "Föreningen Serie");
+    auto series = s.create("series",
+                           json::object{{"type", "network"},
+                                        {"title", "Veckans träff"},
+                                        {"start", "2099-03-03T18:00"},
+                                        {"end", "2099-03-03T20:00"},
+                                        {"rrule", "FREQ=WEEKLY;COUNT=3"},
+                                        {"organisation_id", org},
+                                        {"status", "published"}},
+                           s.admin());
+    const auto series_id = std::to_string(series.at("id").as_int64());
+    auto [listed, occurrences] = s.call("GET", "/api/v1/meetings?series=" + series_id, nullptr, s.admin());
+    const auto first = std::to_string(occurrences.at("items").as_array().at(0).at("id").as_int64());
+    for (const char* who : {"anna@example.org", "bo@example.org"}) {
+        auto [status, v] = s.call("POST", "/api/v1/meetings/" + first + "/rsvps",
+                                  json::object{{"name", "Anna"}, {"email", who}, {"consent", true}}, {});
+        BOOST_TEST_REQUIRE(status == 201, v);
+    }
+    sink.wait_for(2, std::chrono::seconds(20));  // the confirmations
+    auto b = signed_in(s, invite(s, "org@example.org", "organiser", org));
+    auto page = b.get("/arrangor/serier/" + series_id);
+    BOOST_TEST_REQUIRE(page.status == 200);
+    BOOST_TEST(page.body.find("2 anmälda får mejl") != std::string::npos, page.body);
+    // Every date has its button now, the one with sign-ups too.
+    for (const auto& item : occurrences.at("items").as_array())
+        BOOST_TEST(page.body.find("/hoppa-over/" + std::to_string(item.at("id").as_int64()) + "\"") != std::string::npos);
+    const auto csrf = b.token("/arrangor");
+    auto skipped = b.post("/arrangor/serier/" + series_id + "/hoppa-over/" + first, "csrf=" + csrf);
+    BOOST_TEST(skipped.status == 303);
+    BOOST_TEST(skipped.header("location") == "/arrangor/serier/" + series_id + "?hoppad=2");
+    BOOST_TEST(b.get(skipped.header("location")).body.find("de anmälda får ett mejl om att det är inställt") != std::string::npos);
+    BOOST_TEST(s.call("GET", "/api/v1/meetings/" + first, nullptr, s.admin()).first == 404);
+    auto mails = sink.wait_for(4, std::chrono::seconds(20));
+    BOOST_TEST_REQUIRE(mails.size() == 4u);
+    std::set<std::string> told;
+    for (std::size_t i = 2; i < 4; ++i) {
+        told.insert(mails[i].recipients.at(0));
+        BOOST_TEST(plain_text(mails[i]).find("inställt") != std::string::npos);
+        BOOST_TEST(mails[i].bytes.find("method=CANCEL") != std::string::npos);
+    }
+    BOOST_TEST((told == std::set<std::string>{"anna@example.org", "bo@example.org"}));
+}
+
+// The QR code's check-in link opened on a phone that is not signed in (org-flow): the sign-in
+// page's address holds no secret (it would stay in the browser's history): the way back waits in
+// the HttpOnly cookie kal_tillbaka, and signing in lands on the link itself.
+BOOST_AUTO_TEST_CASE(a_check_in_link_opened_without_a_session_keeps_its_secret_out_of_the_sign_in_address) {
+    running_service s(kal::test::current_test_name());
+    const std::string secret = "kalc_" + std::string(43, 'Q');
+    for (const std::string prefix : {"", "/en"}) {
+        browser phone{s, {}, static_cast<int>(s.server.port())};
+        auto r = phone.get(prefix + "/incheckning/" + secret);
+        BOOST_TEST(r.status == 303);
+        BOOST_TEST(r.header("location") == prefix + "/logga-in?vidare=1");
+        BOOST_TEST(r.header("location").find("kalc_") == std::string::npos);
+        BOOST_TEST(r.header("referrer-policy") == "no-referrer");
+        const auto set = r.header("set-cookie");
+        BOOST_TEST(set.starts_with("kal_tillbaka=" + std::string(prefix.empty() ? "" : "%2Fen") + "%2Fincheckning%2F" + secret + ";"), set);
+        for (const char* flag : {"; HttpOnly", "; SameSite=Lax", "; Path=/", "; Max-Age=1200"})
+            BOOST_TEST(set.find(flag) != std::string::npos, flag);
+        // The sign-in page says why one is there, and holds no secret either.
+        auto asked = phone.get(r.header("location"));
+        BOOST_TEST(asked.status == 200);
+        BOOST_TEST(asked.body.find(secret) == std::string::npos);
+        // Asking for a link keeps the way back (the form has none of its own)...
+        const auto t = between(asked.body, "name=\"csrf\" value=\"", '"');
+        auto sent = phone.post(prefix + "/logga-in", "csrf=" + t + "&tillbaka=&epost=dorr%40example.org");
+        BOOST_TEST(sent.status == 303);
+        BOOST_TEST(sent.header("set-cookie").find("kal_tillbaka") == std::string::npos);
+        BOOST_TEST(phone.cookies.count("kal_tillbaka") == 1);
+        // ...and the link from the mail leads back to the check-in link.
+        auto in = phone.sign_in(invite(s, "dorr@example.org", "admin"));
+        BOOST_TEST(in.status == 303);
+        BOOST_TEST(in.header("location") == prefix + "/incheckning/" + secret);
+    }
+    // Any other page still says where it was going in the address (nothing secret in it).
+    browser other{s, {}, static_cast<int>(s.server.port())};
+    BOOST_TEST(other.get("/arrangor/moten/1/incheckning").header("location") ==
+               "/logga-in?tillbaka=%2Farrangor%2Fmoten%2F1%2Fincheckning");
+}
+
+// ---- users and invitations (org-flow): /arrangor/anvandare --------------------------------------
+
+namespace {
+
+std::string form_encoded(const std::string& text) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.') out += static_cast<char>(c);
+        else out += std::string("%") + hex[c >> 4] + hex[c & 15];
+    }
+    return out;
+}
+
+std::string invite_body(const std::string& csrf, const std::string& email, const std::string& extra) {
+    return "csrf=" + csrf + "&epost=" + form_encoded(email) + "&namn=Ny+Person" + extra;
+}
+
+std::string subject_of(const kal::test::received_mail& m) { return std::string(inspected(m).at("subject").as_string()); }
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(an_admin_invites_on_the_users_page_by_mail_in_the_invitees_language_and_sees_it_pending) {
+    kal::test::smtp_sink sink(source_dir + "/tests/tools/smtp_sink.py");
+    running_service s(kal::test::current_test_name(), {},
+                      {{"KALENDARIUM_MAIL_SMTP_URL", sink.url()},
+                       {"KALENDARIUM_MAIL_POLL_INTERVAL", "50ms"},
+                       {"KALENDARIUM_MAIL_FROM_ADDRESS", "no-reply@kalendarium.example.se"}});
+    const auto org = organisation(s, "Föreningen Inbjuden");
+    auto admin = signed_in(s, invite(s, "chef@example.org", "admin"));
+    auto page = admin.get("/arrangor/anvandare");
+    BOOST_TEST_REQUIRE(page.status == 200);
+    BOOST_TEST(page.header("cache-control") == "no-store");
+    BOOST_TEST(page.body.find("Inga väntande inbjudningar.") != std::string::npos);
+    const auto csrf = admin.token("/arrangor/anvandare");
+    const auto users_before = kal::test::count_rows(s.url, "users");
+    // Errors the GOV.UK way: the page again, 422, nothing written.
+    auto bad = admin.post("/arrangor/anvandare", "csrf=" + csrf + "&epost=inte-en-adress&sprak=sv&roll=organiser");
+    BOOST_TEST(bad.status == 422);
+    BOOST_TEST(bad.body.find("href=\"#anvandare-epost\"") != std::string::npos);
+    BOOST_TEST(bad.body.find("Skriv en e-postadress") != std::string::npos);
+    BOOST_TEST(bad.body.find("Välj minst en organisation") != std::string::npos);
+    BOOST_TEST(bad.body.find("value=\"inte-en-adress\"") != std::string::npos);
+    BOOST_TEST(kal::test::count_rows(s.url, "users") == users_before);
+
+    // An organiser in English: the mail goes to the invitee, in English, with a sign-in link.
+    auto made = admin.post("/arrangor/anvandare",
+                           invite_body(csrf, "ny@example.org", "&sprak=en&roll=organiser&organisation=" + std::to_string(org)));
+    BOOST_TEST(made.status == 303);
+    BOOST_TEST(made.header("location") == "/arrangor/anvandare?klart=invited");
+    auto listed = admin.get("/arrangor/anvandare?klart=invited");
+    BOOST_TEST(listed.body.find("Inbjudan är skickad.") != std::string::npos);
+    BOOST_TEST(listed.body.find("Väntande inbjudningar") != std::string::npos);
+    BOOST_TEST(listed.body.find("ny@example.org") != std::string::npos);
+    BOOST_TEST(listed.body.find("Arrangör för Föreningen Inbjuden") != std::string::npos);
+    auto mails = sink.wait_for(1, std::chrono::seconds(20));
+    BOOST_TEST_REQUIRE(mails.size() == 1u);
+    BOOST_TEST(mails[0].recipients.at(0) == "ny@example.org");
+    BOOST_TEST(subject_of(mails[0]).find("invited") != std::string::npos, subject_of(mails[0]));
+    static const std::regex link_in_mail(R"(http://[^/\s]+(/logga-in/kali_[A-Za-z0-9_-]{43}))");
+    std::smatch m;
+    const auto text = plain_text(mails[0]);
+    BOOST_TEST_REQUIRE(std::regex_search(text, m, link_in_mail), text);
+    // The link is nowhere on the inviter's pages.
+    BOOST_TEST(listed.body.find(m[1].str()) == std::string::npos);
+    // An admin in Swedish, with no organisation.
+    auto chef = admin.post("/arrangor/anvandare", invite_body(csrf, "chef2@example.org", "&sprak=sv&roll=admin"));
+    BOOST_TEST(chef.status == 303);
+    mails = sink.wait_for(2, std::chrono::seconds(20));
+    BOOST_TEST_REQUIRE(mails.size() == 2u);
+    BOOST_TEST(mails[1].recipients.at(0) == "chef2@example.org");
+    BOOST_TEST(subject_of(mails[1]).find("inbjuden") != std::string::npos, subject_of(mails[1]));
+
+    // The invitee signs in: no longer pending, listed among the accounts.
+    auto invitee = signed_in(s, m[1].str());
+    auto after = admin.get("/arrangor/anvandare");
+    const auto pending_at = after.body.find("id=\"vantande\"");
+    const auto accounts_at = after.body.find("id=\"konton\"");
+    BOOST_TEST_REQUIRE((pending_at != std::string::npos && accounts_at != std::string::npos));
+    BOOST_TEST(after.body.find("ny@example.org", accounts_at) != std::string::npos);
+    BOOST_TEST(after.body.substr(pending_at, accounts_at - pending_at).find("ny@example.org") == std::string::npos);
+    BOOST_TEST(after.body.substr(pending_at, accounts_at - pending_at).find("chef2@example.org") != std::string::npos);
+    BOOST_TEST(admin.get("/en/arrangor/anvandare").body.find("Pending invitations") != std::string::npos);
+    BOOST_TEST(invitee.get("/arrangor").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(an_organiser_invites_and_deactivates_only_within_its_own_organisations_and_gets_403_elsewhere) {
+    running_service s(kal::test::current_test_name());
+    const auto ours = organisation(s, "Föreningen Vår");
+    const auto theirs = organisation(s, "Föreningen Deras");
+    auto us = signed_in(s, invite(s, "anna@example.org", "organiser", ours));
+    auto colleague = signed_in(s, invite(s, "cia@example.org", "organiser", ours));
+    invite(s, "bo@example.org", "organiser", theirs);
+    invite(s, "dan@example.org", "organiser", ours);  // and theirs, below
+    invite(s, "dan@example.org", "organiser", theirs);
+    invite(s, "chef@example.org", "admin");
+    const auto ids = [&] {
+        std::map<std::string, std::string> out;
+        auto r = run_kalendarium({"user", "list", "--db", s.url});
+        std::istringstream lines(r.out);
+        for (std::string line; std::getline(lines, line);) {
+            auto id = line.substr(0, line.find('\t'));
+            for (const char* who : {"anna", "bo", "cia", "dan", "chef"})
+                if (line.find(std::string(who) + "@example.org") != std::string::npos) out[who] = id;
+        }
+        return out;
+    }();
+    BOOST_TEST_REQUIRE(ids.size() == 5u);
+
+    auto page = us.get("/arrangor/anvandare");
+    BOOST_TEST_REQUIRE(page.status == 200);
+    // Only the people of our organisation, and no role to choose.
+    BOOST_TEST(page.body.find("cia@example.org") != std::string::npos);
+    BOOST_TEST(page.body.find("dan@example.org") != std::string::npos);
+    BOOST_TEST(page.body.find("bo@example.org") == std::string::npos);
+    BOOST_TEST(page.body.find("chef@example.org") == std::string::npos);
+    BOOST_TEST(page.body.find("name=\"roll\"") == std::string::npos);
+    BOOST_TEST(page.body.find("value=\"" + std::to_string(theirs) + "\"") == std::string::npos);
+    BOOST_TEST(page.body.find("/arrangor/anvandare/" + ids.at("cia") + "/stang-av") != std::string::npos);
+    BOOST_TEST(page.body.find("/arrangor/anvandare/" + ids.at("dan") + "/stang-av") == std::string::npos);
+
+    const auto csrf = us.token("/arrangor/anvandare");
+    const auto before = kal::test::dump_all_text(s.url);
+    // Inviting to their organisation, or an admin: 403, nothing written.
+    for (const auto& extra : std::vector<std::string>{
+             "&sprak=sv&organisation=" + std::to_string(theirs),
+             "&sprak=sv&organisation=" + std::to_string(ours) + "&organisation=" + std::to_string(theirs),
+             "&sprak=sv&roll=admin"}) {
+        auto r = us.post("/arrangor/anvandare", invite_body(csrf, "ny@example.org", extra));
+        BOOST_TEST(r.status == 403, extra);
+        BOOST_TEST(r.header("cache-control") == "no-store");
+    }
+    // Deactivating someone of theirs, someone who is theirs too, an admin, nobody: 403.
+    for (const char* who : {"bo", "dan", "chef"})
+        BOOST_TEST(us.post("/arrangor/anvandare/" + ids.at(who) + "/stang-av", "csrf=" + csrf).status == 403, who);
+    BOOST_TEST(us.post("/arrangor/anvandare/99999/stang-av", "csrf=" + csrf).status == 403);
+    // From another site, or without the session's token: refused, nothing written.
+    auto h = header_map{{"Content-Type", "application/x-www-form-urlencoded"},
+                        {"Accept", "text/html"},
+                        {"Cookie", us.cookie_header()},
+                        {"Sec-Fetch-Site", "cross-site"}};
+    BOOST_TEST(s.client.request("POST", "/arrangor/anvandare",
+                                invite_body(csrf, "ny@example.org", "&sprak=sv&organisation=" + std::to_string(ours)), h)
+                   .status == 403);
+    BOOST_TEST(s.client.request("POST", "/arrangor/anvandare/" + ids.at("cia") + "/stang-av", "csrf=" + csrf, h).status == 403);
+    BOOST_TEST(us.post("/arrangor/anvandare/" + ids.at("cia") + "/stang-av", "csrf=").status == 403);
+    BOOST_TEST(us.post("/arrangor/anvandare",
+                       invite_body("", "ny@example.org", "&sprak=sv&organisation=" + std::to_string(ours)))
+                   .status == 403);
+    BOOST_TEST(kal::test::dump_all_text(s.url) == before);
+
+    // Ours: an invitation to our organisation (mail is off here: the page says no link went out),
+    // and deactivating a colleague, which ends the colleague's session.
+    auto made = us.post("/arrangor/anvandare", invite_body(csrf, "ny@example.org", "&sprak=sv&organisation=" + std::to_string(ours)));
+    BOOST_TEST(made.status == 303);
+    BOOST_TEST(made.header("location") == "/arrangor/anvandare?klart=not_mailed");
+    BOOST_TEST(us.get("/arrangor/anvandare").body.find("ny@example.org") != std::string::npos);
+    BOOST_TEST(colleague.get("/arrangor").status == 200);
+    auto off = us.post("/arrangor/anvandare/" + ids.at("cia") + "/stang-av", "csrf=" + csrf);
+    BOOST_TEST(off.status == 303);
+    BOOST_TEST(off.header("location") == "/arrangor/anvandare?klart=deactivated");
+    BOOST_TEST(colleague.get("/arrangor").status == 303);
+    BOOST_TEST(us.get("/arrangor/anvandare?klart=deactivated").body.find("Kontot är avstängt.") != std::string::npos);
 }

@@ -11,12 +11,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -90,7 +92,12 @@ std::string temp_file(const std::string& stem) {
 
 }  // namespace
 
-std::string kalendarium_binary() { return KAL_BINARY; }
+// KAL_BINARY in the environment runs another build (an older one, to see a test fail there), as
+// the browser tests do.
+std::string kalendarium_binary() {
+    const char* other = std::getenv("KAL_BINARY");
+    return other && *other ? other : KAL_BINARY;
+}
 
 run_result run_kalendarium(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
     int out_pipe[2];
@@ -185,6 +192,19 @@ int server_process::terminate() {
         throw std::runtime_error("kalendarium was killed by signal " + std::to_string(WTERMSIG(status)) +
                                  "; stderr: " + ss.str().substr(0, 2000));
     }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::optional<int> server_process::terminate_within(std::chrono::milliseconds limit) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    const auto until = std::chrono::steady_clock::now() + limit;
+    int status = 0;
+    while (::waitpid(pid_, &status, WNOHANG) != pid_) {
+        if (std::chrono::steady_clock::now() >= until) return std::nullopt;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    pid_ = -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <map>
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,9 @@ public:
     std::string log() const;
     // Sends SIGTERM and waits; returns the exit status (or -1 when killed by a signal).
     int terminate();
+    // The same, but waits at most `limit`: no value when the process is still running then (it
+    // is left running; kill_hard() or the destructor end it).
+    std::optional<int> terminate_within(std::chrono::milliseconds limit);
     void kill_hard();
 
 private:

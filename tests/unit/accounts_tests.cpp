@@ -549,6 +549,68 @@ BOOST_AUTO_TEST_CASE(only_admins_deactivate_and_not_themselves_and_users_are_lis
     BOOST_TEST(!app::deactivate_user(f.ctx, as_chef, bo.user.id).active());
 }
 
+// The users page's rules (org-flow): an organiser deactivates the organisers of its own
+// organisations only, never an admin, never a secretary who serves another organisation too; it
+// sees and may invite to its own organisations; a pending invitation is an account that has
+// never signed in.
+BOOST_AUTO_TEST_CASE(an_organiser_deactivates_only_organisers_wholly_of_its_own_organisations) {
+    accounts_fixture f;
+    auto chef = f.invite("chef@example.se", "admin");
+    auto anna = f.invite("anna@example.se", "organiser", {f.organisation});
+    auto cia = f.invite("cia@example.se", "organiser", {f.organisation});
+    auto dan = f.invite("dan@example.se", "organiser", {f.organisation, f.other_organisation});
+    auto bo = f.invite("bo@example.se", "organiser", {f.other_organisation});
+    // The admin is also a member of Anna's organisation: still not Anna's to deactivate.
+    {
+        app::invitation_input more;
+        more.email = "chef@example.se";
+        more.role = "admin";
+        more.organisation_ids = std::vector<db::id_t>{f.organisation};
+        app::invite_user_as_operator(f.ctx, more, false);
+    }
+    auto as_anna = f.session_of(anna);
+    const auto before = kal::test::dump_all_text(f.url);
+    for (auto id : {chef.user.id, dan.user.id, bo.user.id})
+        BOOST_TEST((refusal_of([&] { app::deactivate_user(f.ctx, as_anna, id); }).kind == app::error_kind::forbidden), id);
+    // An account that does not exist looks like one of another organisation: nothing learnt.
+    BOOST_TEST((refusal_of([&] { app::deactivate_user(f.ctx, as_anna, 9999); }).kind == app::error_kind::forbidden));
+    BOOST_TEST((refusal_of([&] { app::deactivate_user(f.ctx, as_anna, anna.user.id); }).kind == app::error_kind::conflict));
+    BOOST_TEST(kal::test::dump_all_text(f.url) == before);
+
+    auto dir = app::user_directory_of(f.ctx, as_anna);
+    BOOST_TEST(!dir.admin);
+    BOOST_TEST(dir.self == anna.user.id);
+    std::map<std::string, app::user_listing> seen;
+    for (const auto& l : dir.users) seen.emplace(l.user.email, l);
+    BOOST_TEST(seen.size() == 4u);  // Anna, Cia, Dan and the admin: not Bo
+    BOOST_TEST(!seen.count("bo@example.se"));
+    BOOST_TEST(!seen.at("anna@example.se").pending);  // signed in
+    BOOST_TEST(seen.at("cia@example.se").pending);
+    BOOST_TEST(seen.at("cia@example.se").may_deactivate);
+    BOOST_TEST(!seen.at("dan@example.se").may_deactivate);
+    BOOST_TEST(!seen.at("chef@example.se").may_deactivate);
+    BOOST_TEST(!seen.at("anna@example.se").may_deactivate);
+    BOOST_REQUIRE(dir.organisations.size() == 1u);
+    BOOST_TEST(dir.organisations[0].id == f.organisation);
+    BOOST_TEST(dir.organisation_names.size() == 2u);
+
+    BOOST_TEST(!app::deactivate_user(f.ctx, as_anna, cia.user.id).active());
+    auto after = app::user_directory_of(f.ctx, as_anna);
+    for (const auto& l : after.users)
+        if (l.user.id == cia.user.id) {
+            BOOST_TEST(!l.pending);  // deactivated: no longer an invitation that waits
+            BOOST_TEST(!l.may_deactivate);
+        }
+    // The admin sees everyone, may invite to every organisation and deactivate anyone but itself.
+    auto as_chef = f.session_of(chef);
+    auto all = app::user_directory_of(f.ctx, as_chef);
+    BOOST_TEST(all.admin);
+    BOOST_TEST(all.users.size() == 5u);
+    BOOST_TEST(all.organisations.size() == 2u);
+    for (const auto& l : all.users) BOOST_TEST(l.may_deactivate == (l.user.id != chef.user.id && l.user.active()), l.user.email);
+    BOOST_TEST(!app::deactivate_user(f.ctx, as_chef, dan.user.id).active());
+}
+
 // ---- logs -----------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(no_log_line_holds_a_link_a_session_or_a_token) {

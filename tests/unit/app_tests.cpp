@@ -181,6 +181,52 @@ BOOST_AUTO_TEST_CASE(deleting_a_meeting_with_sign_ups_writes_each_a_detached_can
     BOOST_TEST(detached().size() == 2u);
 }
 
+// Skipping a series' date with sign-ups is deleting that occurrence: each person signed up gets
+// the same detached cancellation, and the pages that ask first (the delete page, the series page)
+// count exactly those the deletion will mail (a cancelled or ended meeting mails nobody).
+BOOST_AUTO_TEST_CASE(skipping_a_date_with_sign_ups_mails_each_a_cancellation_and_the_pages_count_them_first) {
+    fixture f;
+    app::series_input in;
+    static_cast<app::meeting_input&>(in) = f.meeting("2026-12-08T18:00", "2026-12-08T20:00");
+    in.rrule = "FREQ=WEEKLY;COUNT=3";
+    auto s = app::create_series(f.ctx, f.organiser, in, db::venue_overlap::refuse);
+    app::meeting_query q;
+    q.series_id = s.id;
+    auto dates = app::list_meetings(f.ctx, {}, q).items;
+    BOOST_TEST_REQUIRE(dates.size() == 3u);
+    app::sign_up(f.ctx, {}, dates[0].id, f.person("Anna", "anna@example.se"), "10.0.0.1");
+    app::sign_up(f.ctx, {}, dates[0].id, f.person("Bo", "bo@example.se"), "10.0.0.2");
+    app::sign_up(f.ctx, {}, dates[2].id, f.person("Cia", "cia@example.se"), "10.0.0.3");
+    BOOST_TEST(app::meeting_to_edit(f.ctx, f.organiser, dates[0].id).told_if_deleted == 2);
+    auto page = app::series_to_edit(f.ctx, f.organiser, s.id);
+    BOOST_TEST(page.told_if_skipped.at(dates[0].id) == 2);
+    BOOST_TEST(page.told_if_skipped.at(dates[1].id) == 0);
+    // Another organisation's organiser skips nothing.
+    app::credentials other;
+    other.bearer_token = app::issue_api_token(f.database, f.now, db::token_role::organiser, "other", f.other_organisation).first;
+    BOOST_TEST((error_of([&] { app::skip_occurrence(f.ctx, other, s.id, dates[0].id); }).kind == app::error_kind::forbidden));
+
+    BOOST_TEST(app::skip_occurrence(f.ctx, f.organiser, s.id, dates[0].id) == 2);
+    auto mailed = f.database.read([&](db::unit_of_work& w) {
+        std::vector<std::string> to;
+        for (db::id_t id = 1; id < 100; ++id)
+            if (auto msg = db::outbox{w}.find(id); msg && msg->kind == db::message_kind::meeting_cancelled)
+                to.push_back(msg->recipient + " " + msg->dedup_key.substr(0, msg->dedup_key.find(':')));
+        return to;
+    });
+    BOOST_TEST((mailed == std::vector<std::string>{"anna@example.se meeting_deleted", "bo@example.se meeting_deleted"}));
+    auto after = app::find_series(f.ctx, f.organiser, s.id);
+    BOOST_TEST((after.exdates.size() == 1u));
+    // Nobody signed up: nothing to tell.
+    BOOST_TEST(app::skip_occurrence(f.ctx, f.organiser, s.id, dates[1].id) == 0);
+    // A cancelled date: its cancellations went when it was cancelled; deleting it mails nobody.
+    app::cancel_meeting(f.ctx, f.organiser, dates[2].id);
+    auto cancelled = app::meeting_to_edit(f.ctx, f.organiser, dates[2].id);
+    BOOST_TEST(cancelled.sign_ups == 1);
+    BOOST_TEST(cancelled.told_if_deleted == 0);
+    BOOST_TEST(app::series_to_edit(f.ctx, f.organiser, s.id).told_if_skipped.at(dates[2].id) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(a_sign_up_writes_its_confirmation_or_waitlist_note_once) {
     fixture f;
     auto in = f.meeting();

@@ -7,6 +7,8 @@
 #include "kal/db/accounts.hpp"
 #include "kal/db/api_tokens.hpp"
 #include "kal/service/app/accounts.hpp"
+#include "kal/service/app/collation.hpp"
+#include "kal/service/app/listings.hpp"
 #include "kal/service/app/mail_policy.hpp"
 #include "kal/service/app/text_rules.hpp"
 
@@ -166,13 +168,58 @@ std::vector<db::user> list_users(context& ctx, const credentials& creds) {
     });
 }
 
+bool may_deactivate(const principal& who, const db::user& target) {
+    if (who.user_id && *who.user_id == target.id) return false;
+    if (who.admin) return true;
+    if (target.role == db::user_role::admin || target.organisation_ids.empty()) return false;
+    return std::all_of(target.organisation_ids.begin(), target.organisation_ids.end(),
+                       [&](db::id_t id) { return who.may_write_for(id); });
+}
+
 db::user deactivate_user(context& ctx, const credentials& creds, db::id_t user_id) {
     return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
         auto who = require_principal(ctx, w, creds);
-        require_admin(who);
         if (who.user_id && *who.user_id == user_id)
             throw conflict("Du kan inte stänga av ditt eget konto / You cannot deactivate your own account");
-        return db::users{w}.deactivate(user_id);
+        db::users users{w};
+        auto target = users.find(user_id);
+        // An organiser learns nothing of accounts outside its organisations: forbidden for any.
+        if (!target || target->erased_at) {
+            if (!who.admin) throw forbidden("Only admins deactivate accounts of other organisations");
+            throw not_found("No user " + std::to_string(user_id));
+        }
+        if (!may_deactivate(who, *target))
+            throw forbidden(
+                "Bara administratörer stänger av administratörer och konton i andra organisationer / "
+                "Only admins deactivate admins and accounts of other organisations");
+        return users.deactivate(user_id);
+    });
+}
+
+user_directory user_directory_of(context& ctx, const credentials& creds) {
+    auto choices = directory_choices_of(ctx);
+    return ctx.database.read([&](db::unit_of_work& w) {
+        auto who = require_principal(ctx, w, creds);
+        if (!who.user_id) throw unauthenticated("The users page is a signed-in user's");
+        user_directory out;
+        out.admin = who.admin;
+        out.self = *who.user_id;
+        for (auto& o : choices.organisations) {
+            out.organisation_names.emplace(o.id, o.name);
+            if (who.may_write_for(o.id)) out.organisations.push_back(std::move(o));
+        }
+        for (auto& u : db::users{w}.list()) {
+            if (!who.admin && !shares_an_organisation(u, who.organisations)) continue;
+            user_listing l;
+            l.pending = u.active() && !u.last_sign_in_at;
+            l.may_deactivate = u.active() && may_deactivate(who, u);
+            l.user = std::move(u);
+            out.users.push_back(std::move(l));
+        }
+        auto key = [](const user_listing& l) { return l.user.name.empty() ? l.user.email : l.user.name; };
+        std::stable_sort(out.users.begin(), out.users.end(),
+                         [&](const auto& a, const auto& b) { return swedish_less(key(a), key(b)); });
+        return out;
     });
 }
 

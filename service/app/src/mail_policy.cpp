@@ -89,10 +89,14 @@ void meeting_changed(context& ctx, db::unit_of_work& w, const db::meeting_change
     promoted(ctx, w, change.promoted, m);
 }
 
+bool deleting_tells(const context& ctx, const db::meeting& m, std::int64_t now) {
+    // A draft told nobody anything; a cancelled one has had its cancellations; an ended one is over.
+    return ctx.mail_enabled() && m.status == db::meeting_status::published && m.end_utc > now;
+}
+
 void meeting_deleted(context& ctx, db::unit_of_work& w, const db::meeting_removal& removal) {
     const auto& m = removal.removed;
-    // A draft told nobody anything; a cancelled one has had its cancellations; an ended one is over.
-    if (!ctx.mail_enabled() || m.status != db::meeting_status::published || m.end_utc <= w.now()) return;
+    if (!deleting_tells(ctx, m, w.now())) return;
     // The meeting's event as the feed had it: from the meeting as it was, with the venue,
     // organisation and networks it names, which outlive it.
     db::feed_snapshot as_it_was;

@@ -18,6 +18,7 @@
 #include "kal/service/app/accounts.hpp"
 #include "kal/service/app/change_log.hpp"
 #include "kal/service/app/errors.hpp"
+#include "kal/service/app/mail_policy.hpp"
 #include "kal/service/app/reports.hpp"
 
 namespace kal::service::app {
@@ -145,9 +146,12 @@ editable_meeting meeting_to_edit(context& ctx, const credentials& creds, db::id_
         require_write(who, m->organisation_id);
         editable_meeting out;
         out.meeting = std::move(*m);
+        const bool tells = mail_policy::deleting_tells(ctx, out.meeting, ctx.now());
         for (const auto& r : db::rsvps{w}.list(id, {db::rsvp_status::confirmed, db::rsvp_status::waitlisted})) {
             ++out.sign_ups;
             out.people += r.party_size;
+            // meeting_deleted's own test of whom it writes to.
+            if (tells && !r.anonymised_at && !r.email.empty()) ++out.told_if_deleted;
         }
         if (out.meeting.series_id) out.series = db::meetings{w}.find_series(*out.meeting.series_id);
         return out;
@@ -260,24 +264,31 @@ editable_series series_to_edit(context& ctx, const credentials& creds, db::id_t 
         out.occurrences = db::meetings{w}.list(f).items;
         std::vector<db::id_t> ids;
         for (const auto& m : out.occurrences) ids.push_back(m.id);
-        for (const auto& a : db::attendance{w}.of(ids))
+        for (const auto& a : db::attendance{w}.of(ids)) {
             out.seats[a.meeting_id] = availability{a.capacity, a.confirmed.people, a.waitlisted.entries};
+            out.told_if_skipped[a.meeting_id] = a.confirmed.entries + a.waitlisted.entries;
+        }
+        for (const auto& m : out.occurrences)
+            if (!mail_policy::deleting_tells(ctx, m, ctx.now())) out.told_if_skipped[m.id] = 0;
         out.changes = db::change_log{w}.of_subject("series", id);
         return out;
     });
 }
 
-void skip_occurrence(context& ctx, const credentials& creds, db::id_t series_id, db::id_t meeting_id) {
-    ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
+int skip_occurrence(context& ctx, const credentials& creds, db::id_t series_id, db::id_t meeting_id) {
+    return ctx.database.write(ctx.now(), [&](db::unit_of_work& w) {
         const auto who = require_principal(ctx, w, creds);
         auto m = db::meetings{w}.find(meeting_id);
         if (!m || m->series_id != series_id || !may_see(who, m->status, m->organisation_id))
             throw not_found("No such occurrence");
         require_write(who, m->organisation_id);
-        if (!db::rsvps{w}.list(meeting_id, {db::rsvp_status::confirmed, db::rsvp_status::waitlisted}).empty())
-            throw conflict("The occurrence has sign-ups: cancel it so that they are told", {}, "has-sign-ups");
-        db::meetings{w}.remove(meeting_id);
+        const auto removal = db::meetings{w}.remove(meeting_id);
+        mail_policy::meeting_deleted(ctx, w, removal);
         change_log::occurrence_skipped(w, who, series_id, *m);
+        int told = 0;
+        if (mail_policy::deleting_tells(ctx, removal.removed, w.now()))
+            for (const auto& r : removal.active_sign_ups) told += !r.anonymised_at && !r.email.empty();
+        return told;
     });
 }
 

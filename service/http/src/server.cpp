@@ -134,6 +134,7 @@ struct server::impl {
     std::set<std::shared_ptr<connection>> connections;
     std::map<asio::ip::address, int> per_address;  // open connections per counted client address
     std::atomic<bool> draining{false};
+    bool serving_over = false;  // end_serving() has run; read and written on ioc only
     bool handling_signals = false;
 
     std::vector<asio::ip::address> trusted_proxies;  // exempt from the cap per address
@@ -178,6 +179,19 @@ struct server::impl {
     // Lets every context's run() return once its remaining work is done.
     void release_contexts() {
         for (auto& g : keep_running) g.reset();
+    }
+
+    // Draining and no connection left (on ioc): nothing of ours may keep a context running.
+    // cancel() reaches only a wait still pending: a sweep whose timer has already fired is queued
+    // and would arm the timer again, keeping ioc's run() and so the process alive for ever; it
+    // reads serving_over instead.
+    void end_serving() {
+        serving_over = true;
+        release_contexts();
+        grace_timer.cancel();
+        sweep_timer.cancel();
+        beast::error_code ignored;
+        signals.cancel(ignored);
     }
 
     // ---- dispatch -------------------------------------------------------------------------
@@ -491,7 +505,7 @@ struct server::impl {
         for (;;) {
             sweep_timer.expires_after(interval);
             auto [ec] = co_await sweep_timer.async_wait(nothrow);
-            if (ec) co_return;
+            if (ec || serving_over) co_return;
             const auto now = steady_ms();
             std::vector<std::shared_ptr<connection>> late;
             {
@@ -622,14 +636,7 @@ struct server::impl {
                     }
                     last = connections.empty();
                 }
-                if (last && draining)
-                    asio::post(ioc, [this] {
-                        release_contexts();
-                        grace_timer.cancel();
-                        sweep_timer.cancel();
-                        beast::error_code ignored;
-                        signals.cancel(ignored);
-                    });
+                if (last && draining) asio::post(ioc, [this] { end_serving(); });
             });
         }
     }
@@ -662,9 +669,7 @@ struct server::impl {
             });
         }
         if (open.empty()) {
-            signals.cancel(ignored);
-            sweep_timer.cancel();
-            release_contexts();
+            end_serving();
             return;
         }
         grace_timer.expires_after(settings.server.shutdown_grace);

@@ -319,7 +319,7 @@ void add_door_pages(http::router& routes, app::context& ctx, std::shared_ptr<con
                        check_in_sign_up);
     add_signed_in_page(routes, ctx, pages, "POST", "/arrangor/moten/{id}/incheckning/angra/{checkin}", undo);
     add_signed_in_page(routes, ctx, pages, "POST", "/arrangor/moten/{id}/incheckning/utan-anmalan", walk_in);
-    add_signed_in_page(routes, ctx, pages, "GET", "/incheckning/{token}", link_page);
+    add_signed_in_page(routes, ctx, pages, "GET", "/incheckning/{token}", link_page, secret_in_path::yes);
     add_signed_in_page(routes, ctx, pages, "POST", "/incheckning/{token}", link_check_in);
 }
 

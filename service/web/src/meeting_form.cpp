@@ -397,6 +397,15 @@ response question_page(app::context& ctx, const site& pages, request& req, db::l
     d.set("q_action", localised(language, meeting_path(m.id) + (deleting ? "/radera" : "/stall-in")));
     if (editing.sign_ups > 0) d.show("q_has_sign_ups");
     else d.show("q_no_sign_ups");
+    // Deleting: who of them gets a cancellation by mail, as the use case decides.
+    if (editing.told_if_deleted > 0)
+        d.show("q_told").set("q_told_text",
+                             editing.told_if_deleted == 1
+                                 ? t["meeting_form.delete_tells_one"]
+                                 : filled(t["meeting_form.delete_tells_many"],
+                                          {{"count", std::to_string(editing.told_if_deleted)}}));
+    else if (editing.sign_ups > 0)
+        d.show("q_not_told");
     if (m.status == db::meeting_status::cancelled) d.show("q_already_cancelled");
     else d.show("q_not_cancelled");
     d.show(deleting ? "q_deleting" : "q_cancelling");

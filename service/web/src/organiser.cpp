@@ -41,10 +41,17 @@ std::string safe_return_path(const std::string& wanted) {
     return wanted;
 }
 
+std::string return_cookie_header(const std::string& path, const config::settings& settings) {
+    const bool secure = settings.server.public_base_url.starts_with("https://");
+    return std::string(return_cookie) + "=" + percent_encoded(path) + "; Path=/; Max-Age=1200; HttpOnly; SameSite=Lax" +
+           (secure ? "; Secure" : "");
+}
+
 void add_signed_in_page(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages,
-                        const std::string& method, const std::string& pattern, signed_in_handler handler) {
+                        const std::string& method, const std::string& pattern, signed_in_handler handler,
+                        secret_in_path secret) {
     add_page(routes, ctx, pages, method, pattern,
-             [handler, method](app::context& c, const site& p, request& req, db::language language) {
+             [handler, method, secret](app::context& c, const site& p, request& req, db::language language) {
                  signed_in_request s;
                  s.who.session_secret = session_secret_of(req, c.settings);
                  std::optional<db::user> user;
@@ -59,11 +66,14 @@ void add_signed_in_page(http::router& routes, app::context& ctx, std::shared_ptr
                      // A GET comes back to where it was going after signing in; a form sent with
                      // an ended session is not sent again (nothing of it was written).
                      auto to = localised(language, "/logga-in");
-                     if (method == "GET") {
-                         auto back = safe_return_path(req.target);
-                         if (!back.empty()) to += "?tillbaka=" + percent_encoded(back);
-                     }
-                     return see_other_private(to);
+                     const auto back = method == "GET" ? safe_return_path(req.target) : std::string();
+                     if (back.empty()) return see_other_private(to);
+                     if (secret == secret_in_path::no) return see_other_private(to + "?tillbaka=" + percent_encoded(back));
+                     // The secret goes into no other address: the way back waits in the cookie.
+                     auto r = see_other_private(to + "?vidare=1");
+                     r.set_header("Referrer-Policy", "no-referrer");
+                     r.set_header("Set-Cookie", return_cookie_header(back, c.settings));
+                     return r;
                  }
                  s.user = std::move(*user);
                  s.csrf = form_token(s.who.session_secret);

@@ -5,7 +5,8 @@
 //
 // - A signed-in page is registered with add_signed_in_page. Without a usable session (no cookie,
 //   or one that is ended, idle too long, past its lifetime, of a deactivated user: app::
-//   current_user decides), a GET answers 303 to /logga-in?tillbaka=<the page>, a POST 303 to
+//   current_user decides), a GET answers 303 to /logga-in?tillbaka=<the page> (a page whose
+//   address holds a secret: to /logga-in?vidare=1, the way back in a cookie), a POST 303 to
 //   /logga-in. A use case that refuses the user (app::forbidden) becomes the 403 page as
 //   everywhere (browser_answers); the page itself checks no right of its own.
 // - Every answer of a signed-in page, and every error page on the way, carries
@@ -24,6 +25,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "forms.hpp"
@@ -45,9 +47,22 @@ struct signed_in_request {
 using signed_in_handler =
     std::function<response(app::context&, const site&, request&, db::language, const signed_in_request&)>;
 
+// Whether a signed-in page's own address holds a secret (the QR code's check-in link). Without a
+// session, such a GET is not sent to /logga-in?tillbaka=<the page>, where the secret would stay in
+// the browser's history and in every Referer of the sign-in page: the way back is kept in the
+// return cookie (return_cookie_header) and the browser goes to /logga-in?vidare=1.
+enum class secret_in_path { no, yes };
+
 // Adds a page that requires a session, in Swedish and under /en as add_page does.
 void add_signed_in_page(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages,
-                        const std::string& method, const std::string& pattern, signed_in_handler handler);
+                        const std::string& method, const std::string& pattern, signed_in_handler handler,
+                        secret_in_path secret = secret_in_path::no);
+
+// Where the browser goes after signing in, kept between asking for the link and using it (the
+// link in the mail cannot carry it): the cookie kal_tillbaka, HttpOnly, SameSite=Lax, Path=/,
+// Secure behind https, for 20 minutes; only a path of this site (safe_return_path).
+inline constexpr std::string_view return_cookie = "kal_tillbaka";
+std::string return_cookie_header(const std::string& path, const config::settings& settings);
 
 // The session cookie's value in a request ("" when there is none).
 std::string session_secret_of(const request& req, const config::settings& settings);
@@ -117,5 +132,7 @@ void add_change_entries(dictionary& d, const std::vector<db::change_entry>& entr
 void add_directory_admin_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 // The import by upload (import_page.cpp, org-dir): /arrangor/import, its preview and confirmation.
 void add_import_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+// Users and invitations (users_page.cpp, org-flow): /arrangor/anvandare.
+void add_users_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 
 }  // namespace kal::service::web

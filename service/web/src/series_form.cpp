@@ -1,8 +1,8 @@
 // Series without RRULE (issue 12 item 5): /arrangor/serier/ny asks for a repetition in words
 // (every week or every other week on a weekday, monthly on the first <weekday>; until a date or a
 // number of times) and app::repetition_of makes the rule; /arrangor/serier/{id} lists the
-// occurrences, each skippable (when nobody is signed up), movable (its own meeting form) and
-// cancellable (its own cancel page).
+// occurrences, each skippable (those signed up are mailed a cancellation, as when a meeting is
+// deleted), movable (its own meeting form) and cancellable (its own cancel page, with a reason).
 
 #include "kal/service/app/dates.hpp"
 #include "kal/service/app/meetings.hpp"
@@ -166,7 +166,8 @@ response show(app::context& ctx, const site& pages, request& req, db::language l
     dictionary d(&pages.texts(language));
     d.set("sp_title", es.series.fields.title);
     if (req.query_value("sparat") == "1") d.show("sp_saved");
-    if (req.query_value("hoppad") == "1") d.show("sp_skipped");
+    if (req.query_value("hoppad") == "1") d.show("sp_skipped").set("sp_skipped_text", t["series_form.skipped"]);
+    if (req.query_value("hoppad") == "2") d.show("sp_skipped").set("sp_skipped_text", t["series_form.skipped_told"]);
     for (const auto& m : es.occurrences) {
         auto& row = d.add("sp_occurrence");
         const auto seats = es.seats.count(m.id) ? es.seats.at(m.id) : app::availability{};
@@ -179,8 +180,13 @@ response show(app::context& ctx, const site& pages, request& req, db::language l
                                                            std::to_string(m.id)))
             .set("sp_date_label", app::when_text(m, language));
         if (m.status != db::meeting_status::cancelled) row.show("sp_may_cancel");
-        if (seats.confirmed_people == 0 && seats.waitlisted == 0) row.show("sp_may_skip");
-        else row.show("sp_has_sign_ups");
+        // Skipping tells those signed up, as deleting does (app::skip_occurrence): the button says so.
+        const auto told = es.told_if_skipped.count(m.id) ? es.told_if_skipped.at(m.id) : 0;
+        if (told > 0)
+            row.show("sp_skip_tells")
+                .set("sp_skip_tells_text", told == 1 ? t["series_form.skip_tells_one"]
+                                                     : filled(t["series_form.skip_tells_many"],
+                                                              {{"count", std::to_string(told)}}));
     }
     // The series' own change log (org-dir).
     add_change_entries(d, es.changes, language, es.series.fields.time_zone);
@@ -196,8 +202,10 @@ response show(app::context& ctx, const site& pages, request& req, db::language l
 
 response skip(app::context& ctx, const site&, request& req, db::language language, const signed_in_request& s) {
     const auto series = id_param(req, "id");
-    app::skip_occurrence(ctx, s.who, series, id_param(req, "meeting"));
-    return see_other_private(localised(language, "/arrangor/serier/" + std::to_string(series)) + "?hoppad=1");
+    const auto meeting = id_param(req, "meeting");
+    const auto told = app::skip_occurrence(ctx, s.who, series, meeting);
+    return see_other_private(localised(language, "/arrangor/serier/" + std::to_string(series)) +
+                             (told > 0 ? "?hoppad=2" : "?hoppad=1"));
 }
 
 }  // namespace

@@ -13,11 +13,6 @@ namespace kal::service::web {
 
 namespace {
 
-// Where the browser was going when it was sent to sign in: kept in a cookie of its own between
-// asking for the link and using it (the link in the mail cannot carry it), only for this site's
-// own paths, for at most 20 minutes.
-constexpr std::string_view return_cookie = "kal_tillbaka";
-
 void keep_private(response& r) {
     r.set_header("Cache-Control", "no-store");
     r.set_header("Referrer-Policy", "no-referrer");
@@ -57,7 +52,7 @@ response sign_in_page(app::context& ctx, const site& pages, const request& req, 
     if (sent) d.show("sign_in_sent");
     else d.show("sign_in_ask");
     if (!form && req.query_value("utloggad") == "1") d.show("sign_in_signed_out");
-    if (!form && req.query_value("tillbaka")) d.show("sign_in_needed");
+    if (!form && (req.query_value("tillbaka") || req.query_value("vidare"))) d.show("sign_in_needed");
     d.set("csrf_token", token);
     d.set("sign_in_action", localised(language, "/logga-in"));
     d.set("sign_in_again_href", localised(language, "/logga-in"));
@@ -95,10 +90,10 @@ response ask_for_link(app::context& ctx, const site& pages, request& req, db::la
     // The same answer whatever the address: a page that says a link is on its way if the
     // address has an account.
     auto r = see_other_private(localised(language, "/logga-in") + "?skickat=1");
-    const bool secure = ctx.settings.server.public_base_url.starts_with("https://");
+    // A way back in the form replaces the cookie's; without one (a page whose address holds a
+    // secret set the cookie itself) the cookie stays as it is.
     if (auto back = safe_return_path(f.value("tillbaka").value_or("")); !back.empty())
-        r.set_header("Set-Cookie", std::string(return_cookie) + "=" + percent_encoded(back) +
-                                       "; Path=/; Max-Age=1200; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : ""));
+        r.set_header("Set-Cookie", return_cookie_header(back, ctx.settings));
     return r;
 }
 

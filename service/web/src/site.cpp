@@ -140,6 +140,7 @@ http::response site::render(const page_frame& frame, dictionary& d, int status) 
                                               {section::organiser_venues, "/arrangor/lokaler", "org_directory.nav_venues"},
                                               {section::organiser_import, "/arrangor/import", "org_directory.nav_import"},
                                               {section::report, "/uppfoljning", "org_directory.nav_report"},
+                                              {section::organiser_users, "/arrangor/anvandare", "organiser.nav_users"},
                                               {section::organiser_sessions, "/konto/sessioner", "organiser.nav_sessions"},
                                               {section::organiser_tokens, "/konto/nycklar", "organiser.nav_tokens"}};
     if (frame.organiser) d.show("organiser_frame").set("nav_label_text", t["organiser.menu"]);

@@ -36,6 +36,7 @@ enum class section {
     organiser_networks,
     organiser_venues,
     organiser_import,
+    organiser_users,
 };
 
 // What the frame of a page needs to know about it.

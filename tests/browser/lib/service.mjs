@@ -95,14 +95,32 @@ function stopChild(child, what) {
   });
 }
 
+// A fresh PostgreSQL database beside the one of tests/with-postgres.sh (KAL_TEST_PG_URL), made
+// and dropped with psql, as tests/support/test_db.cpp does for the C++ tests.
+async function freshPostgresql(dir) {
+  const maintenance = process.env.KAL_TEST_PG_URL;
+  if (!maintenance) throw new Error('KAL_TEST_DB=postgresql needs KAL_TEST_PG_URL: run under tests/with-postgres.sh');
+  const name = `kal_browser_${path.basename(dir).replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}`;
+  await execFileAsync('/usr/bin/psql', ['-q', maintenance, '-c', `CREATE DATABASE ${name}`]);
+  const url = new URL(maintenance);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => execFileAsync('/usr/bin/psql', ['-q', maintenance, '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]),
+  };
+}
+
 /**
  * Starts `kalendarium serve --port 0 --db sqlite:<fresh file>` (with --demo unless demo: false).
  * Returns { url, port, databaseUrl, adminToken, organiserToken, banner, api(), stop() }.
- * `env` adds KALENDARIUM_* settings, e.g. from smtpEnv(sink).
+ * `env` adds KALENDARIUM_* settings, e.g. from smtpEnv(sink). `database: 'postgresql'` (or
+ * KAL_TEST_DB=postgresql with `database: process.env.KAL_TEST_DB`) uses a fresh PostgreSQL
+ * database under tests/with-postgres.sh instead of a SQLite file.
  */
-export async function startService({ demo = true, env = {}, timeoutMs = 60000 } = {}) {
+export async function startService({ demo = true, env = {}, timeoutMs = 60000, database = 'sqlite' } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'kal-browser-'));
-  const databaseUrl = `sqlite:${dir}/kalendarium.db`;
+  const pg = database === 'postgresql' ? await freshPostgresql(dir) : null;
+  const databaseUrl = pg ? pg.url : `sqlite:${dir}/kalendarium.db`;
   const adminToken = await createToken(databaseUrl, 'admin', 'browser test admin');
   const args = ['serve', '--port', '0', '--db', databaseUrl, ...(demo ? ['--demo'] : [])];
   const [program, argv] = command(kalendariumBinary(), args);
@@ -136,6 +154,7 @@ export async function startService({ demo = true, env = {}, timeoutMs = 60000 } 
         if (code !== 0) throw new Error(`kalendarium exited with ${code} on SIGTERM; stderr: ${stderr}`);
       } finally {
         rmSync(dir, { recursive: true, force: true });
+        await pg?.drop();
       }
     },
   };

@@ -179,11 +179,33 @@ operator_invitation invite_user_as_operator(context& ctx, const invitation_input
 
 // Admins: every account; an organiser: the accounts that share one of its organisations.
 std::vector<db::user> list_users(context& ctx, const credentials& who);
-// Admins: deactivates an account (ends its sessions, deletes its unused links, revokes its API
-// tokens); its e-mail and name stay for the record until an admin erases the address
-// (erase_personal_data in attendance.hpp). An admin cannot deactivate itself (conflict: an
-// instance must keep someone who can invite). not_found.
+// Deactivates an account (ends its sessions, deletes its unused links, revokes its API tokens);
+// its e-mail and name stay for the record until an admin erases the address
+// (erase_personal_data in attendance.hpp). Who may (may_deactivate): an admin, anyone; an
+// organiser, an organiser all of whose organisations are the caller's own, never an admin (an
+// account serves every organisation it has, so one association cannot close a secretary's access
+// to another's meetings). Nobody deactivates itself (conflict: an instance must keep someone who
+// can invite). forbidden otherwise; not_found for no such account.
 db::user deactivate_user(context& ctx, const credentials& who, db::id_t user_id);
+bool may_deactivate(const principal& who, const db::user& target);
+
+// What the users page (/arrangor/anvandare) shows the caller: the accounts it may see (as
+// list_users), each with whether it is a pending invitation (active, never signed in) and
+// whether the caller may deactivate it, and the organisations the caller may invite people to
+// (an admin: every one; an organiser: its own), by Swedish name. unauthenticated without a user.
+struct user_listing {
+    db::user user;
+    bool pending = false;
+    bool may_deactivate = false;
+};
+struct user_directory {
+    bool admin = false;
+    db::id_t self = 0;
+    std::vector<user_listing> users;                 // by name (e-mail when without one)
+    std::vector<db::organisation> organisations;     // to invite to
+    std::map<db::id_t, std::string> organisation_names;  // of every organisation, for the list
+};
+user_directory user_directory_of(context& ctx, const credentials& who);
 // The command line's `user deactivate`. not_found.
 db::user deactivate_user_as_operator(context& ctx, db::id_t user_id);
 std::vector<db::user> list_users_as_operator(context& ctx);

@@ -33,6 +33,10 @@ void meeting_changed(context& ctx, db::unit_of_work& w, const db::meeting_change
 // (recipient_name, meeting_title, meeting_when, meeting_where, organisation_name, invitation).
 // Call after the removal, in its unit of work (the venue, organisation and networks remain).
 void meeting_deleted(context& ctx, db::unit_of_work& w, const db::meeting_removal& removal);
+// Whether deleting `m` at `now` tells those signed up (meeting_deleted's own rule, so that the
+// pages that ask first say what will happen): mail configured, the meeting published and not
+// ended. Each active sign-up with an address then gets one message.
+bool deleting_tells(const context& ctx, const db::meeting& m, std::int64_t now);
 // A one-time sign-in link for a user (kind sign_in, or invitation): the link's secret stays in
 // the row until the message is sent, like a manage link's. Once per link ("sign_in:<link>").
 void sign_in_link(context& ctx, db::unit_of_work& w, db::message_kind kind, const db::user& u,

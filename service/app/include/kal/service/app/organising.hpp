@@ -57,6 +57,9 @@ struct editable_meeting {
     db::meeting meeting;
     int sign_ups = 0;  // active sign-ups (confirmed and waitlisted): the people a cancellation mails
     int people = 0;    // their party sizes
+    // Those of them that deleting the meeting now would mail a cancellation (mail_policy::
+    // deleting_tells: none for a draft, a cancelled or an ended meeting, or without mail).
+    int told_if_deleted = 0;
     std::optional<db::series> series;  // an occurrence's series
 };
 editable_meeting meeting_to_edit(context& ctx, const credentials& who, db::id_t id);
@@ -87,15 +90,18 @@ struct editable_series {
     db::series series;
     std::vector<db::meeting> occurrences;
     std::map<db::id_t, availability> seats;  // by occurrence
+    // By occurrence: the active sign-ups skipping it now would mail a cancellation (0: nobody).
+    std::map<db::id_t, int> told_if_skipped;
     std::vector<db::change_entry> changes;
 };
 editable_series series_to_edit(context& ctx, const credentials& who, db::id_t id);
 
 // Skips one occurrence of a series: it is deleted and becomes an exception of its series (a date
-// the rule no longer gives). conflict (code "has-sign-ups") while it has active sign-ups: those
-// people must be told, so such a date is cancelled instead. not_found unless the meeting is an
-// occurrence of that series; forbidden as update_series.
-void skip_occurrence(context& ctx, const credentials& who, db::id_t series_id, db::id_t meeting_id);
+// the rule no longer gives). Like deleting a meeting, in the same unit of work everyone signed up
+// for it is mailed a cancellation (mail_policy::meeting_deleted: when it is published and not
+// ended); returns how many were. not_found unless the meeting is an occurrence of that series;
+// forbidden as update_series.
+int skip_occurrence(context& ctx, const credentials& who, db::id_t series_id, db::id_t meeting_id);
 
 // The meetings of `ids` the caller may see (a venue conflict names them), in the order given.
 std::vector<db::meeting> visible_meetings(context& ctx, const credentials& who, const std::vector<db::id_t>& ids);
