@@ -1,6 +1,6 @@
--- pgbench script for bench/rsvps.sh: one sign-up as db/src/store.cpp store::sign_up runs it on
--- PostgreSQL (with an organisation id, as the HTTP run sends), statement for statement, in one
--- transaction. Variables: -D meeting=ID -D org=ID -D i=0 (a per-client counter). The e-mail and
+-- pgbench script for bench/rsvps.sh: one sign-up as the service ran it on PostgreSQL before
+-- kal_sign_up (schema 0010, issue 13 item 5), with an organisation id as the HTTP run sends,
+-- statement for statement, in one transaction: the reference the issue's aim is measured against. Variables: -D meeting=ID -D org=ID -D i=0 (a per-client counter). The e-mail and
 -- the token hash (64 hex digits, like the service's) are unique per client and transaction.
 \set i :i + 1
 BEGIN;

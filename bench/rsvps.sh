@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sign-ups per second: POST /api/v1/meetings/{id}/rsvps over HTTP with wrk against kalendarium on
-# PostgreSQL, beside pgbench running the same transaction (bench/rsvp_signup.sql: the meeting's
-# row lock, the repeat and quota checks, the waitlist count, the capacity check, the insert and
-# the read-back) at the same concurrency, in the same run, on the same cluster. Two meetings of
+# PostgreSQL, beside pgbench running the multi-statement transaction the service ran before it
+# called kal_sign_up (bench/rsvp_signup.sql: the meeting's row lock, the repeat and quota checks,
+# the waitlist count, the capacity check, the insert and the read-back, each a round trip under
+# the lock) at the same concurrency, in the same run, on the same cluster. Two meetings of
 # each kind: one with seats for everyone (every sign-up confirmed) and one with 50 seats (almost
 # every sign-up waitlisted). Appends the results, with machine and date, to docs/benchmarks.md.
 # Runs inside tests/with-postgres.sh (KAL_TEST_PG_URL); bench/run.sh calls it after the others.
@@ -125,12 +126,15 @@ m_http_w=$(meeting 50 "HTTP, waitlist")
 m_pgb_w=$(meeting 50 "pgbench, waitlist")
 m_pgb_4=$(meeting $big "pgbench, 4 clients")
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 settle; read -r h_rps h_p99 h_err h_n < <(measure_http "$m_http" seats)
 settle; read -r p_tps p_p99 p_err p_n < <(measure_pgbench "$m_pgb" seats)
 settle; read -r hw_rps hw_p99 hw_err hw_n < <(measure_http "$m_http_w" waitlist)
 settle; read -r pw_tps pw_p99 pw_err pw_n < <(measure_pgbench "$m_pgb_w" waitlist)
 # For comparison only: pgbench with as many clients as the service has database connections.
 settle; read -r p4_tps p4_p99 p4_err _ < <(measure_pgbench "$m_pgb_4" pool "$pool")
+
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # What the database holds afterwards: every request a new sign-up, seats never over capacity.
 read -r h_conf h_wait < <(count "$m_http")
@@ -149,7 +153,9 @@ machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /pro
        "wrk -t$threads -c$connections -d$duration --latency -s bench/rsvps.lua against kalendarium" \
        "(database.pool_size $pool), and pgbench -n -M extended -c$connections -j$threads -T$seconds" \
        "-f bench/rsvp_signup.sql; every request a new sign-up with its own e-mail address, party of 1," \
-       "with an organisation id; each side signs up for a meeting of its own; build: $build."
+       "with an organisation id; each side signs up for a meeting of its own; build: $build;" \
+       "load average before/after: $load_before / $load_after ($(nproc) cores shared with other work:" \
+       "compare the ratios)."
   echo ""
   echo "| target | transactions/s | p99 latency (ms) | non-2xx / failed | ratio to pgbench |"
   echo "|---|---:|---:|---:|---:|"
@@ -171,8 +177,9 @@ machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /pro
   echo ""
   echo "Both sides serialise on one lock, the meeting's row (SELECT … FOR UPDATE), so both contend" \
        "on the same thing; over HTTP each sign-up also parses and validates the JSON body, makes and" \
-       "hashes a manage token and answers with JSON. The statements are the same, in the same order" \
-       "(checked with log_statement) up to the order: the service reads what does not depend on the" \
-       "meeting's sign-ups before its lock and counts seats and waitlist in one statement; it sends each" \
-       "statement as one extended-protocol query on its $pool pooled connections, as pgbench does."
+       "hashes a manage token and answers with JSON. pgbench runs the sign-up as the service ran it" \
+       "before issue 13, item 5: the lock, then each check, the insert and the read-back, one statement" \
+       "and round trip at a time while the lock is held. The service reads what does not depend on the" \
+       "meeting's sign-ups before the lock and then makes one call of kal_sign_up (schema 0010), which" \
+       "takes the lock, decides and writes, so it holds the lock for that call and the COMMIT."
 } | tee -a "$root/docs/benchmarks.md"

@@ -75,8 +75,14 @@ api_token api_tokens::create(api_token t, const std::string& token_hash) {
 }
 
 std::optional<api_token> api_tokens::find_by_hash(const std::string& token_hash) {
-    return find_one<api_token, token_row>(session_of(w_), token_select, "token_hash = :h AND revoked_at IS NULL",
-                                          token_hash);
+    // Every request with a token starts here (never cached): kept prepared like the hot reads.
+    stmt st(session_of(w_), std::string(token_select) + " WHERE token_hash = :h AND revoked_at IS NULL",
+            kept_statements(w_));
+    st.use(token_hash);
+    token_row row;
+    row.into(st);
+    if (!st.one()) return std::nullopt;
+    return row.to_model();
 }
 
 std::optional<api_token> api_tokens::find(id_t id) {

@@ -72,12 +72,16 @@ private:
     std::string last_query_;
 };
 
-// Splits a migration into statements at each ';' that ends a line (see the .sql files' header).
-// Pieces holding only comments and blank lines are dropped.
+// Splits a migration into statements at each ';' that ends a line (see the .sql files' header),
+// except inside a dollar-quoted body ($$ ... $$, a PL/pgSQL function's: 0010), whose lines end
+// with ';' of their own. Whole-line comments outside bodies are left out: SOCI reads ':name' as
+// a placeholder wherever it is not between single quotes, and counts the quotes of comments too,
+// so an apostrophe in a comment would turn a ':' in a string after it into a placeholder.
 std::vector<std::string> split_statements(std::string_view sql) {
     std::vector<std::string> out;
     std::string current;
     bool meaningful = false;
+    bool in_body = false;
     std::size_t pos = 0;
     while (pos < sql.size()) {
         auto eol = sql.find('\n', pos);
@@ -85,10 +89,13 @@ std::vector<std::string> split_statements(std::string_view sql) {
         pos = eol == std::string_view::npos ? sql.size() : eol + 1;
         auto last = line.find_last_not_of(" \t\r");
         auto first = line.find_first_not_of(" \t\r");
-        if (first != std::string_view::npos && line.substr(first, 2) != "--") meaningful = true;
+        const bool comment = first != std::string_view::npos && line.substr(first, 2) == "--";
+        if (first != std::string_view::npos && !comment) meaningful = true;
+        if (comment && !in_body) continue;
+        for (auto at = line.find("$$"); at != std::string_view::npos; at = line.find("$$", at + 2)) in_body = !in_body;
         current.append(line);
         current += '\n';
-        if (last != std::string_view::npos && line[last] == ';') {
+        if (!in_body && last != std::string_view::npos && line[last] == ';') {
             if (meaningful) out.push_back(current.substr(0, current.find_last_of(';')));
             current.clear();
             meaningful = false;

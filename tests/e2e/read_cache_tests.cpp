@@ -176,3 +176,49 @@ BOOST_AUTO_TEST_CASE(two_accept_types_or_two_languages_never_share_an_entry) {
     for (std::size_t i = 0; i + 1 < variants.size(); ++i)
         BOOST_TEST(contains(other.get(meeting_path(id), variants[i]).body, "Efter"), i);
 }
+
+BOOST_AUTO_TEST_CASE(a_page_for_a_signed_in_browser_is_never_answered_from_the_page_cache_nor_stored) {
+    // As above: the second instance trusts its entries for an hour, so an answer that has the
+    // change cannot have come from an entry made before it.
+    read_world w(std::map<std::string, std::string>{{"KALENDARIUM_SITE_PAGE_MAX_AGE", "1h"}});
+    auto id = w.meeting("Före");
+    kal::test::server_process second(w.s.url, {}, {{"KALENDARIUM_FEEDS_CHANGE_POLL_INTERVAL", "1h"},
+                                                   {"KALENDARIUM_SITE_PAGE_MAX_AGE", "1h"}});
+    kal::test::http_client other(second.port());
+    const std::string cached = "/manad/2099-03", never_cached = "/en/manad/2099-03";
+    const header_map signed_in{{"Cookie", "kal_form=1; kal_session=kals_x"}};
+    const header_map signed_in_https{{"Cookie", "__Host-kal_session=kals_y"}};
+    // An anonymous entry for one page...
+    for (int i = 0; i < 2; ++i) {
+        auto r = other.get(cached);
+        BOOST_TEST_REQUIRE(r.status == 200);
+        BOOST_TEST(contains(r.body, "Före"));
+        BOOST_TEST(!r.header("etag").empty());
+    }
+    // ...and for the other only signed-in requests: rendered for them, without the shared
+    // cache's headers.
+    for (const auto& cookie : {signed_in, signed_in_https}) {
+        auto r = other.get(never_cached, cookie);
+        BOOST_TEST_REQUIRE(r.status == 200);
+        BOOST_TEST(contains(r.body, "Före"));
+        BOOST_TEST(r.header("etag").empty());
+        BOOST_TEST(!contains(r.header("cache-control"), "public"));
+    }
+    auto [status, v] = w.s.call("PATCH", meeting_path(id), json::object{{"title", "Efter"}}, w.s.admin());
+    BOOST_TEST_REQUIRE(status == 200);
+    // The anonymous entry still answers within its hour (so entries are being used)...
+    BOOST_TEST(contains(other.get(cached).body, "Före"));
+    // ...but never a signed-in browser, which gets the page as it is now.
+    for (const auto& cookie : {signed_in, signed_in_https}) {
+        auto r = other.get(cached, cookie);
+        BOOST_TEST(r.status == 200);
+        BOOST_TEST(contains(r.body, "Efter"));
+        BOOST_TEST(r.header("etag").empty());
+    }
+    // The signed-in requests stored nothing: the first anonymous request of the other page is
+    // rendered now, not answered with what they were shown.
+    auto fresh = other.get(never_cached);
+    BOOST_TEST(fresh.status == 200);
+    BOOST_TEST(contains(fresh.body, "Efter"));
+    BOOST_TEST(!fresh.header("etag").empty());
+}

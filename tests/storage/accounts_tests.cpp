@@ -404,7 +404,7 @@ BOOST_AUTO_TEST_CASE(a_version_5_database_migrates_to_6_keeping_its_messages_and
     org.name = "Föreningen Ödegärdet";
     auto o = old.create_organisation(org).id;
     auto m = old.create_meeting(at(o, t0, t0 + hour), venue_overlap::refuse).id;
-    auto r = sign(old, m, "anna@example.se").stored.id;
+    auto r = sign_before_0010(old, url, m, "anna@example.se").id;
     // Rows as a version 5 service wrote them (its statements, without the columns of 0006).
     for (int i = 1; i <= 3; ++i)
         run_sql(url,

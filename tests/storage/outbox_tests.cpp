@@ -311,7 +311,7 @@ BOOST_AUTO_TEST_CASE(a_version_6_database_migrates_to_7_keeping_its_messages_and
     org.name = "Föreningen Ödegärdet";
     auto o = old.create_organisation(org).id;
     auto m = old.create_meeting(at(o, t0, t0 + hour), venue_overlap::refuse).id;
-    auto r = sign(old, m, "anna@example.se").stored;
+    auto r = sign_before_0010(old, url, m, "anna@example.se");
     for (int i = 1; i <= 3; ++i)
         old.write([&](unit_of_work& w) { outbox{w}.enqueue(message_for(r, message_kind::confirmed, "k" + std::to_string(i))); });
     run_sql(url, "DELETE FROM outbox WHERE dedup_key = 'k3'");  // its id is never given again

@@ -2,6 +2,7 @@
 
 #include "common.hpp"
 #include "json_body.hpp"
+#include "meeting_json.hpp"
 #include "kal/calendar/time.hpp"
 #include "kal/service/app/lookup.hpp"
 #include "kal/service/app/meetings.hpp"
@@ -13,8 +14,9 @@ namespace {
 
 // ---- output -----------------------------------------------------------------------------------
 
-json::object time_json(bool all_day, const std::string& local, const std::string& tz, std::int64_t utc) {
-    json::object j;
+json::object time_json(bool all_day, const std::string& local, const std::string& tz, std::int64_t utc,
+                       const json::storage_ptr& sp = {}) {
+    json::object j(sp);
     if (all_day) j["date"] = local;
     else j["local"] = local;
     j["time_zone"] = tz;
@@ -24,38 +26,82 @@ json::object time_json(bool all_day, const std::string& local, const std::string
 }
 
 void fields_json(json::object& j, const db::meeting_fields& m) {
+    const auto& sp = j.storage();
     j["type"] = db::to_text(m.type);
     j["title"] = m.title;
     j["description"] = m.description;
     j["theme"] = m.theme;
     j["all_day"] = m.all_day;
-    j["start"] = time_json(m.all_day, m.start_local, m.time_zone, m.start_utc);
+    j["start"] = time_json(m.all_day, m.start_local, m.time_zone, m.start_utc, sp);
     // All-day ranges are shown with their last day, as people say them; stored exclusive.
     j["end"] = time_json(m.all_day, m.all_day ? calendar::add_days(m.end_local, -1) : m.end_local, m.time_zone,
-                         m.end_utc);
+                         m.end_utc, sp);
     j["time_zone"] = m.time_zone;
     j["venue_id"] = optional_json(m.venue_id);
     j["location"] = m.location;
     j["online_url"] = m.online_url;
     j["organisation_id"] = m.organisation_id;
-    j["network_ids"] = ids_json(m.network_ids);
+    json::array networks(sp);
+    networks.reserve(m.network_ids.size());
+    for (auto id : m.network_ids) networks.push_back(id);
+    j["network_ids"] = std::move(networks);
     j["capacity"] = optional_json(m.capacity);
     j["registration_deadline"] =
-        m.registration_deadline_utc ? json::value(utc_text(*m.registration_deadline_utc)) : json::value(nullptr);
+        m.registration_deadline_utc ? json::value(utc_text(*m.registration_deadline_utc), sp) : json::value(nullptr);
     j["status"] = db::to_text(m.status);
-    json::array docs;
-    for (const auto& d : m.documents) docs.push_back(json::object{{"title", d.title}, {"url", d.url}});
+    json::array docs(sp);
+    for (const auto& d : m.documents) docs.push_back(json::object({{"title", d.title}, {"url", d.url}}, sp));
     j["documents"] = std::move(docs);
 }
 
-json::object meeting_json(const db::meeting& m, const std::string& base_url) {
-    json::object j;
+// The same fields as fields_json, in the same order, written straight out.
+void write_time(json_writer& w, bool all_day, const std::string& local, const std::string& tz, std::int64_t utc) {
+    w.begin_object();
+    w.member(all_day ? "date" : "local", local);
+    w.member("time_zone", tz);
+    w.member("utc", utc_text(utc));
+    if (!all_day) w.member("offset_time", calendar::format_rfc3339(utc, tz));
+    w.end_object();
+}
+
+void write_fields(json_writer& w, const db::meeting_fields& m) {
+    w.member("type", db::to_text(m.type));
+    w.member("title", m.title);
+    w.member("description", m.description);
+    w.member("theme", m.theme);
+    w.member("all_day", m.all_day);
+    w.key("start");
+    write_time(w, m.all_day, m.start_local, m.time_zone, m.start_utc);
+    w.key("end");
+    write_time(w, m.all_day, m.all_day ? calendar::add_days(m.end_local, -1) : m.end_local, m.time_zone, m.end_utc);
+    w.member("time_zone", m.time_zone);
+    w.key("venue_id").number_or_null(m.venue_id);
+    w.member("location", m.location);
+    w.member("online_url", m.online_url);
+    w.member("organisation_id", m.organisation_id);
+    w.key("network_ids").begin_array();
+    for (auto id : m.network_ids) w.number(id);
+    w.end_array();
+    w.key("capacity").number_or_null(m.capacity);
+    w.key("registration_deadline");
+    if (m.registration_deadline_utc) w.string(utc_text(*m.registration_deadline_utc));
+    else w.null();
+    w.member("status", db::to_text(m.status));
+    w.key("documents").begin_array();
+    for (const auto& d : m.documents) w.begin_object().member("title", d.title).member("url", d.url).end_object();
+    w.end_array();
+}
+
+}  // namespace
+
+json::object meeting_json(const db::meeting& m, const std::string& base_url, json::storage_ptr sp) {
+    json::object j(std::move(sp));
     j["id"] = m.id;
     j["uid"] = m.uid;
     fields_json(j, m);
     j["sequence"] = m.sequence;
     j["series_id"] = optional_json(m.series_id);
-    j["recurrence_id"] = m.recurrence_id.empty() ? json::value(nullptr) : json::value(m.recurrence_id);
+    j["recurrence_id"] = m.recurrence_id.empty() ? json::value(nullptr) : json::value(m.recurrence_id, j.storage());
     j["overridden"] = m.overridden;
     j["url"] = base_url + "/api/v1/meetings/" + std::to_string(m.id);
     j["web_url"] = base_url + "/moten/" + std::to_string(m.id);  // app::meeting_link
@@ -63,6 +109,39 @@ json::object meeting_json(const db::meeting& m, const std::string& base_url) {
     j["updated_at"] = utc_text(m.updated_at);
     return j;
 }
+
+void write_meeting(json_writer& w, const db::meeting& m, const std::string& base_url) {
+    w.begin_object();
+    w.member("id", m.id);
+    w.member("uid", m.uid);
+    write_fields(w, m);
+    w.member("sequence", m.sequence);
+    w.key("series_id").number_or_null(m.series_id);
+    w.key("recurrence_id");
+    if (m.recurrence_id.empty()) w.null();
+    else w.string(m.recurrence_id);
+    w.member("overridden", m.overridden);
+    w.member("url", base_url + "/api/v1/meetings/" + std::to_string(m.id));
+    w.member("web_url", base_url + "/moten/" + std::to_string(m.id));  // app::meeting_link
+    w.member("created_at", utc_text(m.created_at));
+    w.member("updated_at", utc_text(m.updated_at));
+    w.end_object();
+}
+
+std::string meeting_list_text(const db::page<db::meeting>& page, const std::string& base_url) {
+    std::string out;
+    out.reserve(64 + page.items.size() * 1024);  // a meeting is about 1 KB
+    json_writer w(out);
+    w.begin_object().key("items").begin_array();
+    for (const auto& m : page.items) write_meeting(w, m, base_url);
+    w.end_array().key("next_cursor");
+    if (page.next) w.string(encode_cursor(*page.next));
+    else w.null();
+    w.end_object();
+    return out;
+}
+
+namespace {
 
 json::object series_json(const db::series& s, const std::string& base_url) {
     json::object j;
@@ -215,9 +294,19 @@ app::meeting_query meeting_query_of(const request& req, const config::settings& 
 
 const std::string& base(const app::context& ctx) { return ctx.settings.server.public_base_url; }
 
+// The list and the single meeting are written without a DOM: with a token they are never
+// cached, so every such request renders (issue 13, item 3).
+response json_text_ok(std::string body) {
+    response r;
+    r.status = 200;
+    r.body = std::move(body);
+    r.set_header("Content-Type", "application/json");
+    return r;
+}
+
 response list_meetings(app::context& ctx, request& req) {
     auto page = app::list_meetings(ctx, credentials_of(req), meeting_query_of(req, ctx.settings));
-    return list_response(page, [&](const db::meeting& m) { return meeting_json(m, base(ctx)); });
+    return json_text_ok(meeting_list_text(page, base(ctx)));
 }
 
 response create_meeting(app::context& ctx, request& req) {
@@ -230,7 +319,12 @@ response create_meeting(app::context& ctx, request& req) {
 }
 
 response get_meeting(app::context& ctx, request& req) {
-    return json_ok(200, meeting_json(app::find_meeting(ctx, credentials_of(req), path_id(req)), base(ctx)));
+    auto m = app::find_meeting(ctx, credentials_of(req), path_id(req));
+    std::string out;
+    out.reserve(1536);
+    json_writer w(out);
+    write_meeting(w, m, base(ctx));
+    return json_text_ok(std::move(out));
 }
 
 response change_meeting(app::context& ctx, request& req) {

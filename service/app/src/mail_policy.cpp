@@ -1,6 +1,7 @@
 #include "kal/service/app/mail_policy.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "kal/calendar/ical.hpp"
 #include "kal/db/directory.hpp"
@@ -17,6 +18,14 @@ namespace kal::service::app::mail_policy {
 namespace {
 
 std::string id_text(db::id_t id) { return std::to_string(id); }
+
+// What a Message-ID has around its dedup key: "<kal." and "@domain>".
+std::pair<std::string, std::string> message_id_parts(const context& ctx) {
+    const auto& mail = ctx.settings.mail;
+    auto domain = !mail.message_id_domain.empty() ? mail.message_id_domain
+                                                  : mail.from_address.substr(mail.from_address.find('@') + 1);
+    return {"<kal.", "@" + domain + ">"};
+}
 
 // Writes one message for sign-up `r`, once per dedup key. with_link: it carries a manage link of
 // its own, whose secret stays in the row until the message is sent.
@@ -47,17 +56,21 @@ void write(context& ctx, db::unit_of_work& w, db::message_kind kind, const db::r
 }  // namespace
 
 std::string message_id_of(const context& ctx, const std::string& dedup_key) {
-    const auto& mail = ctx.settings.mail;
-    auto domain = !mail.message_id_domain.empty() ? mail.message_id_domain
-                                                  : mail.from_address.substr(mail.from_address.find('@') + 1);
+    auto [before, after] = message_id_parts(ctx);
     std::string local = dedup_key;
     std::replace(local.begin(), local.end(), ':', '.');
-    return "<kal." + local + "@" + domain + ">";
+    return before + local + after;
 }
 
-void signed_up(context& ctx, db::unit_of_work& w, const db::rsvp& r, const db::meeting& m) {
-    const auto kind = r.status == db::rsvp_status::confirmed ? db::message_kind::confirmed : db::message_kind::waitlisted;
-    write(ctx, w, kind, r, m, std::string(db::to_text(kind)) + ":" + id_text(r.id), true);
+std::optional<db::first_message> first_message_of_sign_up(const context& ctx) {
+    if (!ctx.mail_enabled()) return std::nullopt;
+    db::first_message m;
+    // message_id_of("<kind>:<id>") is before + "<kind>.<id>" + after.
+    std::tie(m.message_id_before, m.message_id_after) = message_id_parts(ctx);
+    m.link_token = new_secret(secret_kind::sign_up_link);
+    m.link_token_hash = hash_secret(m.link_token);
+    m.check_in_link_hash = hash_secret(check_in_secret_of(m.link_token));
+    return m;
 }
 
 void promoted(context& ctx, db::unit_of_work& w, const std::vector<db::rsvp>& list, const db::meeting& m) {

@@ -111,13 +111,15 @@ sign_up_outcome sign_up_in(context& ctx, const credentials& creds, db::id_t meet
         }
         if (!creds.empty() && !out.by_organiser) take_attempt(ctx, client);
         auto r = read_sign_up(in, meeting_id);
+        // The first message is written with the sign-up, in the one step that holds the
+        // meeting's lock (issue 13).
         auto result = db::rsvps{w}.sign_up(r, hash_secret(secret),
-                                           out.by_organiser ? db::signed_up_by::organiser : db::signed_up_by::holder);
+                                           out.by_organiser ? db::signed_up_by::organiser : db::signed_up_by::holder,
+                                           mail_policy::first_message_of_sign_up(ctx));
         out.stored = result.stored;
         out.created = result.created;
         if (result.created) {
             out.secret = secret;
-            mail_policy::signed_up(ctx, w, result.stored, meeting_of(w, meeting_id));
             if (hand) change_log::sign_up(w, hand, "created", result.stored, "");
         }
         return out;

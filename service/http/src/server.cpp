@@ -374,6 +374,13 @@ struct server::impl {
         socket.set_option(tcp::no_delay(true), endpoint_error);
         const std::string remote_address = conn->address.to_string();
         conn->socket = &socket;
+        // The socket dies with this coroutine, but `conn` outlives it in handlers already posted
+        // to this executor (shutdown's and the sweeper's cancel): they must find no socket then,
+        // not a dangling one (a heap-use-after-free that make test-asan found at shutdown).
+        struct forget_socket {
+            connection& conn;
+            ~forget_socket() { conn.socket = nullptr; }
+        } forget{*conn};
         beast::flat_buffer buffer;
         const auto& cfg = settings.server;
         request_reader reader({cfg.header_limit, cfg.body_limit});

@@ -32,6 +32,19 @@ enum class signed_up_by {
     organiser,  // added by hand: the registration deadline does not apply
 };
 
+// The first message of a new sign-up ('confirmed' or 'waitlisted', by the status it gets),
+// written in the same step as the sign-up, so that the meeting's lock is held for no more
+// statements than the decision needs (issue 13). Its dedup key is "<kind>:<sign-up id>" and its
+// Message-ID message_id_before + "<kind>.<sign-up id>" + message_id_after; recipient and
+// language are the sign-up's, sequence and start the meeting's as read under the lock. The link
+// hashes are written as add_link_token and add_check_in_link would, after the message.
+struct first_message {
+    std::string message_id_before, message_id_after;
+    std::string link_token;          // the message's manage link secret, kept in the outbox until sent
+    std::string link_token_hash;     // opens the sign-up like its own token
+    std::string check_in_link_hash;  // the door's link derived from link_token
+};
+
 struct sign_up_result {
     rsvp stored;
     bool created = false;  // false: the same address had already signed up (the existing one)
@@ -67,7 +80,10 @@ public:
     // not_found: unknown meeting. invalid_reference("organisation"): unknown organisation_id.
     // invalid_value: party_size < 1 ("party_size"), empty e-mail ("email").
     // conflict("token_hash"): the hash is in use.
-    sign_up_result sign_up(rsvp r, const std::string& manage_token_hash, signed_up_by by = signed_up_by::holder);
+    // mail: the first message to write with a new sign-up (none for a repeated or refused one).
+    // On PostgreSQL everything after the meeting's lock is one call of kal_sign_up (schema 0010).
+    sign_up_result sign_up(rsvp r, const std::string& manage_token_hash, signed_up_by by = signed_up_by::holder,
+                           const std::optional<first_message>& mail = std::nullopt);
     std::optional<rsvp> find(id_t id);
     // By the sign-up's own manage token or by the link token of one of its messages; active or not.
     std::optional<rsvp> find_by_token_hash(const std::string& token_hash);

@@ -10,15 +10,19 @@
 // message that carries a manage link gets a secret of its own, whose hash opens the sign-up.
 
 #include <cstdint>
+#include <optional>
 
 #include "kal/db/meetings.hpp"
 #include "kal/db/model.hpp"
+#include "kal/db/rsvps.hpp"
 #include "kal/service/app/context.hpp"
 
 namespace kal::service::app::mail_policy {
 
-// A new sign-up: confirmed, or on the waitlist.
-void signed_up(context& ctx, db::unit_of_work& w, const db::rsvp& r, const db::meeting& m);
+// A new sign-up: confirmed, or on the waitlist ("confirmed:<rsvp>" or "waitlisted:<rsvp>"). The
+// store writes it with the sign-up (db::rsvps::sign_up), since which of the two it is is decided
+// under the meeting's lock; nullopt when mail is not configured.
+std::optional<db::first_message> first_message_of_sign_up(const context& ctx);
 // Moved from the waitlist to a seat.
 void promoted(context& ctx, db::unit_of_work& w, const std::vector<db::rsvp>& promoted, const db::meeting& m);
 // The holder cancelled their sign-up.

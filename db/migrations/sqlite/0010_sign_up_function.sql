@@ -1,0 +1,5 @@
+-- Kalendarium schema 0010, SQLite dialect: nothing to change. ../postgresql/0010_sign_up_function.sql
+-- adds kal_sign_up, a sign-up decided and written in one execution under the meeting's row lock
+-- (issue 13, item 5). SQLite has no server-side functions, and every write transaction there holds
+-- the database's one write lock from BEGIN IMMEDIATE on; db/src/rsvps.cpp decides with one
+-- statement and writes with as few as it can. This file keeps the versions of both dialects equal.
