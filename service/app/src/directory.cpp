@@ -1,5 +1,7 @@
 #include "kal/service/app/directory.hpp"
 
+#include "kal/service/app/change_log.hpp"
+#include "kal/service/app/listings.hpp"
 #include "kal/service/app/lookup.hpp"
 #include "kal/service/app/text_rules.hpp"
 
@@ -305,7 +307,9 @@ db::venue create_venue(context& ctx, const credentials& creds, const venue_input
         db::venue v;
         apply(in, v, true);
         require_venue_write(who, v);
-        return db::venues{w}.create(v);
+        auto created = db::venues{w}.create(v);
+        change_log::venue(w, who, "created", nullptr, created);
+        return created;
     });
 }
 
@@ -314,9 +318,12 @@ db::venue update_venue(context& ctx, const credentials& creds, db::id_t id, cons
         auto who = require_principal(ctx, w, creds);
         auto v = found(db::venues{w}.find(id), "venue", id);
         require_venue_write(who, v);
+        const auto before = v;
         apply(in, v, false);
         require_venue_write(who, v);
-        return db::venues{w}.update(v);
+        auto after = db::venues{w}.update(v);
+        change_log::venue(w, who, "changed", &before, after);
+        return after;
     });
 }
 
@@ -326,6 +333,78 @@ void delete_venue(context& ctx, const credentials& creds, db::id_t id) {
         auto v = found(db::venues{w}.find(id), "venue", id);
         require_venue_write(who, v);
         db::venues{w}.remove(id);
+    });
+}
+
+// ---- the organisers' directory pages --------------------------------------------------------------
+
+namespace {
+
+principal require_user(context& ctx, db::unit_of_work& w, const credentials& creds) {
+    auto who = require_principal(ctx, w, creds);
+    if (!who.user_id) throw unauthenticated("The organisers' pages are a signed-in user's");
+    return who;
+}
+
+bool may_write_venue(const principal& who, const db::venue& v) {
+    return who.admin || (v.organisation_id && who.may_write_for(*v.organisation_id));
+}
+
+}  // namespace
+
+managed_directory directory_to_manage(context& ctx, const credentials& creds) {
+    auto choices = directory_choices_of(ctx);
+    return ctx.database.read([&](db::unit_of_work& w) {
+        const auto who = require_user(ctx, w, creds);
+        managed_directory out;
+        out.admin = who.admin;
+        for (auto& o : choices.organisations) {
+            const bool mine = who.may_write_for(o.id);
+            if (mine) out.writable.push_back(o);
+            out.organisations.push_back({std::move(o), mine});
+        }
+        for (auto& n : choices.networks) {
+            const bool mine = owns_network(who, n);
+            out.networks.push_back({std::move(n), mine});
+        }
+        for (auto& v : choices.venues) {
+            const bool mine = may_write_venue(who, v);
+            out.venues.push_back({std::move(v), mine});
+        }
+        return out;
+    });
+}
+
+void require_organisation_creator(context& ctx, const credentials& creds) {
+    ctx.database.read([&](db::unit_of_work& w) { require_admin(require_user(ctx, w, creds)); });
+}
+
+db::organisation organisation_to_edit(context& ctx, const credentials& creds, db::id_t id) {
+    return ctx.database.read([&](db::unit_of_work& w) {
+        const auto who = require_user(ctx, w, creds);
+        auto o = found(db::organisations{w}.find(id), "organisation", id);
+        require_write(who, id);
+        return o;
+    });
+}
+
+db::network network_to_edit(context& ctx, const credentials& creds, db::id_t id) {
+    return ctx.database.read([&](db::unit_of_work& w) {
+        const auto who = require_user(ctx, w, creds);
+        auto n = found(db::networks{w}.find(id), "network", id);
+        if (!owns_network(who, n)) throw forbidden("This user's organisation does not own the network");
+        return n;
+    });
+}
+
+editable_venue venue_to_edit(context& ctx, const credentials& creds, db::id_t id) {
+    return ctx.database.snapshot([&](db::unit_of_work& w) {
+        const auto who = require_user(ctx, w, creds);
+        auto v = found(db::venues{w}.find(id), "venue", id);
+        require_venue_write(who, v);
+        editable_venue out{std::move(v), {}};
+        out.changes = db::change_log{w}.of_subject("venue", id);
+        return out;
     });
 }
 

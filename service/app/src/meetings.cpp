@@ -360,7 +360,9 @@ db::series create_series(context& ctx, const credentials& creds, const series_in
         apply_series_input(in, s, true, ctx.settings, errors);
         auto occurrences = expand_or_fail(s, ctx.settings, now, errors);
         require_write(who, s.fields.organisation_id);
-        return db::meetings{w}.create_series(s, occurrences, overlap);
+        auto created = db::meetings{w}.create_series(s, occurrences, overlap);
+        change_log::series(w, who, "created", nullptr, created);
+        return created;
     });
 }
 
@@ -371,6 +373,7 @@ db::series update_series(context& ctx, const credentials& creds, db::id_t id, co
         auto who = require_principal(ctx, w, creds);
         auto s = visible_series(w, who, id);
         require_write(who, s.fields.organisation_id);
+        const auto before = s;
         field_errors errors;
         apply_series_input(in, s, false, ctx.settings, errors);
         auto occurrences = expand_or_fail(s, ctx.settings, now, errors);
@@ -378,6 +381,7 @@ db::series update_series(context& ctx, const credentials& creds, db::id_t id, co
         auto change = db::meetings{w}.update_series(s, occurrences, overlap);
         for (const auto& c : change.updated) mail_policy::meeting_changed(ctx, w, c);
         for (const auto& removal : change.removed) mail_policy::meeting_deleted(ctx, w, removal);
+        change_log::series(w, who, "changed", &before, change.after);
         return change.after;
     });
 }

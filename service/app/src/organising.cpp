@@ -16,6 +16,7 @@
 #include "kal/service/app/collation.hpp"
 #include "kal/db/outbox.hpp"
 #include "kal/service/app/accounts.hpp"
+#include "kal/service/app/change_log.hpp"
 #include "kal/service/app/errors.hpp"
 #include "kal/service/app/mail_policy.hpp"
 #include "kal/service/app/reports.hpp"
@@ -269,6 +270,7 @@ editable_series series_to_edit(context& ctx, const credentials& creds, db::id_t 
         }
         for (const auto& m : out.occurrences)
             if (!mail_policy::deleting_tells(ctx, m, ctx.now())) out.told_if_skipped[m.id] = 0;
+        out.changes = db::change_log{w}.of_subject("series", id);
         return out;
     });
 }
@@ -282,6 +284,7 @@ int skip_occurrence(context& ctx, const credentials& creds, db::id_t series_id, 
         require_write(who, m->organisation_id);
         const auto removal = db::meetings{w}.remove(meeting_id);
         mail_policy::meeting_deleted(ctx, w, removal);
+        change_log::occurrence_skipped(w, who, series_id, *m);
         int told = 0;
         if (mail_policy::deleting_tells(ctx, removal.removed, w.now()))
             for (const auto& r : removal.active_sign_ups) told += !r.anonymised_at && !r.email.empty();

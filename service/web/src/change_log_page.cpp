@@ -1,6 +1,7 @@
 // The change log of a meeting (issue 12, item 9; org-people): /arrangor/moten/{id}/andringar,
 // for the meeting's organisers and admins. One use case (app::change_log_of) and the meeting's
-// title (app::find_meeting); the words of fields and statuses from the texts.
+// title (app::find_meeting); the words of fields and statuses from the texts. add_change_entries
+// fills the same rows for a series' and a venue's page (org-dir).
 
 #include <charconv>
 
@@ -17,13 +18,24 @@ namespace kal::service::web {
 
 namespace {
 
-// A logged value in words: statuses by their word, local times as a moment, empty as a dash.
+// A logged value in words: statuses by their word, local times as a moment, yes and no, empty as
+// a dash.
 std::string value_text(const std::string& field, const std::string& value, db::language language) {
     const auto& t = app::texts::of(language);
     if (value.empty()) return t["change_log.empty"];
     if (field == "status" && t.has("change_log.status_" + value)) return t["change_log.status_" + value];
-    if ((field == "start" || field == "end") && value.size() >= 16) return app::moment_text(value, language);
+    if ((field == "start" || field == "end" || field == "occurrence") && value.size() >= 16)
+        return app::moment_text(value, language);
+    if (value == "true" || value == "false") return t["org_directory.value_" + value];
     return value;
+}
+
+// A field's word: the meeting's fields (change_log), a venue's and a series' own (org_directory).
+std::string field_text(const std::string& field, db::language language) {
+    const auto& t = app::texts::of(language);
+    if (t.has("change_log.field_" + field)) return t["change_log.field_" + field];
+    if (t.has("org_directory.field_" + field)) return t["org_directory.field_" + field];
+    return field;
 }
 
 response change_log_page(app::context& ctx, const site& pages, request& req, db::language language,
@@ -39,31 +51,7 @@ response change_log_page(app::context& ctx, const site& pages, request& req, db:
     d.set("cl_title", filled(t["change_log.title_of"], {{"meeting", m.title}}));
     d.set("cl_sign_ups_href", localised(language, "/arrangor/moten/" + std::to_string(id) + "/anmalningar"));
     d.set("cl_door_href", localised(language, "/arrangor/moten/" + std::to_string(id) + "/incheckning"));
-    for (const auto& e : entries) {
-        auto& row = d.add("cl_entry");
-        row.set("cl_when", app::moment_text(calendar::to_local(e.at, m.time_zone), language));
-        row.set("cl_who", !e.user_name.empty() ? e.user_name
-                          : e.api_token_id     ? t["change_log.who_token"]
-                          : e.user_id          ? t["change_log.who_unknown"]
-                                               : t["change_log.who_public"]);
-        const auto field_word = t.has("change_log.field_" + e.field) ? t["change_log.field_" + e.field] : e.field;
-        std::string what;
-        if (e.subject == "sign_up") {
-            what = e.sign_up_name.empty() ? t["change_log.sign_up_anonymised"]
-                                          : filled(t["change_log.sign_up"], {{"name", e.sign_up_name}});
-            if (t.has("change_log.action_" + e.action)) what += " " + t["change_log.action_" + e.action];
-        } else if (e.subject == "meeting" && e.action == "created") {
-            what = t["change_log.meeting_created"];
-        } else if (e.subject == "meeting" && e.action == "cancelled" && e.field == "status") {
-            what = t["change_log.meeting_cancelled"];
-        } else {
-            what = filled(t["change_log." + e.subject + "_changed"], {{"field", field_word}});
-        }
-        row.set("cl_what", what);
-        row.set("cl_before", value_text(e.field, e.before, language));
-        row.set("cl_after", value_text(e.field, e.after, language));
-    }
-    d.show(entries.empty() ? "cl_no_entries" : "cl_has_entries");
+    add_change_entries(d, entries, language, m.time_zone);
     page_frame frame;
     frame.language = language;
     frame.path = "/arrangor/moten/" + std::to_string(id) + "/andringar";
@@ -74,6 +62,40 @@ response change_log_page(app::context& ctx, const site& pages, request& req, db:
 }
 
 }  // namespace
+
+void add_change_entries(dictionary& d, const std::vector<db::change_entry>& entries, db::language language,
+                        const std::string& time_zone) {
+    const auto& t = app::texts::of(language);
+    for (const auto& e : entries) {
+        auto& row = d.add("cl_entry");
+        row.set("cl_when", app::moment_text(calendar::to_local(e.at, time_zone), language));
+        row.set("cl_who", !e.user_name.empty() ? e.user_name
+                          : e.api_token_id     ? t["change_log.who_token"]
+                          : e.user_id          ? t["change_log.who_unknown"]
+                                               : t["change_log.who_public"]);
+        const auto field_word = field_text(e.field, language);
+        std::string what;
+        if (e.subject == "sign_up") {
+            what = e.sign_up_name.empty() ? t["change_log.sign_up_anonymised"]
+                                          : filled(t["change_log.sign_up"], {{"name", e.sign_up_name}});
+            if (t.has("change_log.action_" + e.action)) what += " " + t["change_log.action_" + e.action];
+        } else if (e.subject == "meeting" && e.action == "created") {
+            what = t["change_log.meeting_created"];
+        } else if (e.subject == "meeting" && e.action == "cancelled" && e.field == "status") {
+            what = t["change_log.meeting_cancelled"];
+        } else if ((e.subject == "series" || e.subject == "venue") && e.action == "created") {
+            what = t["org_directory." + e.subject + "_created"];
+        } else if (e.subject == "series" && e.action == "skipped") {
+            what = t["org_directory.series_skipped"];
+        } else {
+            what = filled(t["change_log." + e.subject + "_changed"], {{"field", field_word}});
+        }
+        row.set("cl_what", what);
+        row.set("cl_before", value_text(e.field, e.before, language));
+        row.set("cl_after", value_text(e.field, e.after, language));
+    }
+    d.show(entries.empty() ? "cl_no_entries" : "cl_has_entries");
+}
 
 void add_change_log_page(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages) {
     add_signed_in_page(routes, ctx, pages, "GET", "/arrangor/moten/{id}/andringar", change_log_page);

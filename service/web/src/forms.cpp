@@ -102,11 +102,123 @@ bool same_in_constant_time(std::string_view a, std::string_view b) {
     return difference == 0;
 }
 
-form read(const http::request& req) {
+std::vector<const file_part*> form::files(std::string_view name) const {
+    std::vector<const file_part*> out;
+    for (const auto& f : files_)
+        if (f.field == name) out.push_back(&f);
+    return out;
+}
+
+namespace {
+
+[[noreturn]] void malformed(const std::string& why) { throw app::bad_parameter("body", why, "malformed"); }
+
+// A parameter of a header value ("multipart/form-data; boundary=x", "form-data; name="a"") by its
+// lower-cased name: a token or a quoted string (a backslash quotes the next character). Browsers
+// write a '"' of a file name as %22 and a line break as %0A (the HTML standard), so no value ends
+// early.
+std::optional<std::string> header_parameter(std::string_view value, std::string_view name) {
+    std::size_t at = value.find(';');
+    while (at != std::string_view::npos && at < value.size()) {
+        ++at;
+        while (at < value.size() && (value[at] == ' ' || value[at] == '\t')) ++at;
+        const auto eq = value.find('=', at);
+        if (eq == std::string_view::npos) return std::nullopt;
+        const auto key = lower(trimmed(value.substr(at, eq - at)));
+        std::string v;
+        std::size_t next = eq + 1;
+        if (next < value.size() && value[next] == '"') {
+            ++next;
+            while (next < value.size() && value[next] != '"') {
+                if (value[next] == '\\' && next + 1 < value.size()) ++next;
+                v += value[next++];
+            }
+            if (next >= value.size()) return std::nullopt;  // no closing quote
+            ++next;
+        } else {
+            const auto end = value.find(';', next);
+            v = std::string(trimmed(value.substr(next, end == std::string_view::npos ? std::string_view::npos : end - next)));
+            next = end == std::string_view::npos ? value.size() : end;
+        }
+        if (key == name) return v;
+        at = value.find(';', next);
+    }
+    return std::nullopt;
+}
+
+constexpr std::size_t max_parts = 100;
+constexpr std::size_t max_part_head = 8 * 1024;
+
+void read_multipart(const std::string& content_type, const std::string& body, form& out) {
+    const auto boundary = header_parameter(content_type, "boundary");
+    if (!boundary || boundary->empty() || boundary->size() > 70) malformed("has no usable multipart boundary");
+    const std::string delimiter = "--" + *boundary;
+    const std::string_view all(body);
+    // Browsers send no preamble: the body starts with the first delimiter.
+    if (!all.starts_with(delimiter)) malformed("does not start with its boundary");
+    std::size_t at = delimiter.size();
+    for (std::size_t parts = 0;; ++parts) {
+        if (all.substr(at).starts_with("--")) return;  // the close delimiter (an epilogue is ignored)
+        if (!all.substr(at).starts_with("\r\n")) malformed("has a boundary not followed by a line break");
+        if (parts == max_parts) malformed("has too many parts");
+        at += 2;
+        const auto head_end = all.find("\r\n\r\n", at);
+        if (head_end == std::string_view::npos || head_end - at > max_part_head) malformed("has a part without a usable head");
+        const auto head = all.substr(at, head_end - at);
+        const auto content_start = head_end + 4;
+        const auto content_end = all.find("\r\n" + delimiter, content_start);
+        if (content_end == std::string_view::npos) malformed("ends before its last boundary");
+        // The part's head: Content-Disposition (required) and Content-Type.
+        std::optional<std::string> disposition, type;
+        std::size_t line_start = 0;
+        while (line_start <= head.size()) {
+            auto line_end = head.find("\r\n", line_start);
+            const auto line = head.substr(line_start, line_end == std::string_view::npos ? std::string_view::npos
+                                                                                           : line_end - line_start);
+            const auto colon = line.find(':');
+            if (colon == std::string_view::npos) malformed("has a part head line without a name");
+            const auto name = lower(trimmed(line.substr(0, colon)));
+            const auto value = std::string(trimmed(line.substr(colon + 1)));
+            if (name == "content-disposition") disposition = value;
+            else if (name == "content-type") type = value;
+            if (line_end == std::string_view::npos) break;
+            line_start = line_end + 2;
+        }
+        if (!disposition || lower(trimmed(std::string_view(*disposition).substr(0, disposition->find(';')))) != "form-data")
+            malformed("has a part that is not form-data");
+        const auto name = header_parameter(*disposition, "name");
+        if (!name || name->empty() || !calendar::utf8::is_valid(*name)) malformed("has a part without a name");
+        const auto content = all.substr(content_start, content_end - content_start);
+        if (auto file_name = header_parameter(*disposition, "filename")) {
+            // Only the last part of a path: some browsers of old sent the whole of it.
+            auto base = file_name->substr(file_name->find_last_of("/\\") == std::string::npos
+                                              ? 0
+                                              : file_name->find_last_of("/\\") + 1);
+            if (!calendar::utf8::is_valid(base)) base.clear();
+            out.add_file({*name, base, type.value_or(""), std::string(content)});
+        } else {
+            if (!calendar::utf8::is_valid(content)) malformed("is not UTF-8");
+            out.add(*name, std::string(content));
+        }
+        at = content_end + 2 + delimiter.size();
+    }
+}
+
+}  // namespace
+
+form read(const http::request& req, bool multipart) {
     auto type = lower(req.header("content-type").value_or(""));
     auto media = trimmed(std::string_view(type).substr(0, type.find(';')));
+    if (multipart && media == "multipart/form-data") {
+        form out;
+        // The boundary is case-sensitive: read it from the header as sent.
+        read_multipart(req.header("content-type").value_or(""), req.body, out);
+        return out;
+    }
     if (media != "application/x-www-form-urlencoded")
-        throw app::error(app::error_kind::unsupported, "Send the form as application/x-www-form-urlencoded");
+        throw app::error(app::error_kind::unsupported,
+                         multipart ? "Send the form as application/x-www-form-urlencoded or multipart/form-data"
+                                   : "Send the form as application/x-www-form-urlencoded");
     form out;
     if (req.body.empty()) return out;
     if (!boost::urls::parse_query(req.body)) throw app::bad_parameter("body", "is not a form", "malformed");
@@ -154,7 +266,7 @@ std::optional<std::string> cookie_value(const http::request& req, std::string_vi
 
 form receive_signed_in(const http::request& req, const config::settings& settings, const std::string& expected) {
     if (!same_origin(req, settings)) refuse("The form was not sent from a page of this site");
-    auto f = read(req);
+    auto f = read(req, true);
     auto sent = f.value(token_field);
     if (expected.empty() || !sent || !same_in_constant_time(expected, *sent))
         refuse("The form's token is missing or is not this session's");

@@ -28,6 +28,14 @@
 
 namespace kal::service::web::forms {
 
+// A file of a multipart/form-data form (an <input type="file">), as the browser sent it.
+struct file_part {
+    std::string field;         // the input's name
+    std::string file_name;     // as the browser named it (no directory); may be empty
+    std::string content_type;  // as the browser said it; not to be trusted
+    std::string content;       // the bytes, unchecked
+};
+
 // A form as sent: its fields decoded ("+" is a space), in order; a name may repeat (checkboxes).
 class form {
 public:
@@ -41,16 +49,27 @@ public:
 
     void add(std::string name, std::string value) { fields_.emplace(std::move(name), std::move(value)); }
 
+    // The files sent under a name (a multipart form's file inputs; none for any other form).
+    std::vector<const file_part*> files(std::string_view name) const;
+    void add_file(file_part f) { files_.push_back(std::move(f)); }
+
 private:
     std::multimap<std::string, std::string, std::less<>> fields_;
+    std::vector<file_part> files_;
 };
 
 // The hidden field of every form that carries the token.
 inline constexpr std::string_view token_field = "csrf";
 
-// The body of a POST as a form: app::error unsupported (415) for any other media type,
-// bad_request (400) for a body that is not a form.
-form read(const http::request& req);
+// The body of a POST as a form: application/x-www-form-urlencoded, or, with `multipart` (the
+// signed-in forms: the import's file input), multipart/form-data (RFC 7578); the public forms
+// take the first only. app::error unsupported (415) for any other media type,
+// bad_request (400) for a body that is not what its type says. A multipart body needs a boundary
+// of 1 to 70 characters (RFC 2046), starts with its first delimiter and ends with the last one;
+// every part is "form-data" with a name, its head at most 8 KiB, at most 100 parts; text fields
+// must be UTF-8; parts with a filename are files (kept as bytes, for the page to check). The
+// whole body is already bounded by server.body_limit.
+form read(const http::request& req, bool multipart = false);
 
 // The token for the forms of a page: the one in the visitor's cookie when it has the form this
 // site makes, else a new one. The page puts it in each form (token_field) and set_cookie on its
@@ -72,7 +91,7 @@ bool same_in_constant_time(std::string_view a, std::string_view b);
 // The value of a cookie of the request, or nullopt.
 std::optional<std::string> cookie_value(const http::request& req, std::string_view name);
 
-// Reads the form of a signed-in page's POST and refuses it (app::forbidden, code "form-refused")
+// Reads the form of a signed-in page's POST (either media type of read) and refuses it (app::forbidden, code "form-refused")
 // unless it comes from this site (the same-origin check of receive) and its token field equals
 // `expected`, the session's own form token (compared in constant time; an empty `expected`
 // refuses every form).

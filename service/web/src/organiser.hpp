@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "forms.hpp"
+#include "kal/db/change_log.hpp"
 #include "kal/service/app/access.hpp"
 #include "pages.hpp"
 
@@ -121,6 +122,16 @@ void add_door_pages(http::router& routes, app::context& ctx, std::shared_ptr<con
 void add_sign_up_list_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 // The change log of a meeting (change_log_page.cpp, org-people): /arrangor/moten/{id}/andringar.
 void add_change_log_page(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+// The rows of a change log (the section cl_entry, and cl_has_entries or cl_no_entries), times in
+// `time_zone`: the meeting's page above, and a series' and a venue's organiser page (org-dir).
+void add_change_entries(dictionary& d, const std::vector<db::change_entry>& entries, db::language language,
+                        const std::string& time_zone);
+
+// The directory's organiser pages (directory_admin.cpp, org-dir): /arrangor/organisationer,
+// /arrangor/natverk, /arrangor/lokaler, each a list, a new one and an edit page.
+void add_directory_admin_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
+// The import by upload (import_page.cpp, org-dir): /arrangor/import, its preview and confirmation.
+void add_import_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 // Users and invitations (users_page.cpp, org-flow): /arrangor/anvandare.
 void add_users_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 

@@ -188,6 +188,9 @@ response show(app::context& ctx, const site& pages, request& req, db::language l
                                                      : filled(t["series_form.skip_tells_many"],
                                                               {{"count", std::to_string(told)}}));
     }
+    // The series' own change log (org-dir).
+    add_change_entries(d, es.changes, language, es.series.fields.time_zone);
+    d.include("change_log_table", "change_log_table.html");
     page_frame frame;
     frame.language = language;
     frame.path = "/arrangor/serier/" + std::to_string(es.series.id);

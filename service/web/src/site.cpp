@@ -134,6 +134,12 @@ http::response site::render(const page_frame& frame, dictionary& d, int status) 
     static const nav_entry organiser_nav[] = {{section::organiser_overview, "/arrangor", "organiser.nav_overview"},
                                               {section::organiser_meetings, "/arrangor/moten/ny", "organiser.nav_new_meeting"},
                                               {section::organiser_series, "/arrangor/serier/ny", "organiser.nav_new_series"},
+                                              // the directory, the import and the yearly report (org-dir)
+                                              {section::organiser_organisations, "/arrangor/organisationer", "org_directory.nav_organisations"},
+                                              {section::organiser_networks, "/arrangor/natverk", "org_directory.nav_networks"},
+                                              {section::organiser_venues, "/arrangor/lokaler", "org_directory.nav_venues"},
+                                              {section::organiser_import, "/arrangor/import", "org_directory.nav_import"},
+                                              {section::report, "/uppfoljning", "org_directory.nav_report"},
                                               {section::organiser_users, "/arrangor/anvandare", "organiser.nav_users"},
                                               {section::organiser_sessions, "/konto/sessioner", "organiser.nav_sessions"},
                                               {section::organiser_tokens, "/konto/nycklar", "organiser.nav_tokens"}};

@@ -31,6 +31,11 @@ enum class section {
     organiser_series,
     organiser_sessions,
     organiser_tokens,
+    // the organisers' directory pages and the import (org-dir, issue 12)
+    organiser_organisations,
+    organiser_networks,
+    organiser_venues,
+    organiser_import,
     organiser_users,
 };
 

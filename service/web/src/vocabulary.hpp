@@ -9,6 +9,15 @@
 namespace kal::service::web {
 
 inline constexpr std::string_view page_variables[] = {
+    // the directory's organiser pages, the import, a series' or venue's change log (org-dir, issue 12):
+    // org_directory_list.html, org_*_form.html, org_import.html, org_import_preview.html, change_log_table.html
+    "address_error", "address_value", "df_action", "df_heading", "df_list_href", "df_list_text",
+    "df_public_href", "df_submit", "dl_caption", "dl_detail", "dl_detail_heading", "dl_edit_href", "dl_heading",
+    "dl_lead", "dl_name", "dl_new_href", "dl_new_text", "dl_public_href", "file_error", "im_action",
+    "im_done_text", "im_problem_text", "ip_action", "ip_back_href", "ip_confirm_action", "ip_expires", "ip_file",
+    "ip_organisation", "ip_status", "ip_summary", "ip_title", "ip_type", "ip_when", "kind_error",
+    "latitude_error", "latitude_value", "longitude_error", "longitude_value", "notes_error", "notes_value",
+    "owner_error", "owners_error", "phone_error", "phone_value", "slug_error", "slug_value", "status_error",
     // the door (org-people, issue 12): door.html, door_head.html, check_in_link.html
     "door_title",
     "door_lead",
@@ -545,6 +554,15 @@ inline constexpr std::string_view page_variables[] = {
 };
 
 inline constexpr std::string_view page_sections[] = {
+    // the directory's organiser pages, the import, a series' or venue's change log (org-dir, issue 12)
+    "accessible_toilet_checked", "accessible_toilet_invalid", "address_invalid", "contact_public_checked",
+    "contact_public_invalid", "df_editing", "df_saved", "dl_has_rows", "dl_may_create", "dl_may_edit",
+    "dl_no_rows", "dl_row", "file_invalid", "hearing_loop_checked", "hearing_loop_invalid", "im_done",
+    "im_has_problems", "im_problem", "ip_item", "kind_invalid", "kind_option", "latitude_invalid",
+    "longitude_invalid", "notes_invalid", "organisation_option", "owner_invalid", "owner_option",
+    "owners_invalid", "phone_invalid", "shared_checked", "shared_invalid", "slug_invalid",
+    "status_draft_checked", "status_invalid", "status_published_checked", "step_free_checked",
+    "step_free_invalid", "type_option",
     // the door (org-people, issue 12)
     "door_searched",
     "door_notice",
@@ -892,6 +910,11 @@ struct include_marker {
     std::array<std::string_view, 24> templates;  // unused entries are empty
 };
 inline constexpr include_marker page_includes[] = {
+    // the directory's organiser pages, the import, a series' or venue's change log (org-dir, issue 12)
+    {"content",
+     {"org_directory_list.html", "org_organisation_form.html", "org_network_form.html", "org_venue_form.html",
+      "org_import.html", "org_import_preview.html"}},
+    {"change_log_table", {"change_log_table.html"}},
     // the door (org-people, issue 12)
     {"content", {"door.html", "check_in_link.html", "sign_ups.html", "change_log.html"}},
     {"head", {"door_head.html"}},

@@ -38,6 +38,9 @@ void add_routes(http::router& routes, app::context& ctx, std::shared_ptr<const s
     add_door_pages(routes, ctx, pages);
     add_sign_up_list_pages(routes, ctx, pages);
     add_change_log_page(routes, ctx, pages);
+    // the directory's organiser pages and the import by upload (org-dir, issue 12)
+    add_directory_admin_pages(routes, ctx, pages);
+    add_import_pages(routes, ctx, pages);
     add_users_pages(routes, ctx, pages);  // org-flow: users and invitations
 }
 

@@ -8,6 +8,7 @@
 #include "kal/service/app/accounts.hpp"
 #include "kal/service/app/attendance.hpp"
 #include "kal/service/app/delivery.hpp"
+#include "kal/service/app/import.hpp"
 
 namespace kal::service::workers {
 
@@ -56,6 +57,9 @@ int housekeeping::run_once() {
     if (sessions + links > 0) spdlog::info(R"("event":"sign_ins_purged","sessions":{},"links":{})", sessions, links);
     if (auto messages = app::purge_finished_messages(ctx_); messages > 0)
         spdlog::info(R"("event":"outbox_purged","messages":{})", messages);
+    // Calendars uploaded for an import's preview and never confirmed (app/import.hpp).
+    if (auto uploads = app::purge_staged_imports(ctx_); uploads > 0)
+        spdlog::info(R"("event":"staged_imports_purged","uploads":{})", uploads);
     return n;
 }
 

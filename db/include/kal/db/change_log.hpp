@@ -39,6 +39,9 @@ public:
     void record(const change_entry& e);
     // The entries of a meeting, and of its series and venue, newest first, at most `limit`.
     std::vector<change_entry> of_meeting(id_t meeting_id, int limit = 500);
+    // The entries of one series or venue (subject "series" or "venue"), newest first, at most
+    // `limit` (org-dir: the series' and the venue's organiser pages).
+    std::vector<change_entry> of_subject(const std::string& subject, id_t subject_id, int limit = 500);
 
 private:
     unit_of_work& w_;

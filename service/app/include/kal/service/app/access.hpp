@@ -32,6 +32,8 @@ inline constexpr std::string_view sign_in_link = "kali_";  // i: inloggning
 inline constexpr std::string_view session = "kals_";
 // c: check-in, the door's link of a sign-up; derived from a message's link secret (door.hpp).
 inline constexpr std::string_view check_in_link = "kalc_";
+// u: uppladdning, a calendar uploaded on the import page and kept for its confirmation (import.hpp).
+inline constexpr std::string_view staged_import = "kalu_";
 }  // namespace secret_kind
 
 // prefix + 43 characters of base64url (256 bits).

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kal/db/change_log.hpp"
 #include "kal/db/directory.hpp"
 #include "kal/service/app/access.hpp"
 #include "kal/service/app/context.hpp"
@@ -89,5 +90,41 @@ db::venue find_venue(context& ctx, const credentials& who, db::id_t id);
 db::venue create_venue(context& ctx, const credentials& who, const venue_input& in);
 db::venue update_venue(context& ctx, const credentials& who, db::id_t id, const venue_input& in);
 void delete_venue(context& ctx, const credentials& who, db::id_t id);
+
+// ---- the organisers' directory pages (issue 12, item 8; org-dir) --------------------------------
+// The same rules as the use cases above, read for a page before it offers a form: what a signed-in
+// user may change, and the thing to change (forbidden when the user may not, as the write would
+// be). unauthenticated without a signed-in user (a session or a user's token).
+
+template <class T>
+struct manageable {
+    T item;
+    bool may_edit = false;  // the update use case would let this user change it
+};
+
+struct managed_directory {
+    bool admin = false;  // may create organisations, and venues and networks without an owner
+    std::vector<db::organisation> writable;  // the organisations the user writes for (every one for an admin)
+    std::vector<manageable<db::organisation>> organisations;  // every one, by Swedish name
+    std::vector<manageable<db::network>> networks;
+    std::vector<manageable<db::venue>> venues;
+};
+managed_directory directory_to_manage(context& ctx, const credentials& who);
+
+// forbidden unless the user may create organisations (an admin), as create_organisation.
+void require_organisation_creator(context& ctx, const credentials& who);
+// An organisation as its organiser or an admin edits it (contact details included): not_found,
+// forbidden as update_organisation.
+db::organisation organisation_to_edit(context& ctx, const credentials& who, db::id_t id);
+// A network as an organiser of one of its owners or an admin edits it: not_found, forbidden as
+// update_network.
+db::network network_to_edit(context& ctx, const credentials& who, db::id_t id);
+// A venue as an organiser of its owner or an admin edits it, with its change log (newest
+// first): not_found, forbidden as update_venue.
+struct editable_venue {
+    db::venue venue;
+    std::vector<db::change_entry> changes;
+};
+editable_venue venue_to_edit(context& ctx, const credentials& who, db::id_t id);
 
 }  // namespace kal::service::app

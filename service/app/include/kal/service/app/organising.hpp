@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "kal/db/change_log.hpp"
 #include "kal/db/model.hpp"
 #include "kal/service/app/access.hpp"
 #include "kal/service/app/context.hpp"
@@ -83,13 +84,15 @@ struct repetition {
 repetition repetition_of(const repetition_input& in, field_errors& errors);
 
 // A series as its organiser edits it: not_found / forbidden as meeting_to_edit; its
-// occurrences in start order (drafts and cancelled ones too) with their seats.
+// occurrences in start order (drafts and cancelled ones too) with their seats, and the series'
+// own change log (created, changed field by field, dates skipped), newest first.
 struct editable_series {
     db::series series;
     std::vector<db::meeting> occurrences;
     std::map<db::id_t, availability> seats;  // by occurrence
     // By occurrence: the active sign-ups skipping it now would mail a cancellation (0: nobody).
     std::map<db::id_t, int> told_if_skipped;
+    std::vector<db::change_entry> changes;
 };
 editable_series series_to_edit(context& ctx, const credentials& who, db::id_t id);
 
