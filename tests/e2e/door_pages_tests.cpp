@@ -107,12 +107,9 @@ struct door_service {
     // The check-in link of the sign-up's confirmation, derived as the mail worker does from the
     // message's link secret while it waits in the outbox.
     std::string check_in_path() {
-        const auto sql = "SELECT link_token FROM outbox WHERE rsvp_id = " + std::to_string(rsvp) + " AND kind = 'confirmed'";
-        const auto out = s.url.starts_with("sqlite:")
-                             ? kal::test::run_command("/usr/bin/sqlite3 '" + s.url.substr(7) + "' \"" + sql + "\"")
-                             : kal::test::run_command("/usr/bin/psql -qtA '" + s.url + "' -c \"" + sql + "\"");
-        const auto secret = out.substr(0, out.find('\n'));
-        BOOST_TEST_REQUIRE(secret.starts_with("kalr_"), out);
+        const auto secret = kal::test::first_text(
+            s.url, "SELECT link_token FROM outbox WHERE rsvp_id = :value AND kind = 'confirmed'", rsvp);
+        BOOST_TEST_REQUIRE(secret.starts_with("kalr_"), secret);
         return "/incheckning/" + kal::service::app::check_in_secret_of(secret);
     }
 };

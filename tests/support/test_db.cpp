@@ -120,6 +120,16 @@ std::int64_t count_rows(const std::string& url, const std::string& table) {
     return n;
 }
 
+std::string first_text(const std::string& url, const std::string& sql, std::int64_t value) {
+    soci::session s;
+    open(s, url);
+    std::string out;
+    soci::indicator ind = soci::i_null;
+    long long bound = value;
+    s << sql, soci::use(bound, "value"), soci::into(out, ind);
+    return s.got_data() && ind == soci::i_ok ? out : std::string();
+}
+
 std::string dump_all_text(const std::string& url) {
     soci::session s;
     open(s, url);
