@@ -43,7 +43,7 @@ test:
 	@tests/with-postgres.sh ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 900
 
 # The service and the suites that run in-process, built with AddressSanitizer, LeakSanitizer and
-# UndefinedBehaviorSanitizer (preset asan-ubsan, -O1, into build-asan), then run on SQLite: unit,
+# UndefinedBehaviorSanitizer (preset asan-ubsan, -O0, into build-asan), then run on SQLite: unit,
 # storage, app, API properties and JSON, the fuzz corpus replays; and the end-to-end suites on
 # SQLite, the ordinary build's test programs driving the sanitized service (KAL_BINARY), which
 # saves compiling every end-to-end program twice. A memory error, a leak at exit or undefined
