@@ -7,7 +7,8 @@
 # each kind: one with seats for everyone (every sign-up confirmed) and one with 50 seats (almost
 # every sign-up waitlisted). Appends the results, with machine and date, to docs/benchmarks.md.
 # Runs inside tests/with-postgres.sh (KAL_TEST_PG_URL); bench/run.sh calls it after the others.
-# Usage: bench/rsvps.sh BUILD_DIR    (BENCH_DURATION, BENCH_CONNECTIONS, BENCH_THREADS as run.sh)
+# Usage: bench/rsvps.sh BUILD_DIR    (BENCH_DURATION, BENCH_CONNECTIONS, BENCH_THREADS as run.sh;
+# BENCH_POOL_SIZE: the service's database.pool_size, 4 unless set)
 set -euo pipefail
 build=${1:-build-release}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,7 +57,7 @@ if KALENDARIUM_RSVPS_RATE_LIMIT_PER_MINUTE=0 "$bin" token list --db "$db_url" >/
   export KALENDARIUM_RSVPS_RATE_LIMIT_PER_MINUTE=0
 fi
 
-pool=4  # database.pool_size, set explicitly; the default (config/kalendarium.example.toml)
+pool=${BENCH_POOL_SIZE:-4}  # database.pool_size, set explicitly; 4 is the default (config/kalendarium.example.toml)
 port=$(free_port)
 KALENDARIUM_LOG_LEVEL=warn KALENDARIUM_DATABASE_POOL_SIZE=$pool "$bin" serve --port "$port" --db "$db_url" >"$work/serve.out" 2>"$work/serve.err" &
 service_pid=$!

@@ -99,22 +99,40 @@ void append_digits(std::string& out, int value, int width) {
     out += digits;
 }
 
+// "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS": written into a buffer of its own, as lists of meetings
+// format several times per meeting (issue 13's profile); values outside four and two digits (which
+// no checked time has) take append_digits' general way.
 std::string format_local(const local_value& v) {
-    std::string out;
-    out.reserve(19);
-    append_digits(out, v.year, 4);
-    out += '-';
-    append_digits(out, v.month, 2);
-    out += '-';
-    append_digits(out, v.day, 2);
-    if (!v.timed) return out;
-    out += 'T';
-    append_digits(out, v.hour, 2);
-    out += ':';
-    append_digits(out, v.minute, 2);
-    out += ':';
-    append_digits(out, v.second, 2);
-    return out;
+    const auto fits = [](int value, int limit) { return value >= 0 && value < limit; };
+    if (!fits(v.year, 10000) || !fits(v.month, 100) || !fits(v.day, 100) || !fits(v.hour, 100) ||
+        !fits(v.minute, 100) || !fits(v.second, 100)) {
+        std::string out;
+        append_digits(out, v.year, 4);
+        out += '-';
+        append_digits(out, v.month, 2);
+        out += '-';
+        append_digits(out, v.day, 2);
+        if (!v.timed) return out;
+        out += 'T';
+        append_digits(out, v.hour, 2);
+        out += ':';
+        append_digits(out, v.minute, 2);
+        out += ':';
+        append_digits(out, v.second, 2);
+        return out;
+    }
+    char text[19] = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0', '0', ':', '0', '0', ':', '0', '0'};
+    const auto put = [&text](std::size_t at, int value, int width) {
+        for (int i = width - 1; i >= 0; --i, value /= 10) text[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+    };
+    put(0, v.year, 4);
+    put(5, v.month, 2);
+    put(8, v.day, 2);
+    if (!v.timed) return std::string(text, 10);
+    put(11, v.hour, 2);
+    put(14, v.minute, 2);
+    put(17, v.second, 2);
+    return std::string(text, 19);
 }
 
 // Reads exactly `width` ASCII digits at `pos`; std::isdigit would accept locale digits.

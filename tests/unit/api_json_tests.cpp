@@ -16,6 +16,7 @@
 #include "kal/db/meetings.hpp"
 #include "kal/service/app/access.hpp"
 #include "kal/service/cli/demo_data.hpp"
+#include "json_writer.hpp"
 #include "meeting_json.hpp"
 #include "test_db.hpp"
 
@@ -173,6 +174,29 @@ BOOST_AUTO_TEST_CASE(both_writers_escape_alike) {
     m.network_ids.clear();
     m.id = -9223372036854775807 - 1;
     BOOST_TEST(streamed(m) == json::serialize(api::meeting_json(m, base_url)));
+}
+
+// The writer scans text eight bytes at a time: every character that needs an escape, and some
+// that do not (DEL, '/', the bytes of UTF-8), at every position of texts from 0 to 40 bytes, in
+// runs, so that each lands at every offset of a word, at a word's edge and in the short tail.
+BOOST_AUTO_TEST_CASE(the_word_at_a_time_scan_escapes_at_every_position) {
+    std::vector<std::string> specials = {"\"", "\\", "/", "\x7f", "\xc3\xa5", "\xf0\x9f\x98\x80", "\x1f", " ", "\x20\x21"};
+    for (int c = 0; c < 0x20; ++c) specials.push_back(std::string(1, static_cast<char>(c)));
+    std::size_t texts = 0;
+    for (const auto& special : specials)
+        for (std::size_t length = 0; length <= 40; ++length)
+            for (std::size_t at = 0; at <= length; ++at) {
+                std::string text(length, 'a');
+                text.insert(at, special);
+                if (at + 9 < text.size()) text.insert(at + 9, special);  // a second one in the next word
+                std::string out;
+                api::json_writer(out).string(text);
+                BOOST_TEST_REQUIRE(out == json::serialize(json::value(text)),
+                                   "special " << static_cast<int>(static_cast<unsigned char>(special[0])) << " at " << at
+                                              << " of " << length);
+                ++texts;
+            }
+    BOOST_TEST(texts > 10000u);
 }
 
 // Not a check: times the three writers on the demo's first 50 meetings, as GET /api/v1/meetings

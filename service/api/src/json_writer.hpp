@@ -7,6 +7,7 @@
 // tests/unit/api_json_tests.cpp pins that on the demo data.
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,11 +40,26 @@ public:
         comma_ = true;
         return *this;
     }
-    // A member's name; its value follows.
+    // A member's name; its value follows. Names are this service's own words (ASCII letters,
+    // digits and underscores), written as they are.
     json_writer& key(std::string_view name) {
-        separate();
-        quoted(name);
-        out_ += ':';
+        // One append for the comma, the quoted name and the colon (a list has 25 per meeting).
+        char text[64];
+        if (name.size() > sizeof text - 4) {
+            separate();
+            out_ += '"';
+            out_ += name;
+            out_ += "\":";
+        } else {
+            std::size_t n = 0;
+            if (comma_) text[n++] = ',';
+            text[n++] = '"';
+            std::memcpy(text + n, name.data(), name.size());
+            n += name.size();
+            text[n++] = '"';
+            text[n++] = ':';
+            out_.append(text, n);
+        }
         comma_ = false;
         return *this;
     }
@@ -99,15 +115,33 @@ private:
     void separate() {
         if (comma_) out_ += ',';
     }
+    // Whether any of the eight bytes in `word` must be escaped: below 0x20, '"' or '\\' (the
+    // classic SWAR tests "has a byte less than n" and "has a zero byte"; exact as a yes or no).
+    static bool needs_escape(std::uint64_t word) {
+        constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+        const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+        return ((word - ones * 0x20) & ~word & highs) | has_zero(word ^ (ones * '"')) | has_zero(word ^ (ones * '\\'));
+    }
     void quoted(std::string_view s) {
         static constexpr char hex[] = "0123456789abcdef";
         out_ += '"';
-        std::size_t run = 0;  // the start of the bytes not yet copied
-        for (std::size_t i = 0; i < s.size(); ++i) {
-            const auto c = static_cast<unsigned char>(s[i]);
-            if (c >= 0x20 && c != '"' && c != '\\') continue;
-            out_.append(s.data() + run, i - run);
-            run = i + 1;
+        const char* p = s.data();
+        const char* const end = p + s.size();
+        const char* run = p;  // the start of the bytes not yet copied
+        while (p != end) {
+            // Most text needs no escape: eight bytes at a time until a word holds one.
+            for (std::uint64_t word; end - p >= 8; p += 8) {
+                std::memcpy(&word, p, 8);
+                if (needs_escape(word)) break;
+            }
+            if (p == end) break;
+            const auto c = static_cast<unsigned char>(*p);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                ++p;
+                continue;
+            }
+            out_.append(run, p);
+            run = ++p;
             switch (c) {
                 case '"': out_ += "\\\""; break;
                 case '\\': out_ += "\\\\"; break;
@@ -122,7 +156,7 @@ private:
                     out_ += hex[c & 15];
             }
         }
-        out_.append(s.data() + run, s.size() - run);
+        out_.append(run, end);
         out_ += '"';
     }
 
