@@ -35,7 +35,7 @@ std::int64_t published_meeting(running_service& s, int capacity = 10) {
 
 // What a browser holds after opening a page with a form: its cookie and the form's token.
 struct form_session {
-    std::string cookie;  // "kal_form=kalc_..."
+    std::string cookie;  // "kal_form=kalb_..."
     std::string token;
 };
 
@@ -115,7 +115,7 @@ BOOST_AUTO_TEST_CASE(a_form_without_its_token_or_with_another_than_its_cookie_is
          {{"Content-Type", "application/x-www-form-urlencoded"}}},
         {"no field", "namn=Anna&epost=a%40example.org&samtycke=ja", form_headers(form)},
         {"another visitor's token", sign_up_body(other.token, "a%40example.org"), form_headers(form)},
-        {"a token of the wrong form", sign_up_body("kalc_" + std::string(43, 'A'), "a%40example.org"),
+        {"a token of the wrong form", sign_up_body("kalb_" + std::string(43, 'A'), "a%40example.org"),
          form_headers(form)},
         {"an empty token", sign_up_body("", "a%40example.org"), form_headers(form)},
         {"a cookie that is no token",
@@ -189,7 +189,7 @@ BOOST_AUTO_TEST_CASE(the_form_cookie_is_http_only_lax_and_behind_https_secure_wi
         auto path = "/moten/" + std::to_string(published_meeting(s));
         auto page = s.client.get(path, {{"Accept", "text/html"}});
         auto cookie = page.header("set-cookie");
-        BOOST_TEST(cookie.starts_with("kal_form=kalc_"), cookie);
+        BOOST_TEST(cookie.starts_with("kal_form=kalb_"), cookie);
         BOOST_TEST(cookie.ends_with("; Path=/; HttpOnly; SameSite=Lax"), cookie);
         BOOST_TEST(page.header("cache-control") == "private, no-cache");
         // The token is 256 random bits in base64url, new for each visitor, kept for the same one.
@@ -205,7 +205,7 @@ BOOST_AUTO_TEST_CASE(the_form_cookie_is_http_only_lax_and_behind_https_secure_wi
     auto path = "/moten/" + std::to_string(published_meeting(s));
     auto page = s.client.get(path, {{"Accept", "text/html"}});
     auto cookie = page.header("set-cookie");
-    BOOST_TEST(cookie.starts_with("__Host-kal_form=kalc_"), cookie);
+    BOOST_TEST(cookie.starts_with("__Host-kal_form=kalb_"), cookie);
     BOOST_TEST(cookie.ends_with("; Path=/; HttpOnly; SameSite=Lax; Secure"), cookie);
     // Behind the proxy the browser's Origin is the public one.
     auto form = open_form(s, path);

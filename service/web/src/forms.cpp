@@ -14,7 +14,7 @@ namespace kal::service::web::forms {
 namespace {
 
 // The token's own prefix, so that no other secret of the service passes for one.
-constexpr std::string_view token_kind = "kalc_";
+constexpr std::string_view token_kind = app::secret_kind::form_token;
 
 std::string lower(std::string_view s) {
     std::string out(s);

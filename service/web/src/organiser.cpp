@@ -35,9 +35,10 @@ response see_other_private(const std::string& location) {
 std::string safe_return_path(const std::string& wanted) {
     if (wanted.empty() || wanted.front() != '/' || wanted.size() > 1000) return {};
     if (wanted.size() > 1 && (wanted[1] == '/' || wanted[1] == '\\')) return {};
-    // No control characters or spaces: the path goes into a Location header.
-    if (std::any_of(wanted.begin(), wanted.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20; }))
+    // No control characters, spaces or DEL, and UTF-8 text: the path goes into a Location header.
+    if (std::any_of(wanted.begin(), wanted.end(), [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }))
         return {};
+    if (!http::is_text(wanted)) return {};
     return wanted;
 }
 

@@ -3,6 +3,7 @@
 // a page's query, and the words a meeting is shown with in lists.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -32,6 +33,8 @@ std::string localised(db::language language, const std::string& path);
 // A query string from name/value pairs, each value percent-encoded; empty values left out.
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& parameters);
 std::string percent_encoded(std::string_view text);
+// The bytes percent_encoded(text) was made from; nullopt when a '%' is not followed by two hex digits.
+std::optional<std::string> percent_decoded(std::string_view text);
 // "/manad/2026-12?typ=fro": a path with the query of `parameters` (the path alone when all are empty).
 std::string with_query(const std::string& path, const std::vector<std::pair<std::string, std::string>>& parameters);
 

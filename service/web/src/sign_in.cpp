@@ -142,18 +142,10 @@ response use_link(app::context& ctx, const site& pages, request& req, db::langua
     }
     auto to = localised(in->user.language, "/arrangor");
     const auto back = forms::cookie_value(req, return_cookie);
-    if (back) {
-        std::string decoded;
-        for (std::size_t i = 0; i < back->size(); ++i) {
-            if ((*back)[i] == '%' && i + 2 < back->size()) {
-                decoded += static_cast<char>(std::stoi(back->substr(i + 1, 2), nullptr, 16));
-                i += 2;
-            } else {
-                decoded += (*back)[i];
-            }
-        }
-        if (auto safe = safe_return_path(decoded); !safe.empty()) to = safe;
-    }
+    // The cookie is the visitor's to set: only a path of ours that may stand in Location is followed.
+    if (back)
+        if (auto decoded = percent_decoded(*back))
+            if (auto safe = safe_return_path(*decoded); !safe.empty()) to = safe;
     auto r = see_other_private(to);
     keep_private(r);
     const auto cookie = app::session_cookie_for(ctx.settings.server.public_base_url);

@@ -34,6 +34,8 @@ inline constexpr std::string_view session = "kals_";
 inline constexpr std::string_view check_in_link = "kalc_";
 // u: uppladdning, a calendar uploaded on the import page and kept for its confirmation (import.hpp).
 inline constexpr std::string_view staged_import = "kalu_";
+// b: blankett, a public form's token (web/forms.cpp), in its cookie kal_form and the form's field.
+inline constexpr std::string_view form_token = "kalb_";
 }  // namespace secret_kind
 
 // prefix + 43 characters of base64url (256 bits).
