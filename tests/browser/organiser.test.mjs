@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  checkPage, launchBrowser, newContext, pressEnter, runKalendarium, startService, tabTo,
+  checkPage, inviteLink, signedInThrough, launchBrowser, newContext, pressEnter, startService, tabTo,
 } from './lib/index.mjs';
 
 let service;
@@ -31,24 +31,7 @@ after(async () => {
   await service?.stop();
 });
 
-async function inviteLink(email, role, organisation) {
-  const args = ['user', 'invite', '--email', email, '--role', role, '--db', service.databaseUrl];
-  if (organisation) args.push('--organisation', String(organisation));
-  const r = await runKalendarium(args);
-  assert.equal(r.code, 0, r.stderr);
-  return new URL(r.stdout.trim()).pathname;
-}
-
-// A browser context signed in through the page behind `link`: its button, pressed.
-async function signedIn(link, options = {}) {
-  const context = await newContext(browser, options);
-  const page = await context.newPage();
-  const shown = await page.goto(`${service.url}${link}`);
-  assert.equal(shown.status(), 200);
-  assert.equal(shown.headers()['referrer-policy'], 'no-referrer');
-  await Promise.all([page.waitForURL(/\/arrangor$/), page.click('main form button[type=submit]')]);
-  return { context, page };
-}
+const signedIn = (link, options = {}) => signedInThrough(browser, service, link, options);
 
 async function organisationId(name) {
   const list = await service.api('GET', '/api/v1/organisations?limit=200');
@@ -139,7 +122,7 @@ describe('the organisers\' pages', () => {
 
   test('a_meeting_is_created_with_the_keyboard_alone', { timeout: 120000 }, async () => {
     const organisation = await organisationId('Kraftens Hus');
-    const link = await inviteLink('tangent@example.org', 'organiser', organisation);
+    const link = await inviteLink(service, { email: 'tangent@example.org', role: 'organiser', organisation });
     const { context, page } = await signedIn(link);
     await page.goto(`${service.url}/arrangor`);
     await tabTo(page, { tag: 'a', name: 'Nytt möte' });

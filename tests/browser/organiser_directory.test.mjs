@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  checkPage, launchBrowser, newContext, pressEnter, pressSpace, runKalendarium, startService, tabTo,
+  checkPage, inviteLink, signedInThrough, launchBrowser, newContext, pressEnter, pressSpace, startService, tabTo,
 } from './lib/index.mjs';
 
 let service;
@@ -32,21 +32,7 @@ after(async () => {
   await service?.stop();
 });
 
-async function inviteLink(email, role, organisation) {
-  const args = ['user', 'invite', '--email', email, '--role', role, '--db', service.databaseUrl];
-  if (organisation) args.push('--organisation', String(organisation));
-  const r = await runKalendarium(args);
-  assert.equal(r.code, 0, r.stderr);
-  return new URL(r.stdout.trim()).pathname;
-}
-
-async function signedIn(link, options = {}) {
-  const context = await newContext(browser, options);
-  const page = await context.newPage();
-  await page.goto(`${service.url}${link}`);
-  await Promise.all([page.waitForURL(/\/arrangor$/), page.click('main form button[type=submit]')]);
-  return { context, page };
-}
+const signedIn = (link, options = {}) => signedInThrough(browser, service, link, options);
 
 function event(uid, title, day) {
   return `BEGIN:VEVENT\r\nUID:${uid}\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:${title}\r\n`
@@ -155,7 +141,7 @@ describe('the directory\'s organiser pages and the import', () => {
   });
 
   test('a_venue_is_created_with_the_keyboard_alone', { timeout: 120000 }, async () => {
-    const link = await inviteLink('lokal@example.org', 'organiser', organisation.id);
+    const link = await inviteLink(service, { email: 'lokal@example.org', role: 'organiser', organisation: organisation.id });
     const { context, page } = await signedIn(link);
     await page.goto(`${service.url}/arrangor`);
     await tabTo(page, { tag: 'a', name: 'Lokaler' });

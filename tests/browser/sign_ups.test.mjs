@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  checkPage, launchBrowser, newContext, runKalendarium, smtpEnv, startService, startSmtpSink,
+  checkPage, inviteLink, signedInThrough, launchBrowser, smtpEnv, startService, startSmtpSink,
 } from './lib/index.mjs';
 
 let sink;
@@ -45,16 +45,8 @@ after(async () => {
 });
 
 async function signedIn(viewport = { width: 1280, height: 800 }) {
-  const invited = await runKalendarium(['user', 'invite', '--email', 'lista@example.se', '--role', 'admin',
-    '--name', 'Listvakten', '--db', service.databaseUrl]);
-  assert.equal(invited.code, 0, invited.stderr);
-  const link = new URL(/https?:\/\/\S+\/logga-in\/kali_[A-Za-z0-9_-]+/.exec(invited.stdout)[0]);
-  const context = await newContext(browser, { viewport });
-  const page = await context.newPage();
-  await page.goto(`${service.url}${link.pathname}`);
-  await page.getByRole('button').filter({ hasText: /Logga in|Sign in/ }).first().click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/logga-in'));
-  return { context, page };
+  const link = await inviteLink(service, { email: 'lista@example.se', role: 'admin', name: 'Listvakten' });
+  return signedInThrough(browser, service, link, { viewport });
 }
 
 describe('the sign-ups of a meeting', () => {

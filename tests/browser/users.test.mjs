@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  checkPage, launchBrowser, newContext, pressEnter, pressSpace, runKalendarium, smtpEnv, startService, startSmtpSink, tabTo,
+  checkPage, inviteLink, signedInThrough, launchBrowser, pressEnter, pressSpace, runKalendarium, smtpEnv, startService, startSmtpSink, tabTo,
 } from './lib/index.mjs';
 
 let sink;
@@ -35,15 +35,8 @@ after(async () => {
 
 // A browser signed in as a new account made on the command line.
 async function signedIn(email, role, organisation, options = {}) {
-  const args = ['user', 'invite', '--email', email, '--role', role, '--name', `Namn ${email.split('@')[0]}`, '--db', service.databaseUrl];
-  if (organisation) args.push('--organisation', String(organisation));
-  const r = await runKalendarium(args);
-  assert.equal(r.code, 0, r.stderr);
-  const context = await newContext(browser, options);
-  const page = await context.newPage();
-  await page.goto(`${service.url}${new URL(r.stdout.trim()).pathname}`);
-  await Promise.all([page.waitForURL(/\/arrangor$/), page.click('main form button[type=submit]')]);
-  return { context, page };
+  const link = await inviteLink(service, { email, role, organisation, name: `Namn ${email.split('@')[0]}` });
+  return signedInThrough(browser, service, link, options);
 }
 
 describe('users and invitations', () => {

@@ -12,10 +12,11 @@
 #include <sstream>
 #include <thread>
 
-#include "e2e_common.hpp"
+#include "e2e_signed_in.hpp"
 #include "kal/service/app/door.hpp"
 
 namespace json = boost::json;
+using kal::test::between;
 using kal::test::header_map;
 using kal::test::http_client;
 using kal::test::http_result;
@@ -24,26 +25,13 @@ using kal::test::running_service;
 
 namespace {
 
-const std::regex link_line(R"(^http://[^/\s]+(/logga-in/kali_[A-Za-z0-9_-]{43})\n$)");
-
 // Mail is written (so that confirmations carry check-in links) but never sent: nothing listens.
 const std::map<std::string, std::string> mail_written{{"KALENDARIUM_MAIL_SMTP_URL", "smtp://127.0.0.1:1"},
                                                       {"KALENDARIUM_RSVPS_RATE_LIMIT_PER_MINUTE", "0"}};
 
+// The sign-in link of a new organiser of the organisation.
 std::string invite(const running_service& s, const std::string& email, std::int64_t organisation) {
-    auto r = run_kalendarium({"user", "invite", "--email", email, "--role", "organiser", "--organisation",
-                              std::to_string(organisation), "--db", s.url});
-    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
-    std::smatch m;
-    BOOST_TEST_REQUIRE(std::regex_match(r.out, m, link_line), r.out);
-    return m[1].str();
-}
-
-std::string between(const std::string& text, const std::string& before, char end) {
-    auto at = text.find(before);
-    if (at == std::string::npos) return {};
-    at += before.size();
-    return text.substr(at, text.find(end, at) - at);
+    return kal::test::invite(s, email, "organiser", organisation);
 }
 
 // A phone: its own connection and its session cookie.

@@ -13,41 +13,19 @@
 #include <regex>
 #include <set>
 
-#include "e2e_common.hpp"
+#include "e2e_signed_in.hpp"
 
 namespace json = boost::json;
+using kal::test::between;
+using kal::test::browser;
 using kal::test::header_map;
 using kal::test::http_result;
+using kal::test::invite;
 using kal::test::run_kalendarium;
 using kal::test::running_service;
+using kal::test::signed_in;
 
 namespace {
-
-const std::regex link_line(R"(^http://[^/\s]+(/logga-in/kali_[A-Za-z0-9_-]{43})\n$)");
-
-// The sign-in link `user invite` prints (a path of this service).
-std::string invite(const running_service& s, const std::string& email, const std::string& role,
-                   std::optional<std::int64_t> organisation = std::nullopt) {
-    std::vector<std::string> args = {"user", "invite", "--email", email, "--role", role, "--name", "Test " + email};
-    if (organisation) {
-        args.push_back("--organisation");
-        args.push_back(std::to_string(*organisation));
-    }
-    args.push_back("--db");
-    args.push_back(s.url);
-    auto r = run_kalendarium(args);
-    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
-    std::smatch m;
-    BOOST_TEST_REQUIRE(std::regex_match(r.out, m, link_line), r.out);
-    return m[1].str();
-}
-
-std::string between(const std::string& text, const std::string& before, char end) {
-    auto at = text.find(before);
-    if (at == std::string::npos) return {};
-    at += before.size();
-    return text.substr(at, text.find(end, at) - at);
-}
 
 const std::string boundary = "----kalendariumTestBoundary7MA4YWxkTrZu0gW";
 
@@ -63,59 +41,9 @@ std::string multipart(const std::vector<std::pair<std::string, std::string>>& fi
     return out + "--" + boundary + "--\r\n";
 }
 
-// What a browser holds: its cookies by name.
-struct browser {
-    running_service& s;
-    std::map<std::string, std::string> cookies;
-
-    std::string cookie_header() const {
-        std::string out;
-        for (const auto& [k, v] : cookies) out += (out.empty() ? "" : "; ") + k + "=" + v;
-        return out;
-    }
-    void keep(const http_result& r) {
-        auto set = r.header("set-cookie");
-        if (set.empty()) return;
-        auto pair = set.substr(0, set.find(';'));
-        auto eq = pair.find('=');
-        auto name = pair.substr(0, eq), value = pair.substr(eq + 1);
-        if (value.empty()) cookies.erase(name);
-        else cookies[name] = value;
-    }
-    http_result get(const std::string& path) {
-        auto r = s.client.get(path, {{"Accept", "text/html"}, {"Cookie", cookie_header()}});
-        keep(r);
-        return r;
-    }
-    http_result post(const std::string& path, const std::string& body, header_map extra = {},
-                     const std::string& type = "application/x-www-form-urlencoded") {
-        extra.emplace("Content-Type", type);
-        extra.emplace("Accept", "text/html");
-        extra.emplace("Cookie", cookie_header());
-        extra.emplace("Sec-Fetch-Site", "same-origin");
-        auto r = s.client.request("POST", path, body, extra);
-        keep(r);
-        return r;
-    }
-    http_result upload(const std::string& body, header_map extra = {}) {
-        return post("/arrangor/import", body, std::move(extra), "multipart/form-data; boundary=" + boundary);
-    }
-    std::string token(const std::string& path) {
-        auto page = get(path);
-        BOOST_TEST_REQUIRE(page.status == 200, path << " gave " << page.status);
-        auto t = between(page.body, "name=\"csrf\" value=\"", '"');
-        BOOST_TEST_REQUIRE(!t.empty());
-        return t;
-    }
-};
-
-browser signed_in(running_service& s, const std::string& link_path) {
-    browser b{s, {}};
-    auto t = b.token(link_path);
-    auto r = b.post(link_path, "csrf=" + t);
-    BOOST_TEST_REQUIRE(r.status == 303, r.body);
-    BOOST_TEST_REQUIRE(b.cookies.count("kal_session") == 1);
-    return b;
+// Posts a multipart body to the import's form.
+http_result upload(browser& b, const std::string& body, header_map extra = {}) {
+    return b.post("/arrangor/import", body, std::move(extra), "multipart/form-data; boundary=" + boundary);
 }
 
 std::int64_t organisation(running_service& s, const std::string& name) {
@@ -212,15 +140,15 @@ BOOST_AUTO_TEST_CASE(another_organisations_organiser_gets_403_on_every_directory
         BOOST_TEST(r.header("cache-control") == "no-store", path);
     }
     // An import for our organisation.
-    auto upload = them.upload(multipart({{"csrf", csrf}, {"arrangor", our_org}, {"typ", "other"}, {"status", "published"}},
-                                        {{"fil", "vår.ics", calendar_of(event("a@x", "Kapat möte", "20990312"))}}));
-    BOOST_TEST(upload.status == 403);
+    auto refused = upload(them, multipart({{"csrf", csrf}, {"arrangor", our_org}, {"typ", "other"}, {"status", "published"}},
+                                          {{"fil", "vår.ics", calendar_of(event("a@x", "Kapat möte", "20990312"))}}));
+    BOOST_TEST(refused.status == 403);
     BOOST_TEST(kal::test::dump_all_text(s.url) == before);
     BOOST_TEST(written(s) == counts);
 
     // Our upload's preview is ours: another browser, theirs or ours, finds nothing there.
     const auto our_csrf = us.token("/arrangor/import");
-    auto staged = us.upload(multipart({{"csrf", our_csrf}, {"arrangor", our_org}, {"typ", "other"}, {"status", "published"}},
+    auto staged = upload(us, multipart({{"csrf", our_csrf}, {"arrangor", our_org}, {"typ", "other"}, {"status", "published"}},
                                       {{"fil", "vår.ics", calendar_of(event("b@x", "Vårt möte", "20990312"))}}));
     BOOST_TEST_REQUIRE(staged.status == 303, staged.body.substr(0, 3000));
     const auto preview = preview_path(staged);
@@ -260,14 +188,14 @@ BOOST_AUTO_TEST_CASE(directory_and_import_forms_without_the_token_or_from_anothe
         BOOST_TEST(s.client.request("POST", path, "csrf=" + csrf + "&" + body, h).status == 403, path << " Origin");
     }
     const std::vector<std::pair<std::string, std::string>> import_fields = {{"arrangor", org}, {"typ", "other"}, {"status", "published"}};
-    BOOST_TEST(b.upload(multipart(import_fields, {{"fil", "a.ics", ics}})).status == 403);
+    BOOST_TEST(upload(b, multipart(import_fields, {{"fil", "a.ics", ics}})).status == 403);
     auto with_token = import_fields;
     with_token.insert(with_token.begin(), {"csrf", csrf});
-    BOOST_TEST(b.upload(multipart(with_token, {{"fil", "a.ics", ics}}), {{"Sec-Fetch-Site", "cross-site"}}).status == 403);
+    BOOST_TEST(upload(b, multipart(with_token, {{"fil", "a.ics", ics}}), {{"Sec-Fetch-Site", "cross-site"}}).status == 403);
     BOOST_TEST(kal::test::dump_all_text(s.url) == before);
     BOOST_TEST(written(s) == counts);
     // The confirmation of a real preview is a form too.
-    auto staged = b.upload(multipart(with_token, {{"fil", "a.ics", ics}}));
+    auto staged = upload(b, multipart(with_token, {{"fil", "a.ics", ics}}));
     const auto preview = preview_path(staged);
     BOOST_TEST(b.post(preview, "").status == 403);
     BOOST_TEST(b.post(preview, "csrf=" + csrf, {{"Sec-Fetch-Site", "cross-site"}}).status == 403);
@@ -291,7 +219,7 @@ BOOST_AUTO_TEST_CASE(an_ics_upload_is_previewed_without_importing_and_imported_b
     const auto csrf = b.token("/arrangor/import");
     const auto ics = calendar_of(event("kvar@forening.example", "Nytt namn", "20990310") +
                                  event("ny@forening.example", "Årsmöte med fika", "20990317"));
-    auto staged = b.upload(multipart({{"csrf", csrf}, {"arrangor", org}, {"typ", "stormote"}, {"status", "draft"}},
+    auto staged = upload(b, multipart({{"csrf", csrf}, {"arrangor", org}, {"typ", "stormote"}, {"status", "draft"}},
                                      {{"fil", "föreningen.ics", ics}}));
     BOOST_TEST(staged.status == 303);
     BOOST_TEST(staged.header("cache-control") == "no-store");
@@ -340,7 +268,7 @@ BOOST_AUTO_TEST_CASE(an_ics_upload_is_previewed_without_importing_and_imported_b
     BOOST_TEST(kal::test::count_rows(s.url, "meetings") == 2);
 
     // An expired preview imports nothing.
-    auto again = b.upload(multipart({{"csrf", csrf}, {"arrangor", org}, {"typ", "other"}, {"status", "published"}},
+    auto again = upload(b, multipart({{"csrf", csrf}, {"arrangor", org}, {"typ", "other"}, {"status", "published"}},
                                     {{"fil", "sen.ics", calendar_of(event("sen@forening.example", "För sent", "20990324"))}}));
     const auto late = preview_path(again);
     run_sql(s.url, "UPDATE staged_imports SET expires_at = 1");
@@ -380,14 +308,14 @@ BOOST_AUTO_TEST_CASE(a_bad_file_is_said_on_the_form_with_4xx_and_nothing_is_kept
         {"not a calendar", {{"fil", "brev.ics", "Hej! Det här är ett brev."}}, "Kalenderfilen kan inte importeras."},
     };
     for (const auto& c : cases) {
-        auto r = b.upload(multipart(fields, c.files));
+        auto r = upload(b, multipart(fields, c.files));
         BOOST_TEST(r.status == 422, c.why << ": " << r.status);
         BOOST_TEST(r.body.find("href=\"#import-fil\"") != std::string::npos, c.why);
         BOOST_TEST(r.body.find(c.said) != std::string::npos, c.why);
         BOOST_TEST(r.header("cache-control") == "no-store", c.why);
     }
     // No organisation chosen: said beside its field.
-    auto none = b.upload(multipart({{"csrf", csrf}, {"typ", "other"}, {"status", "published"}},
+    auto none = upload(b, multipart({{"csrf", csrf}, {"typ", "other"}, {"status", "published"}},
                                    {{"fil", "a.ics", calendar_of(event("o@x", "Möte", "20990312"))}}));
     BOOST_TEST(none.status == 422);
     BOOST_TEST(none.body.find("href=\"#import-arrangor\"") != std::string::npos);

@@ -16,99 +16,20 @@
 #include <set>
 #include <thread>
 
-#include "e2e_common.hpp"
+#include "e2e_signed_in.hpp"
 #include "smtp_sink.hpp"
 
 namespace json = boost::json;
+using kal::test::between;
+using kal::test::browser;
 using kal::test::header_map;
 using kal::test::http_result;
+using kal::test::invite;
 using kal::test::run_kalendarium;
 using kal::test::running_service;
+using kal::test::signed_in;
 
 namespace {
-
-const std::regex link_line(R"(^http://[^/\s]+(/logga-in/kali_[A-Za-z0-9_-]{43})\n$)");
-
-// The sign-in link `user invite` prints (a path of this service).
-std::string invite(const running_service& s, const std::string& email, const std::string& role,
-                   std::optional<std::int64_t> organisation = std::nullopt) {
-    std::vector<std::string> args = {"user", "invite", "--email", email, "--role", role, "--name", "Test " + role};
-    if (organisation) {
-        args.push_back("--organisation");
-        args.push_back(std::to_string(*organisation));
-    }
-    args.push_back("--db");
-    args.push_back(s.url);
-    auto r = run_kalendarium(args);
-    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
-    std::smatch m;
-    BOOST_TEST_REQUIRE(std::regex_match(r.out, m, link_line), r.out);
-    return m[1].str();
-}
-
-std::string between(const std::string& text, const std::string& before, char end) {
-    auto at = text.find(before);
-    if (at == std::string::npos) return {};
-    at += before.size();
-    return text.substr(at, text.find(end, at) - at);
-}
-
-// What a browser holds: its cookies by name.
-struct browser {
-    running_service& s;
-    std::map<std::string, std::string> cookies;
-    int port_ = 0;
-
-    std::string cookie_header() const {
-        std::string out;
-        for (const auto& [k, v] : cookies) out += (out.empty() ? "" : "; ") + k + "=" + v;
-        return out;
-    }
-    void keep(const http_result& r) {
-        auto set = r.header("set-cookie");
-        if (set.empty()) return;
-        auto pair = set.substr(0, set.find(';'));
-        auto eq = pair.find('=');
-        auto name = pair.substr(0, eq), value = pair.substr(eq + 1);
-        if (value.empty() || set.find("Max-Age=0") != std::string::npos) cookies.erase(name);
-        else cookies[name] = value;
-    }
-    http_result get(const std::string& path) {
-        auto r = s.client.get(path, {{"Accept", "text/html"}, {"Cookie", cookie_header()}});
-        keep(r);
-        return r;
-    }
-    http_result post(const std::string& path, const std::string& body, header_map extra = {}) {
-        extra.emplace("Content-Type", "application/x-www-form-urlencoded");
-        extra.emplace("Accept", "text/html");
-        extra.emplace("Cookie", cookie_header());
-        extra.emplace("Sec-Fetch-Site", "same-origin");
-        auto r = s.client.request("POST", path, body, extra);
-        keep(r);
-        return r;
-    }
-    // The form token of a page.
-    std::string token(const std::string& path) {
-        auto page = get(path);
-        BOOST_TEST_REQUIRE(page.status == 200, path << " gave " << page.status);
-        auto t = between(page.body, "name=\"csrf\" value=\"", '"');
-        BOOST_TEST_REQUIRE(!t.empty());
-        return t;
-    }
-    // Signs in through the page behind a link: GET shows the button, POST uses the link.
-    http_result sign_in(const std::string& link_path) {
-        auto t = token(link_path);
-        return post(link_path, "csrf=" + t);
-    }
-};
-
-browser signed_in(running_service& s, const std::string& link_path) {
-    browser b{s, {}, static_cast<int>(s.server.port())};
-    auto r = b.sign_in(link_path);
-    BOOST_TEST_REQUIRE(r.status == 303, r.body);
-    BOOST_TEST_REQUIRE(b.cookies.count("kal_session") == 1);
-    return b;
-}
 
 std::int64_t organisation(running_service& s, const std::string& name) {
     return s.create("organisations", json::object{{"name", name}}, s.admin()).at("id").as_int64();
@@ -166,7 +87,7 @@ void run_sql(const std::string& url, const std::string& sql) {
 BOOST_AUTO_TEST_CASE(a_link_signs_in_once_by_post_and_a_used_expired_or_altered_link_is_refused) {
     running_service s(kal::test::current_test_name());
     const auto link = invite(s, "anna@example.org", "admin");
-    browser b{s, {}, static_cast<int>(s.server.port())};
+    browser b{s, {}};
     // Looking at the page behind the link (a mail scanner) uses nothing up.
     for (int i = 0; i < 3; ++i) BOOST_TEST(b.get(link).status == 200);
     BOOST_TEST(b.cookies.count("kal_session") == 0);
@@ -176,7 +97,7 @@ BOOST_AUTO_TEST_CASE(a_link_signs_in_once_by_post_and_a_used_expired_or_altered_
     BOOST_TEST(b.get("/arrangor").status == 200);
 
     // Used: the page says so, and a POST signs nobody in.
-    browser other{s, {}, static_cast<int>(s.server.port())};
+    browser other{s, {}};
     auto used_page = other.get(link);
     BOOST_TEST(used_page.status == 404);
     BOOST_TEST(used_page.body.find("Länken fungerar inte längre") != std::string::npos);
@@ -204,7 +125,7 @@ BOOST_AUTO_TEST_CASE(a_link_signs_in_once_by_post_and_a_used_expired_or_altered_
 BOOST_AUTO_TEST_CASE(the_sign_in_form_answers_the_same_for_known_and_unknown_addresses) {
     running_service s(kal::test::current_test_name());
     invite(s, "known@example.org", "admin");
-    browser b{s, {}, static_cast<int>(s.server.port())};
+    browser b{s, {}};
     auto t = b.token("/logga-in");
     auto known = b.post("/logga-in", "csrf=" + t + "&epost=known%40example.org");
     auto unknown = b.post("/logga-in", "csrf=" + t + "&epost=nobody%40example.org");
@@ -223,7 +144,7 @@ BOOST_AUTO_TEST_CASE(the_session_cookie_is_httponly_lax_and_host_only_secure_beh
     {
         running_service s(kal::test::current_test_name());
         const auto link = invite(s, "anna@example.org", "admin");
-        browser b{s, {}, static_cast<int>(s.server.port())};
+        browser b{s, {}};
         auto r = b.sign_in(link);
         const auto set = r.header("set-cookie");
         BOOST_TEST(set.starts_with("kal_session=kals_"));
@@ -236,7 +157,7 @@ BOOST_AUTO_TEST_CASE(the_session_cookie_is_httponly_lax_and_host_only_secure_beh
     running_service s(kal::test::current_test_name() + "_https", {},
                       {{"KALENDARIUM_SERVER_PUBLIC_BASE_URL", "https://kalendarium.example.se"}});
     const auto link = invite(s, "anna@example.org", "admin");
-    browser b{s, {}, static_cast<int>(s.server.port())};
+    browser b{s, {}};
     auto page = s.client.get(link, {{"Accept", "text/html"}});
     auto form_cookie = page.header("set-cookie");
     auto t = between(page.body, "name=\"csrf\" value=\"", '"');
@@ -301,7 +222,7 @@ BOOST_AUTO_TEST_CASE(forms_from_another_origin_or_without_the_sessions_token_are
     BOOST_TEST(ok.status == 303, ok.body);
     BOOST_TEST(kal::test::count_rows(s.url, "meetings") == meetings_before + 1);
     // A form sent without a session goes to the sign-in page and writes nothing.
-    browser stranger{s, {}, static_cast<int>(s.server.port())};
+    browser stranger{s, {}};
     auto anonymous = stranger.post("/arrangor/moten/ny", meeting_body(csrf, org, "Anonym"));
     BOOST_TEST(anonymous.status == 303);
     BOOST_TEST(anonymous.header("location") == "/logga-in");
@@ -542,7 +463,7 @@ BOOST_AUTO_TEST_CASE(a_check_in_link_opened_without_a_session_keeps_its_secret_o
     running_service s(kal::test::current_test_name());
     const std::string secret = "kalc_" + std::string(43, 'Q');
     for (const std::string prefix : {"", "/en"}) {
-        browser phone{s, {}, static_cast<int>(s.server.port())};
+        browser phone{s, {}};
         auto r = phone.get(prefix + "/incheckning/" + secret);
         BOOST_TEST(r.status == 303);
         BOOST_TEST(r.header("location") == prefix + "/logga-in?vidare=1");
@@ -568,9 +489,29 @@ BOOST_AUTO_TEST_CASE(a_check_in_link_opened_without_a_session_keeps_its_secret_o
         BOOST_TEST(in.header("location") == prefix + "/incheckning/" + secret);
     }
     // Any other page still says where it was going in the address (nothing secret in it).
-    browser other{s, {}, static_cast<int>(s.server.port())};
+    browser other{s, {}};
     BOOST_TEST(other.get("/arrangor/moten/1/incheckning").header("location") ==
                "/logga-in?tillbaka=%2Farrangor%2Fmoten%2F1%2Fincheckning");
+}
+
+// The way-back cookie is the visitor's to set: whatever it holds, signing in answers 303, to the
+// organisers' start page unless it decodes to a path of this site that may stand in a Location
+// header (no broken percent-escapes, controls, DEL, other sites or text that is not UTF-8).
+BOOST_AUTO_TEST_CASE(a_way_back_cookie_that_is_no_path_of_ours_signs_in_to_the_start_page) {
+    running_service s(kal::test::current_test_name());
+    const std::vector<std::string> hostile = {"%zz",       "%",         "%4",       "%2Farrangor%zz", "%2F%2Fevil.example",
+                                              "%2F%5Cevil", "%2Fa%7Fb", "%2Fa%0Ab", "%2F%FF%FE",      "%2B1",
+                                              "arrangor",  "%2F%20x"};
+    for (const auto& value : hostile) {
+        browser phone{s, {}};
+        phone.cookies["kal_tillbaka"] = value;
+        auto in = phone.sign_in(invite(s, "dorr@example.org", "admin"));
+        BOOST_TEST(in.status == 303, value << ": " << in.status << " " << in.body.substr(0, 300));
+        BOOST_TEST(in.header("location") == "/arrangor", value << " led to " << in.header("location"));
+    }
+    browser phone{s, {}};
+    phone.cookies["kal_tillbaka"] = "%2Farrangor%2Fmoten%2F1%2Fincheckning";
+    BOOST_TEST(phone.sign_in(invite(s, "dorr@example.org", "admin")).header("location") == "/arrangor/moten/1/incheckning");
 }
 
 // ---- users and invitations (org-flow): /arrangor/anvandare --------------------------------------

@@ -1,7 +1,7 @@
 // The change log of a meeting (issue 12, item 9; org-people): /arrangor/moten/{id}/andringar,
 // for the meeting's organisers and admins. One use case (app::change_log_of) and the meeting's
-// title (app::find_meeting); the words of fields and statuses from the texts. add_change_entries
-// fills the same rows for a series' and a venue's page (org-dir).
+// title (app::find_meeting); the words of fields and statuses from the texts. add_change_log
+// fills the same table for a series' and a venue's page (org-dir).
 
 #include <charconv>
 
@@ -51,7 +51,7 @@ response change_log_page(app::context& ctx, const site& pages, request& req, db:
     d.set("cl_title", filled(t["change_log.title_of"], {{"meeting", m.title}}));
     d.set("cl_sign_ups_href", localised(language, "/arrangor/moten/" + std::to_string(id) + "/anmalningar"));
     d.set("cl_door_href", localised(language, "/arrangor/moten/" + std::to_string(id) + "/incheckning"));
-    add_change_entries(d, entries, language, m.time_zone);
+    add_change_log(d, entries, language, m.time_zone, t["change_log.caption"]);
     page_frame frame;
     frame.language = language;
     frame.path = "/arrangor/moten/" + std::to_string(id) + "/andringar";
@@ -63,8 +63,8 @@ response change_log_page(app::context& ctx, const site& pages, request& req, db:
 
 }  // namespace
 
-void add_change_entries(dictionary& d, const std::vector<db::change_entry>& entries, db::language language,
-                        const std::string& time_zone) {
+void add_change_log(dictionary& d, const std::vector<db::change_entry>& entries, db::language language,
+                    const std::string& time_zone, const std::string& caption) {
     const auto& t = app::texts::of(language);
     for (const auto& e : entries) {
         auto& row = d.add("cl_entry");
@@ -95,6 +95,8 @@ void add_change_entries(dictionary& d, const std::vector<db::change_entry>& entr
         row.set("cl_after", value_text(e.field, e.after, language));
     }
     d.show(entries.empty() ? "cl_no_entries" : "cl_has_entries");
+    d.set("cl_caption", caption);
+    d.include("change_log_table", "change_log_table.html");
 }
 
 void add_change_log_page(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages) {

@@ -459,8 +459,8 @@ response venue_page(app::context& ctx, const site& pages, const request& req, db
     if (owner.empty() && !editing && !dir.admin && !dir.writable.empty()) owner = std::to_string(dir.writable.front().id);
     add_options(d, "owner_option", owners, owner);
     if (editing) {
-        add_change_entries(d, editing->changes, language, ctx.settings.calendar.default_time_zone);
-        d.include("change_log_table", "change_log_table.html");
+        add_change_log(d, editing->changes, language, ctx.settings.calendar.default_time_zone,
+                       t["org_directory.changes_caption"]);
     }
     form_page_spec spec;
     spec.editing = editing.has_value();

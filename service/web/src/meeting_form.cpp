@@ -259,17 +259,7 @@ response form_page(app::context& ctx, const site& pages, const request& req, db:
     if (f.all_day) d.show("all_day_checked");
     d.set("start_date_value", f.start_date).set("start_time_value", f.start_time);
     d.set("end_date_value", f.end_date).set("end_time_value", f.end_time).set("time_zone_value", f.time_zone);
-    // Venues: none, or one of the directory's, each with its capacity and accessibility.
-    if (f.venue.empty()) d.show("mf_no_venue_checked");
-    for (const auto& v : choices.venues) {
-        auto& item = d.add("mf_venue");
-        item.set("mf_venue_id", std::to_string(v.id))
-            .set("mf_venue_label", venue_label(v, language))
-            .set("mf_venue_access", venue_access(v, language))
-            .set("mf_venue_address", v.address);
-        if (f.venue == std::to_string(v.id)) item.show("mf_venue_checked");
-    }
-    d.set("location_value", f.location).set("online_url_value", f.online_url);
+    add_where_fields(d, "mote", choices.venues, {f.venue, f.location, f.online_url, f.capacity}, language);
     for (const auto& o : choices.organisations) {
         auto& item = d.add("mf_organisation_option").set("mf_option_value", std::to_string(o.id)).set("mf_option_label", o.name);
         if (f.organisation == std::to_string(o.id) || (f.organisation.empty() && choices.organisations.size() == 1))
@@ -281,7 +271,7 @@ response form_page(app::context& ctx, const site& pages, const request& req, db:
         if (std::find(f.networks.begin(), f.networks.end(), std::to_string(n.id)) != f.networks.end())
             item.show("mf_network_checked");
     }
-    d.set("capacity_value", f.capacity).set("deadline_date_value", f.deadline_date).set("deadline_time_value", f.deadline_time);
+    d.set("deadline_date_value", f.deadline_date).set("deadline_time_value", f.deadline_time);
     auto documents = f.documents;
     for (int i = 0; i < document_rows; ++i) documents.emplace_back();
     int row = 0;
@@ -443,6 +433,24 @@ response remove(app::context& ctx, const site&, request& req, db::language langu
 }
 
 }  // namespace
+
+void add_where_fields(dictionary& d, std::string_view id_prefix, const std::vector<db::venue>& venues,
+                      const where_values& values, db::language language) {
+    d.set("wf_prefix", std::string(id_prefix));
+    // Venues: none, or one of the directory's, each with its capacity and accessibility.
+    if (values.venue.empty()) d.show("mf_no_venue_checked");
+    for (const auto& v : venues) {
+        auto& item = d.add("mf_venue");
+        item.set("mf_venue_id", std::to_string(v.id))
+            .set("mf_venue_label", venue_label(v, language))
+            .set("mf_venue_access", venue_access(v, language))
+            .set("mf_venue_address", v.address);
+        if (values.venue == std::to_string(v.id)) item.show("mf_venue_checked");
+    }
+    d.set("location_value", values.location).set("online_url_value", values.online_url);
+    d.set("capacity_value", values.capacity);
+    d.include("where_fields", "meeting_where_fields.html");
+}
 
 void add_meeting_form_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages) {
     // "ny" before "{id}": the router takes the first pattern that matches.

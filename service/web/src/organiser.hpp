@@ -77,8 +77,8 @@ response render_signed_in(const site& pages, page_frame frame, dictionary& d, co
 // 303 to a path (POST–redirect–GET), no-store.
 response see_other_private(const std::string& location);
 
-// A path the sign-in may lead back to: one of this site ("/..." but not "//..." or "/\..."),
-// else "".
+// A path the sign-in may lead back to: one of this site ("/..." but not "//..." or "/\..."), UTF-8
+// without controls, spaces or DEL (it goes into a Location header); else "".
 std::string safe_return_path(const std::string& wanted);
 
 // ---- forms of the organisers' pages: errors the GOV.UK way ------------------------------------
@@ -122,10 +122,21 @@ void add_door_pages(http::router& routes, app::context& ctx, std::shared_ptr<con
 void add_sign_up_list_pages(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
 // The change log of a meeting (change_log_page.cpp, org-people): /arrangor/moten/{id}/andringar.
 void add_change_log_page(http::router& routes, app::context& ctx, std::shared_ptr<const site> pages);
-// The rows of a change log (the section cl_entry, and cl_has_entries or cl_no_entries), times in
-// `time_zone`: the meeting's page above, and a series' and a venue's organiser page (org-dir).
-void add_change_entries(dictionary& d, const std::vector<db::change_entry>& entries, db::language language,
-                        const std::string& time_zone);
+// A change log's table (the include change_log_table: the rows cl_entry, cl_has_entries or
+// cl_no_entries, the caption), times in `time_zone`: the meeting's page above, and a series' and a
+// venue's organiser page (org-dir).
+void add_change_log(dictionary& d, const std::vector<db::change_entry>& entries, db::language language,
+                    const std::string& time_zone, const std::string& caption);
+
+// Where a meeting or a series is held and its seats (the include where_fields,
+// meeting_where_fields.html; meeting_form.cpp): the directory's venues with their capacity and
+// accessibility, `venue` checked (none if empty), another place, the online link, the seats. The
+// fields' ids start with `id_prefix` (mote, serie).
+struct where_values {
+    std::string venue, location, online_url, capacity;
+};
+void add_where_fields(dictionary& d, std::string_view id_prefix, const std::vector<db::venue>& venues,
+                      const where_values& values, db::language language);
 
 // The directory's organiser pages (directory_admin.cpp, org-dir): /arrangor/organisationer,
 // /arrangor/natverk, /arrangor/lokaler, each a list, a new one and an edit page.

@@ -89,16 +89,7 @@ response form_page(app::context& ctx, const site& pages, request&, db::language 
     }
     d.set("from_date_value", f.from_date).set("start_time_value", f.start_time).set("end_time_value", f.end_time);
     d.set("until_value", f.until_date).set("count_value", f.count);
-    if (f.venue.empty()) d.show("mf_no_venue_checked");
-    for (const auto& v : choices.venues) {
-        auto& item = d.add("mf_venue");
-        item.set("mf_venue_id", std::to_string(v.id)).set("mf_venue_label", v.name + (v.capacity ? " – " + filled(t["meeting_form.venue_capacity"], {{"count", std::to_string(*v.capacity)}}) : std::string()));
-        item.set("mf_venue_address", v.address)
-            .set("mf_venue_access", t[v.step_free ? "venues.step_free" : "venues.not_step_free"] + ". " +
-                                        t[v.hearing_loop ? "venues.hearing_loop" : "venues.no_hearing_loop"] + ".");
-        if (f.venue == std::to_string(v.id)) item.show("mf_venue_checked");
-    }
-    d.set("location_value", f.location).set("online_url_value", f.online_url).set("capacity_value", f.capacity);
+    add_where_fields(d, "serie", choices.venues, {f.venue, f.location, f.online_url, f.capacity}, language);
     page_frame frame;
     frame.language = language;
     frame.path = "/arrangor/serier/ny";
@@ -189,8 +180,7 @@ response show(app::context& ctx, const site& pages, request& req, db::language l
                                                               {{"count", std::to_string(told)}}));
     }
     // The series' own change log (org-dir).
-    add_change_entries(d, es.changes, language, es.series.fields.time_zone);
-    d.include("change_log_table", "change_log_table.html");
+    add_change_log(d, es.changes, language, es.series.fields.time_zone, t["org_directory.changes_caption"]);
     page_frame frame;
     frame.language = language;
     frame.path = "/arrangor/serier/" + std::to_string(es.series.id);

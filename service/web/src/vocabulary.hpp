@@ -69,7 +69,7 @@ inline constexpr std::string_view page_variables[] = {
     "qr_check_in_text",
     "qr_action",
     // the change log of a meeting (org-people, issue 12): change_log.html
-    "cl_title", "cl_sign_ups_href", "cl_door_href", "cl_when", "cl_who", "cl_what", "cl_before", "cl_after",
+    "cl_title", "cl_caption", "cl_sign_ups_href", "cl_door_href", "cl_when", "cl_who", "cl_what", "cl_before", "cl_after",
     "su_change_log_href",
     // the sign-ups of a meeting (org-people, issue 12): sign_ups.html
     "su_title", "su_when", "su_csrf", "su_door_href", "su_csv_comma_href", "su_csv_semicolon_href", "su_id",
@@ -149,6 +149,7 @@ inline constexpr std::string_view page_variables[] = {
     "time_zone_value",
     "mf_venue_id",
     "mf_venue_label",
+    "wf_prefix",
     "mf_venue_access",
     "mf_venue_address",
     "location_value",
@@ -922,6 +923,7 @@ inline constexpr include_marker page_includes[] = {
     {"content",
      {"sign_in.html", "sign_in_link.html", "organiser_overview.html", "account_sessions.html", "account_tokens.html",
       "meeting_form.html", "meeting_question.html", "series_form.html", "series_page.html"}},
+    {"where_fields", {"meeting_where_fields.html"}},  // meeting_form.html, series_form.html
     {"bar_chart", {"report_bar_chart.html"}},  // Uppföljning
     {"content",
      {"agenda.html", "error.html", "month.html", "embed.html", "embed_help.html",

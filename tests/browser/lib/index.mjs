@@ -5,4 +5,5 @@ export * from './checks.mjs';
 export * from './crawl.mjs';
 export * from './keyboard.mjs';
 export * from './screenshots.mjs';
+export * from './sign_in.mjs';
 export * from './static_server.mjs';
