@@ -6,12 +6,13 @@
 // menu offer (the month view, the first meeting, Lokaler, Prenumerera, Uppföljning, the footer's
 // statements), the sign-up form of that meeting sent empty, and the manage link the API gives a
 // new sign-up. A page that a link leads to but that answers 404 (not built yet) is skipped with
-// a note, so that the pictures follow the site as it grows.
+// a note, so that the pictures follow the site as it grows. Then the organisers' pages, signed in
+// as the demo's admin: Översikt, a new meeting, a meeting's sign-ups and door, Lokaler, Användare.
 //
 // Usage: KAL_BINARY=build/bin/kalendarium node tests/browser/screenshots.mjs
 
 import {
-  launchBrowser, newContext, screenshot, startService, startStaticServer, SCREENSHOT_DIR,
+  launchBrowser, newContext, screenshot, signedInThrough, startService, startStaticServer, SCREENSHOT_DIR,
 } from './lib/index.mjs';
 
 const service = await startService();
@@ -105,6 +106,35 @@ try {
       continue;
     }
     const files = await screenshot(browser, url, name, { prepare: act ?? fromTheTop });
+    console.log(files.map((f) => f.replace(`${SCREENSHOT_DIR}/`, 'docs/screenshots/')).join('  '));
+  }
+
+  // The organisers' pages, signed in as the demo's admin through the link the banner prints (one
+  // sign-in; its cookies are the storage state of every picture).
+  const link = /\/logga-in\/kali_[A-Za-z0-9_-]{43}/.exec(service.banner)?.[0];
+  if (!link) throw new Error('the demo banner printed no sign-in link');
+  const signedIn = await signedInThrough(browser, service, link);
+  const state = await signedIn.context.storageState();
+  const overview = signedIn.page;
+  await overview.goto(`${service.url}/arrangor`);
+  // The first coming meeting the overview links to (its form is /arrangor/moten/{id}).
+  const hrefs = await overview.locator('main a[href^="/arrangor/moten/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  const meetingPath = hrefs.map((h) => /^\/arrangor\/moten\/\d+$/.exec(h)?.[0]).find(Boolean) ?? null;
+  await signedIn.context.close();
+  const ORGANISER_PAGES = [
+    ['arrangor-oversikt', `${service.url}/arrangor`],
+    ['arrangor-nytt-mote', `${service.url}/arrangor/moten/ny`],
+    ['arrangor-anmalningar', meetingPath ? `${service.url}${meetingPath}/anmalningar` : null],
+    ['arrangor-incheckning', meetingPath ? `${service.url}${meetingPath}/incheckning` : null],
+    ['arrangor-lokaler', `${service.url}/arrangor/lokaler`],
+    ['arrangor-anvandare', `${service.url}/arrangor/anvandare`],
+  ];
+  for (const [name, url] of ORGANISER_PAGES) {
+    if (!url) {
+      console.log(`${name}: skipped, the overview links to no meeting`);
+      continue;
+    }
+    const files = await screenshot(browser, url, name, { prepare: fromTheTop, contextOptions: { storageState: state } });
     console.log(files.map((f) => f.replace(`${SCREENSHOT_DIR}/`, 'docs/screenshots/')).join('  '));
   }
 } finally {

@@ -11,13 +11,14 @@ export const SCREENSHOT_DIR = process.env.KAL_SCREENSHOT_DIR ?? path.join(source
 /**
  * Opens `url` at 1280×800 and at 390×844 and writes the whole page of each as
  * <dir>/<name>-desktop.png and <name>-phone.png. `prepare(page)` runs before each picture (to
- * fill a form, say). Returns the two paths.
+ * fill a form, say); `contextOptions` go to newContext (a signed-in storageState, say). Returns
+ * the two paths.
  */
-export async function screenshot(browser, url, name, { dir = SCREENSHOT_DIR, prepare, fullPage = true } = {}) {
+export async function screenshot(browser, url, name, { dir = SCREENSHOT_DIR, prepare, fullPage = true, contextOptions = {} } = {}) {
   mkdirSync(dir, { recursive: true });
   const written = [];
   for (const [viewport, suffix] of [['desktop', 'desktop'], ['phone', 'phone']]) {
-    const context = await newContext(browser, { viewport });
+    const context = await newContext(browser, { viewport, ...contextOptions });
     try {
       const page = await context.newPage();
       const response = await page.goto(url, { waitUntil: 'load' });
