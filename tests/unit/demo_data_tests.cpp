@@ -279,7 +279,11 @@ void check_loaded(const std::string& local_now) {
                                        << " check-ins in " << l.seconds << " s, " << l.transactions << " transactions, "
                                        << l.statements << " statements");
     BOOST_TEST_REQUIRE(l.summary.loaded);
-    if (kal::test::test_backend() == "sqlite") BOOST_TEST(l.seconds < 5.0, "the load takes " << l.seconds << " s");
+    // What keeps `make run` quick is how the load writes (a few hundred transactions for some
+    // 1,700 sign-ups: about 0.3 s on a quiet machine), pinned here by counting rather than by
+    // timing, which a loaded machine makes meaningless (12.9 s once beside the browser tests).
+    BOOST_TEST(l.transactions < 400u, l.transactions << " transactions");
+    BOOST_TEST(l.statements < 20000u, l.statements << " statements");
 
     const auto all = l.meetings();
     BOOST_TEST(static_cast<int>(all.size()) == l.summary.meetings);
