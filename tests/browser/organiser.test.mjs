@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  checkPage, inviteLink, signedInThrough, launchBrowser, newContext, pressEnter, startService, tabTo,
+  autofocusedClass, checkPage, inviteLink, signedInThrough, launchBrowser, newContext, pressEnter, startService, tabTo,
 } from './lib/index.mjs';
 
 let service;
@@ -93,7 +93,7 @@ describe('the organisers\' pages', () => {
       await page.fill('#mote-platser', 'många');
       const [response] = await Promise.all([page.waitForNavigation(), page.click('button[value=publicera]')]);
       assert.equal(response.status(), 422);
-      assert.equal(await page.evaluate(() => document.activeElement?.className), 'error-summary');
+      assert.equal(await autofocusedClass(page), 'error-summary');
       assert.match(await page.title(), prefix ? /^Error:/ : /^Fel:/);
       for (const id of ['mote-titel', 'mote-platser', 'mote-startdatum', 'mote-arrangor'])
         assert.equal(await page.getAttribute(`#${id}`, 'aria-invalid'), 'true', id);

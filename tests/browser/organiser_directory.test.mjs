@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  checkPage, inviteLink, signedInThrough, launchBrowser, newContext, pressEnter, pressSpace, startService, tabTo,
+  autofocusedClass, checkPage, inviteLink, signedInThrough, launchBrowser, newContext, pressEnter, pressSpace, startService, tabTo,
 } from './lib/index.mjs';
 
 let service;
@@ -100,7 +100,7 @@ describe('the directory\'s organiser pages and the import', () => {
       await page.fill('#lokal-latitud', 'norr');
       const [response] = await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
       assert.equal(response.status(), 422);
-      assert.equal(await page.evaluate(() => document.activeElement?.className), 'error-summary');
+      assert.equal(await autofocusedClass(page), 'error-summary');
       for (const id of ['lokal-namn', 'lokal-platser', 'lokal-latitud'])
         assert.equal(await page.getAttribute(`#${id}`, 'aria-invalid'), 'true', id);
       await checkPage(page, { html: await response.text(), label: `the venue form with errors ${prefix}` });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  checkAxe, checkNoSideways, checkTextZoom, focused, launchBrowser, newContext, press, sourceDir,
+  autofocusedClass, checkAxe, checkNoSideways, checkTextZoom, focused, launchBrowser, newContext, press, sourceDir,
   startStaticServer, tabOrder, tabTo, validateHtml,
 } from './lib/index.mjs';
 
@@ -167,7 +167,7 @@ describe('the stylesheet', () => {
     const info = await focused(page);
     assert.equal(info?.tag, 'div');
     assert.match(info.name, /Det finns problem i anmälan/);
-    assert.equal(await page.evaluate(() => document.activeElement.className), 'error-summary');
+    assert.equal(await autofocusedClass(page), 'error-summary');
     // Each link leads to its field, which is described by its message and marked invalid.
     const fields = await page.evaluate(() => [...document.querySelectorAll('.error-summary__list a')].map((a) => {
       const field = document.querySelector(a.getAttribute('href'));

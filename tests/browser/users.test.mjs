@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  checkPage, inviteLink, signedInThrough, launchBrowser, pressEnter, pressSpace, runKalendarium, smtpEnv, startService, startSmtpSink, tabTo,
+  autofocusedClass, checkPage, inviteLink, signedInThrough, launchBrowser, pressEnter, pressSpace, runKalendarium, smtpEnv, startService, startSmtpSink, tabTo,
 } from './lib/index.mjs';
 
 let sink;
@@ -75,7 +75,7 @@ describe('users and invitations', () => {
         await admin.page.fill('#anvandare-epost', 'inte en adress');
         const [response] = await Promise.all([admin.page.waitForNavigation(), admin.page.click('main form button[type=submit]')]);
         assert.equal(response.status(), 422);
-        assert.equal(await admin.page.evaluate(() => document.activeElement?.className), 'error-summary');
+        assert.equal(await autofocusedClass(admin.page), 'error-summary');
         assert.match(await admin.page.title(), prefix ? /^Error:/ : /^Fel:/);
         assert.equal(await admin.page.getAttribute('#anvandare-epost', 'aria-invalid'), 'true');
         assert.equal(await admin.page.inputValue('#anvandare-epost'), 'inte en adress');

@@ -102,3 +102,14 @@ export const pressEnter = (page, options = { navigates: true }) => press(page, '
 
 /** Space on what has the focus (a button sends its form; a checkbox or radio button toggles). */
 export const pressSpace = (page, options = { navigates: false }) => press(page, 'Space', options);
+
+/**
+ * The class of the element that took the focus when the page loaded ('' if none did). Chromium
+ * applies `autofocus` at a rendering step after the load event, so it is waited for (up to 5 s):
+ * on a loaded machine the focus may not have moved yet when the navigation resolves.
+ */
+export async function autofocusedClass(page, timeout = 5000) {
+  await page.waitForFunction(() => document.activeElement && document.activeElement !== document.body, null, { timeout })
+    .catch(() => {});
+  return page.evaluate(() => document.activeElement?.className ?? '');
+}
