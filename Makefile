@@ -4,10 +4,11 @@
 PRESET ?= dev
 BUILD_DIR := build
 JOBS ?= $(shell nproc)
-# Tests run one more at a time than there are cores: many wait (the whole flow's two minutes for its
-# meeting to start, SMTP retries, timers), and one more keeps the cores busy (docs/benchmarks.md,
-# "What make test costs").
-TEST_JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
+# Tests at a time. One more than the cores keeps them busier (many tests wait: the whole flow's two
+# minutes, SMTP retries, timers; 1,515 s against 1,842 s for make test, docs/benchmarks.md "What make
+# test costs"), but three load-sensitive tests failed once each at -j3 before they were fixed, so CI
+# runs as many as there are cores until a clean run at -j3 has passed: TEST_JOBS=3 make test.
+TEST_JOBS ?= $(shell nproc)
 
 all: build
 
