@@ -139,6 +139,17 @@ rows=$(
   row "GET /api/v1/meetings, 50 meetings, organiser token" meetings-token.json "$path" token
   row "GET /api/v1/meetings/{id}, organiser token" meeting-token.json "$one" token
 )
+# PostgreSQL alone with the token list's two statements (bench/meetings_list.sql), as many
+# clients as wrk has connections: the ceiling of any service that reads that list from
+# PostgreSQL on every request, here, beside the list's nginx row of this run.
+pgurl="${KAL_TEST_PG_URL%/*}/$pgdb"
+pg_token_hash=$(psql "$pgurl" -qAtX -c "SELECT token_hash FROM api_tokens WHERE name = 'bench organiser' ORDER BY id DESC LIMIT 1")
+list_seconds=${duration%s}
+pgbench_bin=/usr/lib/postgresql/15/bin/pgbench
+[ -x "$pgbench_bin" ] || pgbench_bin=$(command -v pgbench)
+pg_alone=$("$pgbench_bin" -n -M prepared -c "$connections" -j "$threads" -T "$list_seconds" -D h="$pg_token_hash" -D o=1 \
+             -D l=51 -f "$root/bench/meetings_list.sql" "$pgurl" 2>/dev/null | awk '/^tps = / {printf "%.2f", $3; exit}')
+list_nginx=$(sed -n 3p <<<"$rows" | awk -F'|' '{gsub(/ /, "", $3); print $3}')
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 {
   echo ""
@@ -151,6 +162,11 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "| request | nginx req/s | SQLite req/s (ratio) | PostgreSQL req/s (ratio) | p99 ms nginx / SQLite / PostgreSQL | non-2xx SQLite / PostgreSQL |"
   echo "|---|---:|---:|---:|---|---:|"
   echo "$rows"
+  echo ""
+  echo "PostgreSQL alone, pgbench -M prepared -c$connections -j$threads -T$list_seconds running the token list's two" \
+       "statements (bench/meetings_list.sql: the token's lookup, the 50 meetings): ${pg_alone:-?} transactions/s," \
+       "$( [ -n "$pg_alone" ] && [ -n "$list_nginx" ] && ratio "$pg_alone" "$list_nginx" || echo '?') of the list's nginx row above:" \
+       "the most a service that runs these statements for every such request could answer on this machine."
 } | tee -a "$root/docs/benchmarks.md"
 
 # A profile of the list with a token (the uncached path) on SQLite, when perf(1) may sample.

@@ -32,6 +32,7 @@ BOOST_AUTO_TEST_CASE(sign_ups_never_exceed_capacity_under_500_concurrent_request
     // Nobody waits who signed up before someone confirmed.
     BOOST_TEST(confirmed.back().id < waitlisted.front().id);
     BOOST_TEST(f.db->change_counter() == counter);  // sign-ups are not feed content
+    BOOST_TEST(meetings_counted_wrong(f.url) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(cancellations_racing_new_sign_ups_promote_the_head_of_the_waitlist) {
@@ -79,6 +80,7 @@ BOOST_AUTO_TEST_CASE(cancellations_racing_new_sign_ups_promote_the_head_of_the_w
     BOOST_TEST(waitlisted.size() == 75u + 200u);
     BOOST_TEST(positions(waitlisted) == one_to(275), boost::test_tools::per_element());
     BOOST_TEST(waitlisted.front().id == waitlisted_before[25]);
+    BOOST_TEST(meetings_counted_wrong(f.url) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(the_same_email_twenty_times_at_once_makes_one_sign_up) {
@@ -307,6 +309,56 @@ BOOST_AUTO_TEST_CASE(a_party_grows_only_into_free_seats_shrinks_to_promote_and_o
     BOOST_CHECK_THROW(f.db->confirm_from_waitlist(a.id), conflict);
     BOOST_CHECK_THROW(f.db->update_rsvp(a.id + 1000, 1, ""), not_found);
     BOOST_TEST(f.db->change_counter() == counter);
+}
+
+BOOST_AUTO_TEST_CASE(each_meetings_kept_counts_follow_every_write_of_its_sign_ups_and_decide_the_next) {
+    // Schema 0012: a sign-up decides by meeting_sign_up_counts, kept by triggers on rsvps, not by
+    // counting the meeting's sign-ups. Every way a sign-up is written, moved or removed keeps them.
+    fresh_store f;
+    const auto wrong = [&] { return meetings_counted_wrong(f.url); };
+    auto m = meeting_with_capacity(f, 3);
+    auto open = meeting_with_capacity(f, std::nullopt);
+    BOOST_TEST(count_rows(f.url, "meeting_sign_up_counts") == 2);
+    BOOST_TEST(wrong() == 0);
+    auto a = sign(*f.db, m, "a@example.se", 2).stored;
+    auto b = sign(*f.db, m, "b@example.se", 1).stored;
+    auto c = sign(*f.db, m, "c@example.se", 1).stored;  // waits
+    auto d = sign(*f.db, m, "d@example.se", 2).stored;  // waits
+    sign(*f.db, open, "a@example.se", 3);
+    sign(*f.db, open, "c@example.se", 1);
+    BOOST_TEST(c.status == rsvp_status::waitlisted);
+    BOOST_TEST(wrong() == 0);
+    f.db->update_rsvp(a.id, 1, "");  // shrinks: c moves up
+    BOOST_TEST(f.db->find_rsvp(c.id)->status == rsvp_status::confirmed);
+    BOOST_TEST(wrong() == 0);
+    f.db->cancel_rsvp(b.id);  // d (2) does not fit the one seat
+    BOOST_TEST(wrong() == 0);
+    f.db->confirm_from_waitlist(d.id);  // overbooked by hand
+    BOOST_TEST(wrong() == 0);
+    f.db->erase_rsvp(c.id);
+    BOOST_TEST(wrong() == 0);
+    f.db->erase_rsvps_of("a@example.se");  // both meetings
+    BOOST_TEST(wrong() == 0);
+    // Written by anything else, too: the counts are the database's, not the service's.
+    auto e = sign(*f.db, m, "e@example.se", 1).stored;
+    run_sql(f.url, "UPDATE rsvps SET party_size = 4 WHERE id = " + std::to_string(e.id));
+    run_sql(f.url, "UPDATE rsvps SET status = 'waitlisted' WHERE id = " + std::to_string(d.id));
+    run_sql(f.url, "UPDATE rsvps SET name = 'Ny' WHERE id = " + std::to_string(d.id));
+    BOOST_TEST(wrong() == 0);
+    run_sql(f.url, "DELETE FROM rsvps WHERE id = " + std::to_string(e.id));
+    BOOST_TEST(wrong() == 0);
+    f.db->now = t0 + 2 * day;
+    BOOST_TEST(f.db->anonymise_rsvps_before(t0 + day) > 0);
+    BOOST_TEST(wrong() == 0);
+    f.db->delete_meeting(open);
+    BOOST_TEST(count_rows(f.url, "meeting_sign_up_counts") == 1);
+    BOOST_TEST(wrong() == 0);
+
+    // The decision reads the counts: a meeting counted full waitlists the next sign-up.
+    f.db->now = before_start;
+    auto later = meeting_with_capacity(f, 2);
+    run_sql(f.url, "UPDATE meeting_sign_up_counts SET confirmed_seats = 2 WHERE meeting_id = " + std::to_string(later));
+    BOOST_TEST(sign(*f.db, later, "f@example.se").stored.status == rsvp_status::waitlisted);
 }
 
 BOOST_AUTO_TEST_CASE(quota_counts_free_text_organisations_and_growing_parties) {

@@ -10,6 +10,17 @@ using namespace std::chrono_literals;  // in this source file only
 
 std::string current_test_name() { return boost::unit_test::framework::current_test_case().p_name; }
 
+std::int64_t meetings_counted_wrong(const std::string& url) {
+    return std::stoll(kal::test::first_text(
+        url,
+        "SELECT CAST(COUNT(*) AS TEXT) FROM meetings m LEFT JOIN meeting_sign_up_counts c ON c.meeting_id = m.id "
+        "WHERE m.id > :value AND (c.meeting_id IS NULL "
+        "OR c.waitlisted <> (SELECT COUNT(*) FROM rsvps r WHERE r.meeting_id = m.id AND r.status = 'waitlisted') "
+        "OR c.confirmed_seats <> (SELECT COALESCE(SUM(r.party_size), 0) FROM rsvps r "
+        "WHERE r.meeting_id = m.id AND r.status = 'confirmed'))",
+        0));
+}
+
 std::unique_ptr<database> open_database(const std::string& url, std::size_t pool, int up_to) {
     database_options o;
     o.url = url;
