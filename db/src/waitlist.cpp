@@ -14,10 +14,14 @@ constexpr const char* select_gate =
 constexpr const char* select_gate_locked =
     "SELECT status, start_utc, capacity, registration_deadline_utc FROM meetings WHERE id = :id FOR UPDATE";
 constexpr const char* select_meeting_of_rsvp = "SELECT meeting_id FROM rsvps WHERE id = :id";
-constexpr const char* sum_confirmed =
-    "SELECT COALESCE(SUM(party_size), 0) FROM rsvps WHERE meeting_id = :m AND status = 'confirmed'";
-constexpr const char* select_waitlist =
-    "SELECT id, party_size FROM rsvps WHERE meeting_id = :m AND status = 'waitlisted' ORDER BY id";
+// Schema 0012's triggers keep these with every write of a sign-up, this transaction's included.
+constexpr const char* select_counts =
+    "SELECT waitlisted, confirmed_seats FROM meeting_sign_up_counts WHERE meeting_id = :m";
+// The waitlist's head, a page at a time: a promotion stops at the first party that does not fit.
+constexpr const char* select_waitlist_page =
+    "SELECT id, party_size FROM rsvps WHERE meeting_id = :m AND status = 'waitlisted' AND id > :after "
+    "ORDER BY id LIMIT :limit";
+constexpr int waitlist_page = 100;
 constexpr const char* select_organisation_named =
     "SELECT id FROM organisations WHERE lower(name) = lower(:n) ORDER BY id LIMIT 1";
 constexpr const char* confirm_rsvp = "UPDATE rsvps SET status = 'confirmed', updated_at = :u WHERE id = :id";
@@ -74,11 +78,27 @@ std::vector<rsvp> active_sign_ups(unit_of_work& w, id_t meeting_id) {
     return all_rows<rsvp, rsvp_row>(st);
 }
 
-long long confirmed_seats(unit_of_work& w, id_t meeting_id) {
-    long long n = 0;
-    stmt(session_of(w), sum_confirmed).use(ll(meeting_id)).into(n).one();
-    return n;
+namespace {
+
+struct sign_up_counts {
+    long long waitlisted = 0;
+    long long confirmed_seats = 0;
+};
+
+sign_up_counts counts_of(unit_of_work& w, id_t meeting_id) {
+    sign_up_counts c;
+    if (!stmt(session_of(w), select_counts, kept_statements(w))
+             .use(ll(meeting_id))
+             .into(c.waitlisted)
+             .into(c.confirmed_seats)
+             .one())
+        throw not_found("no meeting with id " + std::to_string(meeting_id));
+    return c;
 }
+
+}  // namespace
+
+long long confirmed_seats(unit_of_work& w, id_t meeting_id) { return counts_of(w, meeting_id).confirmed_seats; }
 
 std::optional<id_t> organisation_named(unit_of_work& w, const std::string& name) {
     long long id = 0;
@@ -92,23 +112,33 @@ std::vector<rsvp> promote(unit_of_work& w, id_t meeting_id, std::optional<int> c
         id_t id;
         int party_size;
     };
-    std::vector<waiting> queue;
-    {
-        stmt st(s, select_waitlist);
-        st.use(ll(meeting_id));
-        long long id = 0;
-        int party_size = 0;
-        st.into(id).into(party_size);
-        while (st.next()) queue.push_back(waiting{id, party_size});
-    }
-    if (queue.empty()) return {};
-    long long free = capacity ? *capacity - confirmed_seats(w, meeting_id) : 0;
+    const auto counts = counts_of(w, meeting_id);
+    if (counts.waitlisted == 0) return {};
+    long long free = capacity ? *capacity - counts.confirmed_seats : 0;
+    if (capacity && free < 1) return {};  // every party is at least one person
     std::vector<id_t> promoted;
-    for (const auto& next : queue) {
-        if (capacity && next.party_size > free) break;
-        stmt(s, confirm_rsvp).use(ll(w.now())).use(ll(next.id)).run();
-        free -= next.party_size;
-        promoted.push_back(next.id);
+    long long after = 0;
+    for (bool more = true; more;) {
+        std::vector<waiting> page;
+        {
+            stmt st(s, select_waitlist_page, kept_statements(w));
+            st.use(ll(meeting_id)).use(after).use(waitlist_page);
+            long long id = 0;
+            int party_size = 0;
+            st.into(id).into(party_size);
+            while (st.next()) page.push_back(waiting{id, party_size});
+        }
+        more = page.size() == static_cast<std::size_t>(waitlist_page);
+        for (const auto& next : page) {
+            if (capacity && next.party_size > free) {
+                more = false;
+                break;
+            }
+            stmt(s, confirm_rsvp).use(ll(w.now())).use(ll(next.id)).run();
+            free -= next.party_size;
+            promoted.push_back(next.id);
+            after = next.id;
+        }
     }
     return rsvps_by_ids(w, promoted);  // ids rise in waitlist order, so id order is promotion order
 }

@@ -243,6 +243,30 @@ BOOST_AUTO_TEST_CASE(capacity_changes_promote_in_the_same_call_and_never_evict) 
     BOOST_TEST(sign(*f.db, id, "late@example.se", 40).stored.status == rsvp_status::confirmed);
 }
 
+BOOST_AUTO_TEST_CASE(a_long_waitlist_moves_up_in_order_across_the_pages_it_is_read_in) {
+    // promote() reads the waitlist's head 100 at a time and stops at the first party that does not
+    // fit, wherever that is.
+    fresh_store f;
+    auto id = meeting_with_capacity(f, 1);
+    sign(*f.db, id, "first@example.se");
+    std::vector<db_id> waiting;
+    for (int i = 0; i < 250; ++i)
+        waiting.push_back(sign(*f.db, id, "w" + std::to_string(i) + "@example.se", i == 230 ? 3 : 1).stored.id);
+    auto m = *f.db->find_meeting(id);
+    m.capacity = 1 + 231;  // room for the 230 before the party of 3, and one seat more
+    auto raised = f.db->update_meeting(m, venue_overlap::refuse);
+    std::vector<db_id> head(waiting.begin(), waiting.begin() + 230);
+    BOOST_TEST(ids_of(raised.promoted) == head, boost::test_tools::per_element());
+    auto rest = with_status(*f.db, id, rsvp_status::waitlisted);
+    BOOST_REQUIRE(rest.size() == 20u);
+    BOOST_TEST(rest.front().id == waiting[230]);  // the party of 3 blocks those behind it
+    BOOST_TEST(positions(rest) == one_to(20), boost::test_tools::per_element());
+    m.capacity = std::nullopt;  // unlimited: all 20, across no page boundary but the last
+    BOOST_TEST(f.db->update_meeting(m, venue_overlap::refuse).promoted.size() == 20u);
+    BOOST_TEST(with_status(*f.db, id, rsvp_status::waitlisted).empty());
+    BOOST_TEST(meetings_counted_wrong(f.url) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(raising_a_series_capacity_promotes_the_waitlists_of_its_occurrences) {
     fresh_store f;
     auto sr = template_series(f.org(), std::nullopt);
