@@ -3,7 +3,8 @@
 # PostgreSQL, measured with wrk on loopback, beside nginx serving the same response bytes as a
 # static file in the same run. Appends the results, with machine and date, to docs/benchmarks.md.
 # Then bench/feeds.sh (feeds), bench/pages.sh (the cached start page against nginx, cold renders
-# of pages over 2,000 meetings) and bench/rsvps.sh (sign-ups against pgbench).
+# of pages over 2,000 meetings), bench/idle.sh (memory of 1,000 idle keep-alive connections, beside
+# nginx holding as many) and bench/rsvps.sh (sign-ups against pgbench).
 # Runs inside tests/with-postgres.sh (KAL_TEST_PG_URL). Usage: bench/run.sh BUILD_DIR
 set -euo pipefail
 build=${1:-build-release}
@@ -104,8 +105,8 @@ measure_nginx() {
 }
 ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ *//')"
-# BENCH_ONLY="feeds mail" runs only those parts (default: meetings feeds pages rsvps mail).
-want() { [[ " ${BENCH_ONLY:-meetings feeds pages rsvps mail} " == *" $1 "* ]]; }
+# BENCH_ONLY="feeds mail" runs only those parts (default: meetings feeds pages idle rsvps mail).
+want() { [[ " ${BENCH_ONLY:-meetings feeds pages idle rsvps mail} " == *" $1 "* ]]; }
 
 if want meetings; then
 # Reads of the API, each beside nginx serving the same bytes in the same run: the list and a
@@ -190,6 +191,7 @@ fi
 
 if want feeds; then source "$root/bench/feeds.sh"; fi
 if want pages; then source "$root/bench/pages.sh"; fi
+if want idle; then source "$root/bench/idle.sh"; fi
 
 # Sign-ups against pgbench: a script of its own (tests/with-postgres.sh bench/rsvps.sh BUILD_DIR
 # runs it alone), with its own database, service and clean-up.
