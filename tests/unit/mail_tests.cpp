@@ -878,16 +878,17 @@ BOOST_AUTO_TEST_CASE(a_refused_login_is_reported_as_such_at_once_not_after_the_t
     s.username = "kalendarium";
     s.password = "fel lösenord";
     const std::string raw = mail::render(sample_message());
-    const auto started = std::chrono::steady_clock::now();
+    // "At once": the server's 535 ends the call, not the timeout. A call the timeout ended would
+    // answer no SMTP code and an error of its own; no clock is read (these machines are noisy).
     const auto r = mail::smtp_sender(s).send("bounces@kalendarium.boras.se", "asa.lind@example.se", raw);
-    const auto took = std::chrono::steady_clock::now() - started;
     BOOST_TEST(!r.ok);
     BOOST_TEST(r.login_refused);
     BOOST_TEST(!r.permanent);  // the operator fixes the password, then it goes out
     BOOST_TEST(r.smtp_code == 535);
     BOOST_TEST(r.error.find("login refused") != std::string::npos, r.error);
     BOOST_TEST(r.error.find("fel") == std::string::npos, r.error);
-    BOOST_TEST((took < std::chrono::seconds(5)));
+    BOOST_TEST(r.error.find("imeout") == std::string::npos, r.error);
+    BOOST_TEST(r.error.find("imed out") == std::string::npos, r.error);
     BOOST_TEST(sink.messages().empty());
     s.password = "rätt lösenord";
     const auto right = mail::smtp_sender(s).send("bounces@kalendarium.boras.se", "asa.lind@example.se", raw);
