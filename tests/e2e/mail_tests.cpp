@@ -687,11 +687,11 @@ BOOST_AUTO_TEST_CASE(starttls_and_a_login_are_used_when_configured) {
     auto org2 = wrong.create("organisations", json::object{{"name", "Borås Stad"}}, wrong.admin()).at("id").as_int64();
     auto meeting2 = create_meeting(wrong, org2, "Samråd", std::nullopt);
     sign_up(wrong, meeting2, "Bo", "bo@example.org");
-    const auto signed_up = std::chrono::steady_clock::now();
+    // What the attempt ended with tells "at once" from "after the timeout" (which would be
+    // recorded as a timeout, not as a refused login); no clock is read.
     auto list = wait_messages(wrong, meeting2, [](const json::array& l) {
         return !l.empty() && !l[0].at("last_error").as_string().empty();
     }, std::chrono::seconds(40));
-    BOOST_TEST((std::chrono::steady_clock::now() - signed_up < std::chrono::seconds(10)));
     BOOST_TEST_REQUIRE(list.size() == 1u);
     BOOST_TEST(list[0].at("state").as_string() != "sent", list[0]);
     BOOST_TEST(std::string(list[0].at("last_error").as_string()).find("login refused") != std::string::npos, list[0]);
