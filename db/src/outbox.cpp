@@ -3,6 +3,7 @@
 #include "kal/db/outbox.hpp"
 
 #include "common.hpp"
+#include "links.hpp"
 #include "rows.hpp"
 #include "unit.hpp"
 
@@ -190,6 +191,19 @@ std::vector<outbox_message> outbox::list(id_t meeting_id) {
     stmt st(session_of(w_), std::string(outbox_select) + " WHERE o.meeting_id = :m ORDER BY o.id");
     st.use(ll(meeting_id));
     return all_rows<outbox_message, outbox_row>(st);
+}
+
+std::map<id_t, std::int64_t> outbox::failed_of(const std::vector<id_t>& meeting_ids) {
+    std::map<id_t, std::int64_t> out;
+    for_id_lists(sorted_unique(meeting_ids), nullptr, [&](const std::string& in, auto&& bind) {
+        stmt st(session_of(w_), "SELECT meeting_id, COUNT(*) FROM outbox WHERE state = 'failed' AND meeting_id IN (" +
+                                    in + ") GROUP BY meeting_id");
+        bind(st);
+        long long m = 0, n = 0;
+        st.into(m).into(n);
+        while (st.next()) out[m] = n;
+    });
+    return out;
 }
 
 std::vector<outbox_message> outbox::list_of_user(id_t user_id) {

@@ -3,6 +3,7 @@
 #include "kal/db/rsvps.hpp"
 
 #include "common.hpp"
+#include "links.hpp"
 #include "rows.hpp"
 #include "sqlite_lower.hpp"
 #include "unit.hpp"
@@ -375,6 +376,19 @@ waitlist_move rsvps::confirm_from_waitlist(id_t id) {
     if (r.status == rsvp_status::confirmed) return {r, false};
     stmt(session_of(w_), confirm_rsvp).use(ll(w_.now())).use(ll(id)).run();
     return {*find_rsvp(w_, id), true};
+}
+
+std::vector<seat_counts> rsvps::seats_of(const std::vector<id_t>& meeting_ids) {
+    std::vector<seat_counts> out;
+    for_id_lists(sorted_unique(meeting_ids), nullptr, [&](const std::string& in, auto&& bind) {
+        stmt st(session_of(w_), "SELECT meeting_id, confirmed_seats, waitlisted FROM meeting_sign_up_counts "
+                                "WHERE meeting_id IN (" + in + ") ORDER BY meeting_id");
+        bind(st);
+        long long m = 0, confirmed = 0, waitlisted = 0;
+        st.into(m).into(confirmed).into(waitlisted);
+        while (st.next()) out.push_back({m, confirmed, waitlisted});
+    });
+    return out;
 }
 
 std::vector<rsvp> rsvps::list(id_t meeting_id, const std::vector<rsvp_status>& statuses,

@@ -581,7 +581,9 @@ BOOST_AUTO_TEST_CASE(a_stalled_head_is_closed_after_head_timeout_while_a_slow_bo
             }
         }
         BOOST_TEST(cut);
-        BOOST_TEST((std::chrono::steady_clock::now() - started < 1500ms));
+        // Cut by head_timeout (300 ms), not by read_timeout (5 s): the bound halfway between tells
+        // the two apart however loaded the machine is, and measures no speed.
+        BOOST_TEST((std::chrono::steady_clock::now() - started < 2500ms));
     }
     {
         // The body may take longer than head_timeout.

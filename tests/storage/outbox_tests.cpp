@@ -175,8 +175,16 @@ BOOST_AUTO_TEST_CASE(an_expired_claim_is_taken_again_and_failures_wait_and_resen
     BOOST_TEST(later[0].last_error == "connection refused");
     f.db->now = n + 600;
     BOOST_CHECK_THROW(f.db->resend_message(later[0].id), conflict);  // not failed
+    const auto failed_of = [&](std::vector<db_id> ids) {
+        return f.db->read([&](unit_of_work& w) { return outbox{w}.failed_of(ids); });
+    };
+    BOOST_TEST(failed_of({m}).empty());
     f.db->mark_failed(later[0].id, "gave up");
     BOOST_TEST(f.db->find_message(later[0].id)->state == message_state::failed);
+    // The Översikt counts them per meeting, in the database.
+    const auto failed = failed_of({m, m + 1000});
+    BOOST_TEST(failed.size() == 1u);
+    BOOST_TEST(failed.at(m) == 1);
     // A retry for a message no longer being sent changes nothing.
     f.db->mark_retry(later[0].id, n + 700, "late answer");
     BOOST_TEST(f.db->find_message(later[0].id)->state == message_state::failed);

@@ -377,6 +377,14 @@ BOOST_AUTO_TEST_CASE(each_meetings_kept_counts_follow_every_write_of_its_sign_up
     f.db->delete_meeting(open);
     BOOST_TEST(count_rows(f.url, "meeting_sign_up_counts") == 1);
     BOOST_TEST(wrong() == 0);
+    // Pages read the seats from the kept counts: the same as counting the sign-ups says.
+    auto seats = f.db->read([&](unit_of_work& w) { return rsvps{w}.seats_of({m, open, m + 1000}); });
+    auto counted = f.db->attendance_of({m});
+    BOOST_REQUIRE(seats.size() == 1u);  // the deleted and the unknown meeting are left out
+    BOOST_REQUIRE(counted.size() == 1u);
+    BOOST_TEST(seats[0].meeting_id == m);
+    BOOST_TEST(seats[0].confirmed_people == counted[0].confirmed.people);
+    BOOST_TEST(seats[0].waitlisted == counted[0].waitlisted.entries);
 
     // The decision reads the counts: a meeting counted full waitlists the next sign-up.
     f.db->now = before_start;

@@ -19,7 +19,13 @@
 #include "kal/service/app/accounts.hpp"
 #include "kal/service/app/attendance.hpp"
 #include "kal/service/app/delivery.hpp"
+#include "kal/service/app/organising.hpp"
 #include "kal/service/app/reminders.hpp"
+#include "kal/service/app/reports.hpp"
+#include "kal/service/app/sign_ups.hpp"
+#include "kal/service/app/meetings.hpp"
+#include "kal/db/rsvps.hpp"
+#include "kal/db/outbox.hpp"
 
 using namespace kal::app_test;
 
@@ -651,4 +657,57 @@ BOOST_AUTO_TEST_CASE(no_log_line_holds_a_link_a_session_or_a_token) {
         BOOST_TEST(text.find(app::hash_secret(secret)) == std::string::npos);
     }
     for (const char* prefix : {"kali_", "kals_", "kal_"}) BOOST_TEST(text.find(prefix) == std::string::npos, prefix);
+}
+
+// ---- the Översikt -------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(the_overview_shows_each_coming_meetings_seats_waitlist_and_failed_messages) {
+    accounts_fixture f;
+    auto anna = f.invite("anna@example.se", "organiser", {f.organisation});
+    const auto session = f.session_of(anna);
+    auto in = f.meeting();
+    in.capacity = std::optional<std::int64_t>{2};
+    const auto full = app::create_meeting(f.ctx, f.organiser, in, db::venue_overlap::refuse).id;
+    const auto quiet = app::create_meeting(f.ctx, f.organiser, f.meeting("2026-12-11T18:00", "2026-12-11T20:00"),
+                                           db::venue_overlap::refuse).id;
+    std::vector<db::id_t> signed_up;
+    for (const std::string who : {"a", "b", "c", "d"})  // from four addresses: under the rate limit
+        signed_up.push_back(
+            app::sign_up(f.ctx, {}, full, f.person(who, who + "@example.se"), "10.0.0." + std::to_string(signed_up.size()))
+                .stored.id);
+    // The organiser moves one up by hand: three confirmed of two places, one waiting.
+    f.database.write(f.now, [&](db::unit_of_work& w) { db::rsvps{w}.confirm_from_waitlist(signed_up[2]); });
+    // Two messages of the full meeting could not be sent.
+    auto messages = f.outbox(full);
+    BOOST_REQUIRE(messages.size() >= 2u);
+    f.database.write(f.now, [&](db::unit_of_work& w) {
+        db::outbox{w}.mark_failed(messages[0].id, "550 no such user");
+        db::outbox{w}.mark_failed(messages[1].id, "550 no such user");
+    });
+    const auto ov = app::organiser_overview_of(f.ctx, session);
+    BOOST_REQUIRE(ov.coming.size() == 2u);
+    const auto& first = ov.coming[0];
+    BOOST_TEST(first.meeting.id == full);
+    BOOST_TEST(*first.seats.capacity == 2);
+    BOOST_TEST(first.seats.confirmed_people == 3);
+    BOOST_TEST(first.seats.waitlisted == 1);
+    BOOST_TEST(first.failed_messages == 2);
+    const auto& second = ov.coming[1];
+    BOOST_TEST(second.meeting.id == quiet);
+    BOOST_TEST(!second.seats.capacity);
+    BOOST_TEST(second.seats.confirmed_people == 0);
+    BOOST_TEST(second.seats.waitlisted == 0);
+    BOOST_TEST(second.failed_messages == 0);
+    // The FRÖ target as the yearly report counts it (both meetings are FRÖ-möten this year, to come).
+    const auto report = app::yearly_report(f.ctx, ov.year);
+    BOOST_TEST(ov.year == 2026);
+    BOOST_REQUIRE(ov.fro_target.has_value());
+    BOOST_TEST(*ov.fro_target == report.targets.at(db::meeting_type::fro));
+    BOOST_TEST(ov.fro_planned == 2);
+    BOOST_TEST(ov.fro_held == 0);
+    BOOST_TEST(ov.fro_planned == report.by_type.at(db::meeting_type::fro).planned);
+    f.now += 10 * 24 * 3600;  // the first has begun (and the session has ended: signed in again)
+    const auto later = app::organiser_overview_of(f.ctx, f.session_of(anna));
+    BOOST_TEST(later.fro_held == 1);
+    BOOST_TEST(later.fro_planned == 1);
 }

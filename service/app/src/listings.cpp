@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <set>
 
-#include "kal/db/attendance.hpp"
 #include "kal/db/directory.hpp"
 #include "kal/db/meetings.hpp"
 #include "kal/service/app/collation.hpp"
@@ -51,15 +50,24 @@ void read_directory(db::unit_of_work& w, surroundings& s) {
     s.networks = all_of<db::network, db::network_filter>(db::networks{w});
 }
 
-void read_seats(db::unit_of_work& w, const std::vector<db::meeting>& meetings, surroundings& s) {
-    std::vector<db::id_t> ids;
-    for (const auto& m : meetings)
-        if (m.capacity) ids.push_back(m.id);
-    for (const auto& a : db::attendance{w}.of(ids))
-        s.seats[a.meeting_id] = availability{a.capacity, a.confirmed.people, a.waitlisted.entries};
-}
-
 }  // namespace
+
+std::map<db::id_t, availability> seats_of(db::unit_of_work& w, const std::vector<db::meeting>& meetings,
+                                          bool with_capacity_only) {
+    std::map<db::id_t, availability> out;
+    std::vector<db::id_t> ids;
+    for (const auto& m : meetings) {
+        if (with_capacity_only && !m.capacity) continue;
+        out[m.id].capacity = m.capacity;
+        ids.push_back(m.id);
+    }
+    for (const auto& c : db::rsvps{w}.seats_of(ids)) {
+        auto& a = out[c.meeting_id];
+        a.confirmed_people = static_cast<int>(c.confirmed_people);
+        a.waitlisted = static_cast<int>(c.waitlisted);
+    }
+    return out;
+}
 
 meeting_listing list_meetings_around(db::unit_of_work& w, const std::optional<principal>& who, const meeting_query& q) {
     db::meeting_filter f;
@@ -81,7 +89,7 @@ meeting_listing list_meetings_around(db::unit_of_work& w, const std::optional<pr
     meeting_listing out;
     out.page = db::meetings{w}.list(f);
     read_directory(w, out.around);
-    read_seats(w, out.page.items, out.around);
+    out.around.seats = seats_of(w, out.page.items, true);
     return out;
 }
 
@@ -132,9 +140,7 @@ meeting_details meeting_details_of(context& ctx, const credentials& creds, db::i
         for (auto network_id : m->network_ids)
             if (auto n = db::networks{w}.find(network_id)) out.networks.push_back(std::move(*n));
         std::sort(out.networks.begin(), out.networks.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-        out.seats.capacity = m->capacity;
-        for (const auto& a : db::attendance{w}.of({id}))
-            out.seats = availability{a.capacity, a.confirmed.people, a.waitlisted.entries};
+        out.seats = seats_of(w, {*m})[m->id];
         out.per_organisation = db::rsvps{w}.quota(id);
         out.sign_ups = sign_up_state_of(*m, out.seats, now);
         if (m->series_id) {

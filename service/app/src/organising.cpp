@@ -88,17 +88,17 @@ organiser_overview organiser_overview_of(context& ctx, const credentials& creds)
                     list.push_back(std::move(other));
         }
         // Seats of every meeting, also those without a capacity (the listing reads only those
-        // with one).
+        // with one), and the failed messages: counted in the database, a row per meeting, not
+        // read sign-up by sign-up or message by message.
+        ov.around.seats = seats_of(w, all);
         std::vector<db::id_t> ids;
         for (const auto& m : all) ids.push_back(m.id);
-        for (const auto& a : db::attendance{w}.of(ids))
-            ov.around.seats[a.meeting_id] = availability{a.capacity, a.confirmed.people, a.waitlisted.entries};
+        const auto failed = db::outbox{w}.failed_of(ids);
         for (auto& m : all) {
             overview_meeting o;
             o.meeting = m;
             if (auto s = ov.around.seats.find(m.id); s != ov.around.seats.end()) o.seats = s->second;
-            for (const auto& message : db::outbox{w}.list(m.id))
-                if (message.state == db::message_state::failed) ++o.failed_messages;
+            if (auto f = failed.find(m.id); f != failed.end()) o.failed_messages = static_cast<int>(f->second);
             if (m.venue_id && m.status != db::meeting_status::cancelled)
                 for (const auto& other : at_venue[*m.venue_id])
                     if (overlaps(m, other)) o.venue_conflicts.push_back(other);
@@ -111,13 +111,13 @@ organiser_overview organiser_overview_of(context& ctx, const credentials& creds)
     });
     const auto today = calendar::to_local(now, ctx.settings.calendar.default_time_zone);
     out.year = std::stoi(today.substr(0, 4));
-    const auto report = yearly_report(ctx, out.year);
-    if (auto target = report.targets.find(db::meeting_type::fro); target != report.targets.end() && target->second > 0) {
+    // The FRÖ target as the yearly report counts it, without reading the year's attendance.
+    const auto targets = targets_of(ctx.settings);
+    if (auto target = targets.find(db::meeting_type::fro); target != targets.end() && target->second > 0) {
         out.fro_target = target->second;
-        if (auto t = report.by_type.find(db::meeting_type::fro); t != report.by_type.end()) {
-            out.fro_held = t->second.held;
-            out.fro_planned = t->second.planned;
-        }
+        const auto fro = held_and_planned(ctx, out.year, db::meeting_type::fro);
+        out.fro_held = fro.held;
+        out.fro_planned = fro.planned;
     }
     return out;
 }

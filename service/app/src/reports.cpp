@@ -51,30 +51,57 @@ std::string month_key(int year, std::size_t index) {
     return std::to_string(year) + "-" + (m.size() == 1 ? "0" + m : m);
 }
 
-year_report yearly_report(context& ctx, int year) {
+namespace {
+
+void check_year(int year) {
     if (year < 2000 || year > 2100)
         throw not_found("No report for year " + std::to_string(year) + " (a year is four digits, 2000-2100)");
+}
+
+// The published and cancelled meetings that start in `year` (local to `zone`), in start order.
+std::vector<db::meeting> meetings_of_year(db::unit_of_work& w, int year, const std::string& zone,
+                                          std::optional<db::meeting_type> type = std::nullopt) {
+    const auto from = calendar::to_utc(std::to_string(year) + "-01-01T00:00:00", zone);
+    const auto to = calendar::to_utc(std::to_string(year + 1) + "-01-01T00:00:00", zone);
+    db::meeting_filter f;
+    f.from_utc = from;
+    f.to_utc = to;
+    f.statuses = {db::meeting_status::published, db::meeting_status::cancelled};
+    if (type) f.types = {*type};
+    f.limit = 1000;
+    std::vector<db::meeting> meetings;
+    for (;;) {
+        auto page = db::meetings{w}.list(f);
+        for (auto& m : page.items)
+            if (m.start_utc >= from) meetings.push_back(std::move(m));
+        if (!page.next) break;
+        f.after = page.next;
+    }
+    return meetings;
+}
+
+}  // namespace
+
+tally held_and_planned(context& ctx, int year, db::meeting_type type) {
+    check_year(year);
+    const auto now = ctx.now();
+    tally t;
+    ctx.database.snapshot([&](db::unit_of_work& w) {
+        for (const auto& m : meetings_of_year(w, year, ctx.settings.calendar.default_time_zone, type))
+            t.add(m, nullptr, now);  // without attendance: held, planned and cancelled only
+    });
+    return t;
+}
+
+year_report yearly_report(context& ctx, int year) {
+    check_year(year);
     year_report r;
     r.year = year;
     r.time_zone = ctx.settings.calendar.default_time_zone;
     r.generated_at = ctx.now();
     r.targets = targets_of(ctx.settings);
-    const auto from = calendar::to_utc(std::to_string(year) + "-01-01T00:00:00", r.time_zone);
-    const auto to = calendar::to_utc(std::to_string(year + 1) + "-01-01T00:00:00", r.time_zone);
     ctx.database.snapshot([&](db::unit_of_work& w) {
-        db::meeting_filter f;
-        f.from_utc = from;
-        f.to_utc = to;
-        f.statuses = {db::meeting_status::published, db::meeting_status::cancelled};
-        f.limit = 1000;
-        std::vector<db::meeting> meetings;
-        for (;;) {
-            auto page = db::meetings{w}.list(f);
-            for (auto& m : page.items)
-                if (m.start_utc >= from) meetings.push_back(std::move(m));
-            if (!page.next) break;
-            f.after = page.next;
-        }
+        const auto meetings = meetings_of_year(w, year, r.time_zone);
         std::vector<db::id_t> ids;
         for (const auto& m : meetings) ids.push_back(m.id);
         std::map<db::id_t, db::meeting_attendance> attendance;

@@ -7,6 +7,7 @@
 // feeds show.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -66,6 +67,8 @@ public:
     std::optional<outbox_message> find(id_t id);
     std::vector<outbox_message> list(id_t meeting_id);  // oldest first
     std::vector<outbox_message> list_of_user(id_t user_id);  // oldest first
+    // How many failed messages each of these meetings has; meetings with none are left out.
+    std::map<id_t, std::int64_t> failed_of(const std::vector<id_t>& meeting_ids);
     // A failed or skipped message goes out again: pending at now, attempts 0, created at now.
     // not_found; conflict("state") for any other state.
     outbox_message resend(id_t id);

@@ -66,6 +66,13 @@ struct waitlist_move {
     bool changed = false;  // false: it was confirmed already
 };
 
+// What a meeting's sign-ups take: confirmed people (party sizes) and waitlisted sign-ups.
+struct seat_counts {
+    id_t meeting_id = 0;
+    std::int64_t confirmed_people = 0;
+    std::int64_t waitlisted = 0;
+};
+
 class rsvps {
 public:
     explicit rsvps(unit_of_work& w) : w_(w) {}
@@ -119,6 +126,9 @@ public:
     std::optional<int> quota(id_t meeting_id);
     // Promotes from the waitlist while the head fits. Writes that free seats do this themselves.
     std::vector<rsvp> promote_waitlist(id_t meeting_id);
+    // Each meeting's seats as schema 0012 keeps them (meeting_sign_up_counts): one row per
+    // meeting, whatever its number of sign-ups; unknown ids are left out. In meeting id order.
+    std::vector<seat_counts> seats_of(const std::vector<id_t>& meeting_ids);
 
 private:
     unit_of_work& w_;

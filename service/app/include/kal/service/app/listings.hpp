@@ -35,6 +35,12 @@ struct meeting_listing {
     surroundings around;
 };
 
+// The seats of these meetings (all of them, or only those with a capacity), in a unit the caller
+// holds: the capacity from each meeting, the taken seats as the database keeps them per meeting
+// (db::rsvps::seats_of: one row a meeting, however many sign-ups it has).
+std::map<db::id_t, availability> seats_of(db::unit_of_work& w, const std::vector<db::meeting>& meetings,
+                                          bool with_capacity_only = false);
+
 // list_meetings with what a page needs beside each meeting.
 meeting_listing list_meetings_around(context& ctx, const credentials& who, const meeting_query& q);
 // The same in a unit the caller holds, for a use case that reads more in the same snapshot.

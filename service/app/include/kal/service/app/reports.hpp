@@ -54,6 +54,9 @@ struct year_report {
 
 // The report of a year from 2000 to 2100 (not_found otherwise), read in one snapshot.
 year_report yearly_report(context& ctx, int year);
+// Only how many meetings of one type that year are held, planned and cancelled, as the report
+// counts them, without reading anyone's attendance (the Översikt's FRÖ target).
+tally held_and_planned(context& ctx, int year, db::meeting_type type);
 
 // The targets of reports.targets by type; config_error naming the key for an unknown type (so a
 // typo stops the service at start rather than vanishing from reports).
