@@ -365,11 +365,11 @@ BOOST_AUTO_TEST_CASE(each_meetings_kept_counts_follow_every_write_of_its_sign_up
     BOOST_TEST(wrong() == 0);
     // Written by anything else, too: the counts are the database's, not the service's.
     auto e = sign(*f.db, m, "e@example.se", 1).stored;
-    run_sql(f.url, "UPDATE rsvps SET party_size = 4 WHERE id = " + std::to_string(e.id));
-    run_sql(f.url, "UPDATE rsvps SET status = 'waitlisted' WHERE id = " + std::to_string(d.id));
-    run_sql(f.url, "UPDATE rsvps SET name = 'Ny' WHERE id = " + std::to_string(d.id));
+    kal::test::run_bound(f.url, "UPDATE rsvps SET party_size = 4 WHERE id = :value", e.id);
+    kal::test::run_bound(f.url, "UPDATE rsvps SET status = 'waitlisted' WHERE id = :value", d.id);
+    kal::test::run_bound(f.url, "UPDATE rsvps SET name = 'Ny' WHERE id = :value", d.id);
     BOOST_TEST(wrong() == 0);
-    run_sql(f.url, "DELETE FROM rsvps WHERE id = " + std::to_string(e.id));
+    kal::test::run_bound(f.url, "DELETE FROM rsvps WHERE id = :value", e.id);
     BOOST_TEST(wrong() == 0);
     f.db->now = t0 + 2 * day;
     BOOST_TEST(f.db->anonymise_rsvps_before(t0 + day) > 0);
@@ -389,7 +389,7 @@ BOOST_AUTO_TEST_CASE(each_meetings_kept_counts_follow_every_write_of_its_sign_up
     // The decision reads the counts: a meeting counted full waitlists the next sign-up.
     f.db->now = before_start;
     auto later = meeting_with_capacity(f, 2);
-    run_sql(f.url, "UPDATE meeting_sign_up_counts SET confirmed_seats = 2 WHERE meeting_id = " + std::to_string(later));
+    kal::test::run_bound(f.url, "UPDATE meeting_sign_up_counts SET confirmed_seats = 2 WHERE meeting_id = :value", later);
     BOOST_TEST(sign(*f.db, later, "f@example.se").stored.status == rsvp_status::waitlisted);
 }
 

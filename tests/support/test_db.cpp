@@ -130,6 +130,13 @@ std::string first_text(const std::string& url, const std::string& sql, std::int6
     return s.got_data() && ind == soci::i_ok ? out : std::string();
 }
 
+void run_bound(const std::string& url, const std::string& sql, std::int64_t value) {
+    soci::session s;
+    open(s, url);
+    long long bound = value;
+    s << sql, soci::use(bound, "value");
+}
+
 std::string dump_all_text(const std::string& url) {
     soci::session s;
     open(s, url);

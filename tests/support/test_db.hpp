@@ -28,5 +28,7 @@ std::string dump_all_text(const std::string& url);
 // The text in the first column of the first row of `sql`, run with `value` bound to its one
 // placeholder `:value` (empty when there is no row), read with a connection of its own.
 std::string first_text(const std::string& url, const std::string& sql, std::int64_t value);
+// Runs `sql` (a write) with `value` bound to its one placeholder `:value`, on a connection of its own.
+void run_bound(const std::string& url, const std::string& sql, std::int64_t value);
 
 }  // namespace kal::test
