@@ -54,7 +54,7 @@ const std::string& update_meeting_sql() {
 
 // One statement: the meeting with its networks and documents.
 std::optional<meeting> load_meeting(unit_of_work& w, const char* where, const auto& key) {
-    stmt st(session_of(w), linked_meeting_select(is_postgresql(w)) + " WHERE " + where, kept_statements(w));
+    stmt st(session_of(w), linked_meeting_select() + " WHERE " + where, kept_statements(w));
     st.use(key);
     linked_meeting_row row;
     row.into(st);
@@ -299,7 +299,7 @@ page<meeting> meetings::list(const meeting_filter& f) {
     int limit = clamp_limit(f.limit);
     int n = 0;
     // One statement: the meetings with their networks and documents.
-    stmt st(s, linked_meeting_select(is_postgresql(w_)) + c.where(n) + " ORDER BY m.start_utc, m.id LIMIT :limit",
+    stmt st(s, linked_meeting_select() + c.where(n) + " ORDER BY m.start_utc, m.id LIMIT :limit",
             kept_statements(w_));
     c.bind(st);
     st.use(static_cast<long long>(limit) + 1);

@@ -105,22 +105,15 @@ meeting meeting_row::to_model() const {
     return m;
 }
 
-const std::string& linked_meeting_select(bool postgresql) {
-    // Both dialects give the UTF-8 bytes of a text as hex: nothing in a title or URL can then
-    // fake a separator. The order of an aggregate is not fixed without ORDER BY inside it (which
-    // SQLite 3.40 lacks), so each document carries its sort_order and the ids are sorted here.
-    static const std::string sqlite =
+const std::string& linked_meeting_select() {
+    // Schema 0013 keeps each meeting's networks and documents on its row (triggers on the link
+    // tables): the ids comma-separated, each document as sort_order:hex(title):hex(url), the hex
+    // of the UTF-8 bytes so that nothing in a title or URL can fake a separator. Neither text has
+    // an order (SQLite 3.40's group_concat has no ORDER BY): the ids and documents are sorted here.
+    static const std::string select =
         meeting_select.substr(0, meeting_select.size() - std::string(" FROM meetings m").size()) +
-        ", (SELECT group_concat(mn.network_id, ',') FROM meeting_networks mn WHERE mn.meeting_id = m.id)"
-        ", (SELECT group_concat(d.sort_order || ':' || hex(d.title) || ':' || hex(d.url), ',') "
-        "FROM meeting_documents d WHERE d.meeting_id = m.id) FROM meetings m";
-    static const std::string pg =
-        meeting_select.substr(0, meeting_select.size() - std::string(" FROM meetings m").size()) +
-        ", (SELECT string_agg(mn.network_id::text, ',') FROM meeting_networks mn WHERE mn.meeting_id = m.id)"
-        ", (SELECT string_agg(d.sort_order::text || ':' || encode(convert_to(d.title, 'UTF8'), 'hex') || ':' || "
-        "encode(convert_to(d.url, 'UTF8'), 'hex'), ',') FROM meeting_documents d WHERE d.meeting_id = m.id) "
-        "FROM meetings m";
-    return postgresql ? pg : sqlite;
+        ", m.linked_networks, m.linked_documents FROM meetings m";
+    return select;
 }
 
 namespace {

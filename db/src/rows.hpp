@@ -53,9 +53,10 @@ struct meeting_row {
     meeting to_model() const;
 };
 
-// A meeting with its networks and documents in the same row (two aggregated sub-selects), so that
-// a list or a single meeting is one statement: "SELECT ... FROM meetings m" per dialect.
-const std::string& linked_meeting_select(bool postgresql);
+// A meeting with its networks and documents in the same row (kept on the meeting's row by schema
+// 0013's triggers), so that a list or a single meeting is one statement of meetings alone:
+// "SELECT ... FROM meetings m", the same in both dialects.
+const std::string& linked_meeting_select();
 
 struct linked_meeting_row {
     meeting_row row;

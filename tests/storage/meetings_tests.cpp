@@ -87,6 +87,89 @@ BOOST_AUTO_TEST_CASE(meeting_round_trips_every_field_with_documents_and_networks
 
 // ----- venue bookings ---------------------------------------------------------------------------
 
+BOOST_AUTO_TEST_CASE(each_meetings_kept_links_follow_every_write_of_its_networks_and_documents) {
+    // Schema 0013: a meeting is read with the networks and documents kept on its row by triggers
+    // on meeting_networks and meeting_documents. Every way a link is written or goes keeps them.
+    fresh_store f;
+    const auto wrong = [&] { return meetings_linked_wrong(f.url); };
+    const auto read = [&](db_id id) { return *f.db->find_meeting(id); };
+    auto o = f.org();
+    auto n1 = f.net("Nätverk Ett"), n2 = f.net("Nätverk Två"), n3 = f.net("Nätverk Tre");
+    meeting m = at(o, t0, t0 + 2 * hour);
+    m.network_ids = {n3, n1};
+    // Separators of the kept text in a title and a URL: the hex keeps them apart.
+    m.documents = {{"Dagordning, del 1: förslag", "https://example.org/a?x=1,2:3"}, {"Å", "https://example.org/å"}};
+    auto id = f.db->create_meeting(m, venue_overlap::refuse).id;
+    auto bare = f.db->create_meeting(at(o, t0 + day, t0 + day + hour), venue_overlap::refuse).id;
+    BOOST_TEST(wrong() == 0);
+    BOOST_TEST(read(id).network_ids == (std::vector<db_id>{n1, n3}), boost::test_tools::per_element());
+    BOOST_TEST((read(id).documents == m.documents));
+    BOOST_TEST(read(bare).network_ids.empty());
+    BOOST_TEST(read(bare).documents.empty());
+
+    auto changed = read(id);
+    changed.network_ids = {n2};
+    changed.documents = {{"Protokoll", "https://example.org/p.pdf"}};
+    f.db->update_meeting(changed, venue_overlap::refuse);
+    BOOST_TEST(wrong() == 0);
+    BOOST_TEST(read(id).network_ids == (std::vector<db_id>{n2}), boost::test_tools::per_element());
+    BOOST_TEST((read(id).documents == changed.documents));
+
+    // Written by anything else, too: the texts are the database's, not the service's.
+    kal::test::run_bound(f.url, "INSERT INTO meeting_networks (meeting_id, network_id) VALUES (:value, " +
+                                    std::to_string(n1) + ")", bare);
+    kal::test::run_bound(f.url, "INSERT INTO meeting_documents (meeting_id, sort_order, title, url) "
+                                "VALUES (:value, 5, 'Bilaga', 'https://example.org/b')", bare);
+    kal::test::run_bound(f.url, "UPDATE meeting_documents SET sort_order = 0 WHERE meeting_id = :value", bare);
+    BOOST_TEST(wrong() == 0);
+    BOOST_TEST(read(bare).network_ids == (std::vector<db_id>{n1}), boost::test_tools::per_element());
+    BOOST_REQUIRE(read(bare).documents.size() == 1u);
+    BOOST_TEST(read(bare).documents[0].title == "Bilaga");
+    kal::test::run_bound(f.url, "UPDATE meeting_networks SET meeting_id = :value WHERE meeting_id = " +
+                                    std::to_string(bare), id);  // moved: both meetings change
+    BOOST_TEST(wrong() == 0);
+    BOOST_TEST(read(bare).network_ids.empty());
+    BOOST_TEST(read(id).network_ids == (std::vector<db_id>{n1, n2}), boost::test_tools::per_element());
+    kal::test::run_bound(f.url, "DELETE FROM meeting_documents WHERE meeting_id = :value", bare);
+    BOOST_TEST(wrong() == 0);
+    BOOST_TEST(read(bare).documents.empty());
+
+    // A network that goes takes its links along (ON DELETE CASCADE), and the texts follow.
+    f.db->delete_network(n2);
+    BOOST_TEST(wrong() == 0);
+    BOOST_TEST(read(id).network_ids == (std::vector<db_id>{n1}), boost::test_tools::per_element());
+
+    // Occurrences of a series are meetings too; a list reads the same as a single meeting.
+    auto sr = template_series(o, std::nullopt);
+    sr.fields.network_ids = {n1, n3};
+    sr.fields.documents = {{"Inbjudan", "https://example.org/i"}};
+    sr = f.db->create_series(sr, weekly(3), venue_overlap::refuse);
+    BOOST_TEST(wrong() == 0);
+    meeting_filter all;
+    all.include_all_drafts = true;
+    for (const auto& listed : f.db->list_meetings(all).items) {
+        auto single = read(listed.id);
+        BOOST_TEST(listed.network_ids == single.network_ids, boost::test_tools::per_element());
+        BOOST_TEST((listed.documents == single.documents));
+        if (listed.series_id) {
+            BOOST_TEST(listed.network_ids == (std::vector<db_id>{n1, n3}), boost::test_tools::per_element());
+            BOOST_TEST(listed.documents.size() == 1u);
+        }
+    }
+    // The check itself tells a text that is not its rows' (else the above would prove nothing).
+    kal::test::run_bound(f.url, "UPDATE meetings SET linked_networks = '' WHERE id = :value", id);
+    BOOST_TEST(wrong() == 1);
+    const auto occurrence = f.db->list_meetings(all).items.back();  // the series' last, with a document
+    BOOST_REQUIRE(occurrence.series_id);
+    kal::test::run_bound(f.url, "UPDATE meetings SET linked_documents = linked_documents || ',' || linked_documents "
+                                "WHERE id = :value", occurrence.id);
+    BOOST_TEST(wrong() == 2);
+    f.db->delete_meeting(id);
+    f.db->delete_series(sr.id);
+    BOOST_TEST(wrong() == 0);
+    BOOST_TEST(count_rows(f.url, "meeting_networks") == 0);
+}
+
 BOOST_AUTO_TEST_CASE(overlapping_venue_booking_is_refused_listing_the_other_meeting) {
     fresh_store f;
     auto o = f.org();

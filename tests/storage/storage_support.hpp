@@ -54,9 +54,9 @@ using db_id = kal::db::id_t;  // ::id_t of <sys/types.h> makes plain id_t ambigu
 inline constexpr std::int64_t t0 = 1767258000;  // 2026-01-01 09:00 UTC
 inline constexpr std::int64_t hour = 3600;
 inline constexpr std::int64_t day = 24 * hour;
-inline constexpr int latest_schema = 12;  // the highest NNNN of db/migrations/*/
+inline constexpr int latest_schema = 13;  // the highest NNNN of db/migrations/*/
 // How many migrations there are.
-inline constexpr int applied_migrations = 12;
+inline constexpr int applied_migrations = 13;
 // The test clock's default: a day before the meetings at t0, so sign-ups to them are open.
 inline constexpr std::int64_t before_start = t0 - day;
 
@@ -65,6 +65,11 @@ std::string current_test_name();
 // How many meetings have kept sign-up counts (schema 0012's meeting_sign_up_counts, which the
 // sign-up decides by) other than a count of their sign-ups says, or none at all.
 std::int64_t meetings_counted_wrong(const std::string& url);
+
+// How many meetings have kept network or document texts (schema 0013's linked_networks and
+// linked_documents, which lists and single meetings are read from) other than their rows in
+// meeting_networks and meeting_documents say: as many items, and each row's item among them.
+std::int64_t meetings_linked_wrong(const std::string& url);
 
 // Opened and migrated (up_to: to that version only, for tests of upgrades).
 std::unique_ptr<database> open_database(const std::string& url, std::size_t pool = 8,
