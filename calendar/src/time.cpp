@@ -323,15 +323,6 @@ std::string utc_to_local_text(std::int64_t utc, icaltimezone* zone) {
     return format_local(local_from_naive(utc + offset_at(zone, utc), true));
 }
 
-std::string format_offset(int offset_seconds) {
-    std::string out(1, offset_seconds < 0 ? '-' : '+');
-    const int magnitude = offset_seconds < 0 ? -offset_seconds : offset_seconds;
-    append_digits(out, magnitude / 3600, 2);
-    out += ':';
-    append_digits(out, magnitude % 3600 / 60, 2);
-    return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Recurrence rules.
 
@@ -610,18 +601,53 @@ std::string to_local(std::int64_t utc, std::string_view tzid) { return utc_to_lo
 
 int utc_offset_seconds(std::int64_t utc, std::string_view tzid) { return offset_at(zone_or_throw(tzid), utc); }
 
-std::string format_rfc3339(std::int64_t utc, std::string_view tzid) {
+namespace {
+
+// "YYYY-MM-DDTHH:MM:SS" and then `suffix` (at most 6 characters), into the buffer. Instants are
+// checked to keep a day from the edges of the years 0001-9999 (checked_instant), so that any
+// offset leaves four digits of year.
+rfc3339_text rfc3339_of(const local_value& v, std::string_view suffix) {
+    if (v.year < 1 || v.year > 9999 || suffix.size() > 6) throw error("a time outside the years 0001-9999");
+    rfc3339_text t;
+    const auto put = [&t](std::size_t at, int value, int width) {
+        for (int i = width - 1; i >= 0; --i, value /= 10) t.data[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+    };
+    put(0, v.year, 4);
+    t.data[4] = '-';
+    put(5, v.month, 2);
+    t.data[7] = '-';
+    put(8, v.day, 2);
+    t.data[10] = 'T';
+    put(11, v.hour, 2);
+    t.data[13] = ':';
+    put(14, v.minute, 2);
+    t.data[16] = ':';
+    put(17, v.second, 2);
+    t.size = 19 + suffix.copy(t.data + 19, suffix.size());
+    return t;
+}
+
+}  // namespace
+
+rfc3339_text rfc3339(std::int64_t utc, std::string_view tzid) {
     icaltimezone* zone = zone_or_throw(tzid);
     // RFC 3339 offsets have no seconds; historical offsets such as local mean time do. Rounding
     // the offset towards zero and showing the local time that goes with the rounded offset keeps
     // the text denoting exactly the same instant.
     const int offset = offset_at(zone, utc) / 60 * 60;
-    return format_local(local_from_naive(utc + offset, true)) + format_offset(offset);
+    // Offsets are under a day: "+HH:MM".
+    const int magnitude = offset < 0 ? -offset : offset;
+    const char suffix[6] = {offset < 0 ? '-' : '+', static_cast<char>('0' + magnitude / 36000),
+                            static_cast<char>('0' + magnitude / 3600 % 10), ':',
+                            static_cast<char>('0' + magnitude % 3600 / 600), static_cast<char>('0' + magnitude % 600 / 60)};
+    return rfc3339_of(local_from_naive(utc + offset, true), std::string_view(suffix, sizeof suffix));
 }
 
-std::string format_rfc3339_utc(std::int64_t utc) {
-    return format_local(local_from_naive(checked_instant(utc), true)) + "Z";
-}
+rfc3339_text rfc3339_utc(std::int64_t utc) { return rfc3339_of(local_from_naive(checked_instant(utc), true), "Z"); }
+
+std::string format_rfc3339(std::int64_t utc, std::string_view tzid) { return std::string(rfc3339(utc, tzid).view()); }
+
+std::string format_rfc3339_utc(std::int64_t utc) { return std::string(rfc3339_utc(utc).view()); }
 
 std::optional<std::int64_t> parse_rfc3339(std::string_view text) {
     // YYYY-MM-DDTHH:MM:SS is 19 characters; then an optional fraction and the offset.

@@ -263,6 +263,22 @@ BOOST_AUTO_TEST_CASE(formats_with_the_zone_offset_and_in_utc) {
     BOOST_TEST(cal::format_rfc3339_utc(utc_seconds(2026, 3, 5, 17)) == "2026-03-05T17:00:00Z");
     BOOST_TEST(cal::format_rfc3339_utc(0) == "1970-01-01T00:00:00Z");
     BOOST_TEST(cal::format_rfc3339_utc(-1) == "1969-12-31T23:59:59Z");
+    // The edges of the instants a time may have (a day inside the years 0001-9999, so that any
+    // offset keeps four digits of year), and the buffers' texts the same as the strings.
+    const std::int64_t last = 253402214399;   // 9999-12-30T23:59:59Z
+    const std::int64_t first = -62135510400;  // 0001-01-02T00:00:00Z
+    BOOST_TEST(cal::format_rfc3339_utc(last) == "9999-12-30T23:59:59Z");
+    BOOST_TEST(cal::format_rfc3339_utc(first) == "0001-01-02T00:00:00Z");
+    BOOST_TEST(cal::format_rfc3339(last, "Asia/Kolkata") == "9999-12-31T05:29:59+05:30");
+    BOOST_TEST(cal::format_rfc3339(first, "America/New_York") == "0001-01-01T19:04:00-04:56");  // LMT -4:56:02
+    BOOST_CHECK_THROW(cal::format_rfc3339_utc(last + 1), cal::error);
+    BOOST_CHECK_THROW(cal::format_rfc3339(first - 1, "Europe/Stockholm"), cal::error);
+    for (const std::int64_t t : {first, std::int64_t{-1}, std::int64_t{0}, utc_seconds(2026, 3, 29, 1), last}) {
+        for (const char* zone : {"Europe/Stockholm", "America/New_York", "Asia/Kolkata", "UTC"})
+            BOOST_TEST(std::string(cal::rfc3339(t, zone).view()) == cal::format_rfc3339(t, zone));
+        BOOST_TEST(std::string(cal::rfc3339_utc(t).view()) == cal::format_rfc3339_utc(t));
+    }
+    BOOST_CHECK_THROW(cal::rfc3339(0, "Nowhere"), cal::error);
 }
 
 BOOST_AUTO_TEST_CASE(parses_utc_and_offsets_and_drops_fractions) {

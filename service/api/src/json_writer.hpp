@@ -69,6 +69,34 @@ public:
         comma_ = true;
         return *this;
     }
+    // A string of several pieces, each escaped as string() would: a URL of a base and an id
+    // without joining them into a string first.
+    json_writer& joined(std::string_view a, std::string_view b, std::string_view c = {}) {
+        separate();
+        out_ += '"';
+        escaped(a);
+        escaped(b);
+        escaped(c);
+        out_ += '"';
+        comma_ = true;
+        return *this;
+    }
+    // A text this service made of characters that JSON never escapes (letters, digits and
+    // "-:+TZ" of a time), appended as it is: the times of a meeting list.
+    json_writer& plain(std::string_view v) {
+        separate();
+        char text[64];
+        if (v.size() > sizeof text - 2) {
+            quoted(v);
+        } else {
+            text[0] = '"';
+            std::memcpy(text + 1, v.data(), v.size());
+            text[v.size() + 1] = '"';
+            out_.append(text, v.size() + 2);
+        }
+        comma_ = true;
+        return *this;
+    }
     json_writer& number(std::int64_t v) {
         separate();
         char buffer[24];
@@ -123,8 +151,12 @@ private:
         return ((word - ones * 0x20) & ~word & highs) | has_zero(word ^ (ones * '"')) | has_zero(word ^ (ones * '\\'));
     }
     void quoted(std::string_view s) {
-        static constexpr char hex[] = "0123456789abcdef";
         out_ += '"';
+        escaped(s);
+        out_ += '"';
+    }
+    void escaped(std::string_view s) {
+        static constexpr char hex[] = "0123456789abcdef";
         const char* p = s.data();
         const char* const end = p + s.size();
         const char* run = p;  // the start of the bytes not yet copied
@@ -157,7 +189,6 @@ private:
             }
         }
         out_.append(run, end);
-        out_ += '"';
     }
 
     std::string& out_;

@@ -59,8 +59,8 @@ void write_time(json_writer& w, bool all_day, const std::string& local, const st
     w.begin_object();
     w.member(all_day ? "date" : "local", local);
     w.member("time_zone", tz);
-    w.member("utc", utc_text(utc));
-    if (!all_day) w.member("offset_time", calendar::format_rfc3339(utc, tz));
+    w.key("utc").plain(calendar::rfc3339_utc(utc).view());
+    if (!all_day) w.key("offset_time").plain(calendar::rfc3339(utc, tz).view());
     w.end_object();
 }
 
@@ -84,7 +84,7 @@ void write_fields(json_writer& w, const db::meeting_fields& m) {
     w.end_array();
     w.key("capacity").number_or_null(m.capacity);
     w.key("registration_deadline");
-    if (m.registration_deadline_utc) w.string(utc_text(*m.registration_deadline_utc));
+    if (m.registration_deadline_utc) w.plain(calendar::rfc3339_utc(*m.registration_deadline_utc).view());
     else w.null();
     w.member("status", db::to_text(m.status));
     w.key("documents").begin_array();
@@ -121,10 +121,11 @@ void write_meeting(json_writer& w, const db::meeting& m, const std::string& base
     if (m.recurrence_id.empty()) w.null();
     else w.string(m.recurrence_id);
     w.member("overridden", m.overridden);
-    w.member("url", base_url + "/api/v1/meetings/" + std::to_string(m.id));
-    w.member("web_url", base_url + "/moten/" + std::to_string(m.id));  // app::meeting_link
-    w.member("created_at", utc_text(m.created_at));
-    w.member("updated_at", utc_text(m.updated_at));
+    const auto id = std::to_string(m.id);
+    w.key("url").joined(base_url, "/api/v1/meetings/", id);
+    w.key("web_url").joined(base_url, "/moten/", id);  // app::meeting_link
+    w.key("created_at").plain(calendar::rfc3339_utc(m.created_at).view());
+    w.key("updated_at").plain(calendar::rfc3339_utc(m.updated_at).view());
     w.end_object();
 }
 

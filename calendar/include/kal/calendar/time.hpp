@@ -44,6 +44,16 @@ int utc_offset_seconds(std::int64_t utc, std::string_view tzid);
 std::string format_rfc3339(std::int64_t utc, std::string_view tzid);
 // RFC 3339 in UTC: "2026-03-05T17:00:00Z".
 std::string format_rfc3339_utc(std::int64_t utc);
+// The same two texts in a buffer of their own, for writers that append them to a larger text
+// without a string of their own each (the API's meeting list writes five per meeting). They hold
+// digits, '-', ':', 'T', '+' and 'Z' only.
+struct rfc3339_text {
+    char data[32];
+    std::size_t size = 0;
+    std::string_view view() const { return {data, size}; }
+};
+rfc3339_text rfc3339(std::int64_t utc, std::string_view tzid);
+rfc3339_text rfc3339_utc(std::int64_t utc);
 // Parses RFC 3339 with Z or a numeric offset; nullopt when malformed.
 std::optional<std::int64_t> parse_rfc3339(std::string_view text);
 
