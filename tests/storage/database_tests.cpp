@@ -136,6 +136,39 @@ BOOST_AUTO_TEST_CASE(a_version_2_database_migrates_to_the_latest_keeping_its_dat
     BOOST_TEST(count_rows(url, "rsvps") == 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_version_12_database_keeps_the_links_its_meetings_had_on_their_rows) {
+    // Schema 0013 fills linked_networks and linked_documents from the link tables of the meetings
+    // there are, then the triggers keep them.
+    const auto url = kal::test::fresh_database_url(current_test_name());
+    auto old_db = open_database(url, 4, 12);
+    calls old(*old_db);
+    auto o = old.create_organisation([] { organisation x; x.name = "Föreningen Länken"; return x; }()).id;
+    network n;
+    n.name = "Integrationsnätverket";
+    auto n1 = old.create_network(n).id;
+    n.name = "Nätverket för psykisk hälsa";
+    auto n2 = old.create_network(n).id;
+    meeting linked = at(o, t0, t0 + hour);
+    linked.network_ids = {n2, n1};
+    linked.documents = {{"Dagordning, utkast: 1", "https://example.org/d?a=1,2"}, {"Bilaga", "https://example.org/b"}};
+    auto with = old.create_meeting(linked, venue_overlap::refuse).id;
+    auto without = old.create_meeting(at(o, t0 + day, t0 + day + hour), venue_overlap::refuse).id;
+
+    BOOST_TEST(old.migrate() == latest_schema);
+    BOOST_TEST(meetings_linked_wrong(url) == 0);
+    auto kept = old.find_meeting(with);
+    BOOST_REQUIRE(kept);
+    BOOST_TEST(kept->network_ids == (std::vector<db_id>{n1, n2}), boost::test_tools::per_element());
+    BOOST_TEST((kept->documents == linked.documents));
+    BOOST_TEST(old.find_meeting(without)->network_ids.empty());
+    BOOST_TEST(old.find_meeting(without)->documents.empty());
+    // The triggers keep them from then on.
+    kept->network_ids = {n1};
+    old.update_meeting(*kept, venue_overlap::refuse);
+    BOOST_TEST(meetings_linked_wrong(url) == 0);
+    BOOST_TEST(old.find_meeting(with)->network_ids == (std::vector<db_id>{n1}), boost::test_tools::per_element());
+}
+
 // ----- units of work ------------------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(a_unit_of_work_commits_all_of_its_writes_or_none) {

@@ -30,20 +30,14 @@ UPDATE meetings m
                                                       || ':' || encode(convert_to(d.url, 'UTF8'), 'hex'), ',')
                                      FROM meeting_documents d WHERE d.meeting_id = m.id), '');
 
+-- The meetings a link's row was (OLD) and is (NEW) of: OLD is NULL on an insert, NEW on a delete
+-- (PostgreSQL 11 and later), and a NULL in the IN list matches nothing.
 CREATE FUNCTION kal_meeting_networks_kept() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE meetings m
-           SET linked_networks = COALESCE((SELECT string_agg(mn.network_id::text, ',') FROM meeting_networks mn
-                                            WHERE mn.meeting_id = m.id), '')
-         WHERE m.id = OLD.meeting_id;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        UPDATE meetings m
-           SET linked_networks = COALESCE((SELECT string_agg(mn.network_id::text, ',') FROM meeting_networks mn
-                                            WHERE mn.meeting_id = m.id), '')
-         WHERE m.id = NEW.meeting_id;
-    END IF;
+    UPDATE meetings m
+       SET linked_networks = COALESCE((SELECT string_agg(mn.network_id::text, ',') FROM meeting_networks mn
+                                        WHERE mn.meeting_id = m.id), '')
+     WHERE m.id IN (OLD.meeting_id, NEW.meeting_id);
     RETURN NULL;
 END;
 $$;
@@ -52,20 +46,11 @@ CREATE TRIGGER meeting_networks_kept AFTER INSERT OR UPDATE OR DELETE ON meeting
 
 CREATE FUNCTION kal_meeting_documents_kept() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE meetings m
-           SET linked_documents = COALESCE((SELECT string_agg(d.sort_order::text || ':' || encode(convert_to(d.title, 'UTF8'), 'hex')
-                                                              || ':' || encode(convert_to(d.url, 'UTF8'), 'hex'), ',')
-                                             FROM meeting_documents d WHERE d.meeting_id = m.id), '')
-         WHERE m.id = OLD.meeting_id;
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        UPDATE meetings m
-           SET linked_documents = COALESCE((SELECT string_agg(d.sort_order::text || ':' || encode(convert_to(d.title, 'UTF8'), 'hex')
-                                                              || ':' || encode(convert_to(d.url, 'UTF8'), 'hex'), ',')
-                                             FROM meeting_documents d WHERE d.meeting_id = m.id), '')
-         WHERE m.id = NEW.meeting_id;
-    END IF;
+    UPDATE meetings m
+       SET linked_documents = COALESCE((SELECT string_agg(d.sort_order::text || ':' || encode(convert_to(d.title, 'UTF8'), 'hex')
+                                                          || ':' || encode(convert_to(d.url, 'UTF8'), 'hex'), ',')
+                                         FROM meeting_documents d WHERE d.meeting_id = m.id), '')
+     WHERE m.id IN (OLD.meeting_id, NEW.meeting_id);
     RETURN NULL;
 END;
 $$;
