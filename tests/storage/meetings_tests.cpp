@@ -116,8 +116,8 @@ BOOST_AUTO_TEST_CASE(each_meetings_kept_links_follow_every_write_of_its_networks
     BOOST_TEST((read(id).documents == changed.documents));
 
     // Written by anything else, too: the texts are the database's, not the service's.
-    kal::test::run_bound(f.url, "INSERT INTO meeting_networks (meeting_id, network_id) VALUES (:value, " +
-                                    std::to_string(n1) + ")", bare);
+    kal::test::run_bound(f.url, "INSERT INTO meeting_networks (meeting_id, network_id) "
+                                "SELECT :value, id FROM networks WHERE name = 'Nätverk Ett'", bare);  // n1
     kal::test::run_bound(f.url, "INSERT INTO meeting_documents (meeting_id, sort_order, title, url) "
                                 "VALUES (:value, 5, 'Bilaga', 'https://example.org/b')", bare);
     kal::test::run_bound(f.url, "UPDATE meeting_documents SET sort_order = 0 WHERE meeting_id = :value", bare);
@@ -125,8 +125,9 @@ BOOST_AUTO_TEST_CASE(each_meetings_kept_links_follow_every_write_of_its_networks
     BOOST_TEST(read(bare).network_ids == (std::vector<db_id>{n1}), boost::test_tools::per_element());
     BOOST_REQUIRE(read(bare).documents.size() == 1u);
     BOOST_TEST(read(bare).documents[0].title == "Bilaga");
-    kal::test::run_bound(f.url, "UPDATE meeting_networks SET meeting_id = :value WHERE meeting_id = " +
-                                    std::to_string(bare), id);  // moved: both meetings change
+    // n1's one link, bare's, moved to the other meeting: both meetings change.
+    kal::test::run_bound(f.url, "UPDATE meeting_networks SET meeting_id = :value "
+                                "WHERE network_id IN (SELECT id FROM networks WHERE name = 'Nätverk Ett')", id);
     BOOST_TEST(wrong() == 0);
     BOOST_TEST(read(bare).network_ids.empty());
     BOOST_TEST(read(id).network_ids == (std::vector<db_id>{n1, n2}), boost::test_tools::per_element());
