@@ -1,4 +1,5 @@
--- pgbench script for bench/run.sh: the two statements GET /api/v1/meetings?limit=50 runs on
+-- pgbench script for bench/run.sh (and the same file for SQLite's counterpart,
+-- bench/sqlite_statements.cpp): the two statements GET /api/v1/meetings?limit=50 runs on
 -- PostgreSQL with an organiser's token, as the service sent them (log_statement = all,
 -- 2026-12-02, schema 0013): the token's lookup and the 50 meetings with their networks and documents
 -- (kept on each meeting's row). Run with

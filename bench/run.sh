@@ -150,6 +150,11 @@ pgbench_bin=/usr/lib/postgresql/15/bin/pgbench
 [ -x "$pgbench_bin" ] || pgbench_bin=$(command -v pgbench)
 pg_alone=$("$pgbench_bin" -n -M prepared -c "$connections" -j "$threads" -T "$list_seconds" -D h="$pg_token_hash" -D o=1 \
              -D l=51 -f "$root/bench/meetings_list.sql" "$pgurl" 2>/dev/null | awk '/^tps = / {printf "%.2f", $3; exit}')
+# SQLite alone with the same two statements (bench/sqlite_statements.cpp), a thread and a
+# connection per core: the same ceiling for SQLite.
+sq_token_hash=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT token_hash FROM api_tokens WHERE name = ? ORDER BY id DESC LIMIT 1", ("bench organiser",)).fetchone()[0])' "$work/bench.db")
+sq_alone=$("$root/$build/bin/kal-bench-sqlite-statements" "$work/bench.db" "$root/bench/meetings_list.sql" -D h="$sq_token_hash" \
+             -D o=1 -D l=51 -j "$(nproc)" -T "$list_seconds" 2>/dev/null | awk '/^tps = / {printf "%.2f", $3; exit}')
 list_nginx=$(sed -n 3p <<<"$rows" | awk -F'|' '{gsub(/ /, "", $3); print $3}')
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 {
@@ -168,7 +173,52 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
        "statements (bench/meetings_list.sql: the token's lookup, the 50 meetings): ${pg_alone:-?} transactions/s," \
        "$( [ -n "$pg_alone" ] && [ -n "$list_nginx" ] && ratio "$pg_alone" "$list_nginx" || echo '?') of the list's nginx row above:" \
        "the most a service that runs these statements for every such request could answer on this machine."
+  echo ""
+  echo "SQLite alone, bench/sqlite_statements.cpp with $(nproc) threads (a connection each) running the same two" \
+       "statements on the SQLite row's database: ${sq_alone:-?} a second," \
+       "$( [ -n "$sq_alone" ] && [ -n "$list_nginx" ] && ratio "$sq_alone" "$list_nginx" || echo '?') of the list's nginx row above."
 } | tee -a "$root/docs/benchmarks.md"
+
+# BENCH_CEILING_BIN=a kalendarium built with bench/token-list-ceiling.patch (an experiment, never
+# committed): the token list served by that binary on the same two databases when it renders
+# nothing (it sends its first answer's bytes again after reading the page) and when it reads one
+# meeting instead of the page as well. What is left is the request's other work: HTTP, the token,
+# the pool's threads, 50 KB to send. See docs/benchmarks.md, "What the token list could reach".
+if [ -n "${BENCH_CEILING_BIN:-}" ]; then
+  start_ceiling() {  # database URL, then KAL_CEILING_* variables; prints the port
+    local url=$1 port
+    shift
+    port=$(free_port)
+    env "$@" KALENDARIUM_LOG_LEVEL=warn "$BENCH_CEILING_BIN" serve --port "$port" --db "$url" \
+      >"$work/ceiling-$port.out" 2>&1 &
+    echo $! >>"$work/service.pids"
+    for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+    echo "$port"
+  }
+  ceiling_row() {  # label, SQLite port, PostgreSQL port
+    local ng_rps sq_rps pg_rps
+    curl -fs -H "Authorization: Bearer $sq_token" "http://127.0.0.1:$2$path" | cmp -s - "$work/www/meetings-token.json" ||
+      { echo "bench: the ceiling binary answers other bytes than the service" >&2; exit 1; }
+    read -r ng_rps _ _ < <(measure_nginx "http://127.0.0.1:$nginx_port/meetings-token.json")
+    read -r sq_rps _ _ < <(wrk_auth="Authorization: Bearer $sq_token" measure "http://127.0.0.1:$2$path")
+    read -r pg_rps _ _ < <(wrk_auth="Authorization: Bearer $pg_token" measure "http://127.0.0.1:$3$path")
+    echo "| $1 | $ng_rps | $sq_rps ($(ratio "$sq_rps" "$ng_rps")) | $pg_rps ($(ratio "$pg_rps" "$ng_rps")) |"
+  }
+  keep_sq=$(start_ceiling "sqlite:$work/bench.db" KAL_CEILING_KEEP_BYTES=1)
+  keep_pg=$(start_ceiling "$pgurl" KAL_CEILING_KEEP_BYTES=1)
+  one_sq=$(start_ceiling "sqlite:$work/bench.db" KAL_CEILING_KEEP_BYTES=1 KAL_CEILING_ONE_ROW=1)
+  one_pg=$(start_ceiling "$pgurl" KAL_CEILING_KEEP_BYTES=1 KAL_CEILING_ONE_ROW=1)
+  {
+    echo ""
+    echo "The token list's ceiling (BENCH_CEILING_BIN, bench/token-list-ceiling.patch), each row beside nginx again:"
+    echo ""
+    echo "| the token list, served by | nginx req/s | SQLite req/s (ratio) | PostgreSQL req/s (ratio) |"
+    echo "|---|---:|---:|---:|"
+    ceiling_row "the service as it is" "$sqlite_port" "$pg_port"
+    ceiling_row "the 50 meetings read, nothing rendered" "$keep_sq" "$keep_pg"
+    ceiling_row "one meeting read, nothing rendered" "$one_sq" "$one_pg"
+  } | tee -a "$root/docs/benchmarks.md"
+fi
 
 # A profile of the list with a token (the uncached path) on SQLite, when perf(1) may sample.
 if [ -n "${BENCH_PROFILE:-}" ] && command -v perf >/dev/null; then
