@@ -82,6 +82,16 @@ void run_sql(const std::string& url, const std::string& sql) {
     else kal::test::run_command("/usr/bin/psql -q '" + url + "' -c \"" + sql + "\"");
 }
 
+// The first line of what the backend's command-line client prints for a query, trimmed.
+std::string query_sql(const std::string& url, const std::string& sql) {
+    auto out = url.starts_with("sqlite:")
+                   ? kal::test::run_command("/usr/bin/sqlite3 '" + url.substr(7) + "' \"" + sql + "\"")
+                   : kal::test::run_command("/usr/bin/psql -qAtX '" + url + "' -c \"" + sql + "\"");
+    out = out.substr(0, out.find('\n'));
+    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
+    return out;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_link_signs_in_once_by_post_and_a_used_expired_or_altered_link_is_refused) {
@@ -279,6 +289,63 @@ BOOST_AUTO_TEST_CASE(another_organisations_organiser_gets_403_on_every_page_and_
     const auto second = std::to_string(occurrences.at("items").as_array().at(1).at("id").as_int64());
     BOOST_TEST(us.post("/arrangor/serier/" + series_id + "/hoppa-over/" + second, "csrf=" + us_csrf).status == 303);
     BOOST_TEST(s.call("GET", "/api/v1/meetings/" + second, nullptr, s.admin()).first == 404);
+}
+
+BOOST_AUTO_TEST_CASE(the_overview_leads_to_the_calendar_for_the_meetings_after_its_fifty_and_warns_of_them_too) {
+    kal::test::smtp_sink sink(source_dir + "/tests/tools/smtp_sink.py");
+    running_service s(kal::test::current_test_name(), {},
+                      {{"KALENDARIUM_MAIL_SMTP_URL", sink.url()},
+                       {"KALENDARIUM_MAIL_POLL_INTERVAL", "50ms"},
+                       {"KALENDARIUM_MAIL_FROM_ADDRESS", "no-reply@kalendarium.example.se"}});
+    const auto ours = organisation(s, "Föreningen Vår");
+    const auto slug = std::string(s.call("GET", "/api/v1/organisations/" + std::to_string(ours), nullptr, s.admin())
+                                      .second.at("slug")
+                                      .as_string());
+    // A weekly series of 53 dates: the Översikt shows the first 50.
+    s.create("series",
+             json::object{{"type", "network"},
+                          {"title", "Vår långa serie"},
+                          {"start", "2099-01-06T18:00"},
+                          {"end", "2099-01-06T20:00"},
+                          {"rrule", "FREQ=WEEKLY;COUNT=53"},
+                          {"organisation_id", ours},
+                          {"status", "published"}},
+             s.admin());
+    auto us = signed_in(s, invite(s, "anna@example.org", "organiser", ours));
+    auto page = us.get("/arrangor");
+    BOOST_TEST_REQUIRE(page.status == 200);
+    BOOST_TEST(page.body.find("Här visas de 50 närmaste. 3 kommande möten till finns i kalendern:") !=
+               std::string::npos);
+    BOOST_TEST(
+        page.body.find("<a href=\"/?arrangor=" + slug + "\">Kalendern för Föreningen Vår</a>") != std::string::npos,
+        page.body);
+    auto english = us.get("/en/arrangor");
+    BOOST_TEST(english.body.find("These are the next 50. 3 more coming meetings are in the calendar:") !=
+               std::string::npos);
+    BOOST_TEST(english.body.find("<a href=\"/en/?arrangor=" + slug + "\">The calendar of Föreningen Vår</a>") !=
+               std::string::npos);
+    // The 52nd date, not shown, has a message that could not be sent: it is among what needs attention.
+    auto [listed, dates] = s.call("GET", "/api/v1/meetings?organisation=" + slug + "&limit=100", nullptr, s.admin());
+    BOOST_TEST_REQUIRE(dates.at("items").as_array().size() == 53u);
+    const auto later = std::to_string(dates.at("items").as_array().at(51).at("id").as_int64());
+    BOOST_TEST(page.body.find("/arrangor/moten/" + later + "\"") == std::string::npos);
+    auto [status, v] = s.call("POST", "/api/v1/meetings/" + later + "/rsvps",
+                              json::object{{"name", "Anna"}, {"email", "anna@example.org"}, {"consent", true}}, {});
+    BOOST_TEST_REQUIRE(status == 201, v);
+    // Its confirmation is sent (the worker is done with it), then marked as failed.
+    const std::string of_later =
+        " FROM outbox WHERE meeting_id = (SELECT id FROM meetings WHERE title = 'Vår långa serie' ORDER BY start_utc "
+        "LIMIT 1 OFFSET 51)";
+    for (int i = 0; i < 400 && query_sql(s.url, "SELECT COUNT(*)" + of_later + " AND state = 'sent'") != "1"; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    BOOST_TEST_REQUIRE(query_sql(s.url, "SELECT COUNT(*)" + of_later + " AND state = 'sent'") == "1");
+    run_sql(s.url, "UPDATE outbox SET state = 'failed', last_error = '550 no such user'" + of_later.substr(12));
+    const auto warned = us.get("/arrangor");
+    const auto from = warned.body.find("id=\"att-gora\""), to = warned.body.find("id=\"kommande\"");
+    BOOST_TEST_REQUIRE((from != std::string::npos && to != std::string::npos && from < to));
+    const auto attention = warned.body.substr(from, to - from);
+    BOOST_TEST(attention.find("/arrangor/moten/" + later + "\"") != std::string::npos, attention);
+    BOOST_TEST(attention.find("1 meddelanden kunde inte skickas.") != std::string::npos, attention);
 }
 
 BOOST_AUTO_TEST_CASE(sign_out_everywhere_ends_the_other_sessions_and_sign_out_ends_this_one) {

@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <barrier>
+#include <chrono>
+#include <cstdio>
 #include <sstream>
 #include <thread>
 
@@ -660,6 +662,47 @@ BOOST_AUTO_TEST_CASE(no_log_line_holds_a_link_a_session_or_a_token) {
 }
 
 // ---- the Översikt -------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(the_overview_counts_the_meetings_after_its_fifty_and_keeps_those_needing_attention) {
+    accounts_fixture f;
+    auto anna = f.invite("anna@example.se", "organiser", {f.organisation});
+    // 53 coming meetings, a day apart from 4 January 2027; the 52nd with one place and two people
+    // confirmed (the organiser moved the waiting one up), which needs attention.
+    std::vector<db::id_t> ids;
+    for (int i = 0; i < 53; ++i) {
+        const std::chrono::year_month_day day{std::chrono::sys_days{std::chrono::year{2027} / 1 / 4} +
+                                              std::chrono::days{i}};
+        char date[11];
+        std::snprintf(date, sizeof date, "%04d-%02u-%02u", static_cast<int>(day.year()),
+                      static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
+        auto in = f.meeting(std::string(date) + "T18:00", std::string(date) + "T20:00");
+        if (i == 51) in.capacity = std::optional<std::int64_t>{1};
+        ids.push_back(app::create_meeting(f.ctx, f.organiser, in, db::venue_overlap::refuse).id);
+    }
+    app::sign_up(f.ctx, {}, ids[51], f.person("A", "a@example.se"), "10.0.0.1");
+    const auto waiting = app::sign_up(f.ctx, {}, ids[51], f.person("B", "b@example.se"), "10.0.0.2").stored.id;
+    f.database.write(f.now, [&](db::unit_of_work& w) { db::rsvps{w}.confirm_from_waitlist(waiting); });
+
+    const auto ov = app::organiser_overview_of(f.ctx, f.session_of(anna));
+    BOOST_REQUIRE(ov.coming.size() == 50u);
+    BOOST_TEST(ov.coming.front().meeting.id == ids[0]);
+    BOOST_TEST(ov.coming.back().meeting.id == ids[49]);
+    BOOST_TEST(ov.more_coming == 3);
+    BOOST_TEST(!ov.more_than_read);
+    BOOST_REQUIRE(ov.later_needing_attention.size() == 1u);
+    BOOST_TEST(ov.later_needing_attention[0].meeting.id == ids[51]);
+    BOOST_TEST(ov.later_needing_attention[0].seats.confirmed_people == 2);
+    for (const auto& o : ov.coming) BOOST_TEST(!app::needs_attention(o), o.meeting.id);
+
+    // Fifty or fewer: nothing more.
+    f.database.write(f.now, [&](db::unit_of_work& w) {
+        for (int i = 50; i < 53; ++i) db::meetings{w}.remove(ids[static_cast<std::size_t>(i)]);
+    });
+    const auto fifty = app::organiser_overview_of(f.ctx, f.session_of(anna));
+    BOOST_TEST(fifty.coming.size() == 50u);
+    BOOST_TEST(fifty.more_coming == 0);
+    BOOST_TEST(fifty.later_needing_attention.empty());
+}
 
 BOOST_AUTO_TEST_CASE(the_overview_shows_each_coming_meetings_seats_waitlist_and_failed_messages) {
     accounts_fixture f;

@@ -38,6 +38,11 @@ bool overlaps(const db::meeting& a, const db::meeting& b) {
 
 }  // namespace
 
+bool needs_attention(const overview_meeting& o) {
+    return (o.seats.capacity && o.seats.confirmed_people > *o.seats.capacity) || o.failed_messages > 0 ||
+           !o.venue_conflicts.empty();
+}
+
 organiser_overview organiser_overview_of(context& ctx, const credentials& creds) {
     const auto now = ctx.now();
     auto out = ctx.database.snapshot([&](db::unit_of_work& w) {
@@ -61,6 +66,7 @@ organiser_overview organiser_overview_of(context& ctx, const credentials& creds)
                 q.organisation = std::to_string(*scope);
             }
             auto listing = list_meetings_around(w, narrowed, q);
+            if (listing.page.next) ov.more_than_read = true;
             for (auto& m : listing.page.items) all.push_back(std::move(m));
             merge(ov.around, std::move(listing.around));
         }
@@ -102,10 +108,14 @@ organiser_overview organiser_overview_of(context& ctx, const credentials& creds)
             if (m.venue_id && m.status != db::meeting_status::cancelled)
                 for (const auto& other : at_venue[*m.venue_id])
                     if (overlaps(m, other)) o.venue_conflicts.push_back(other);
-            if (m.status == db::meeting_status::draft)
+            if (m.status == db::meeting_status::draft) {
                 ov.drafts.push_back(std::move(o));
-            else if (ov.coming.size() < 50)
+            } else if (ov.coming.size() < 50) {
                 ov.coming.push_back(std::move(o));
+            } else {
+                ++ov.more_coming;
+                if (needs_attention(o)) ov.later_needing_attention.push_back(std::move(o));
+            }
         }
         return ov;
     });

@@ -43,6 +43,22 @@ response overview(app::context& ctx, const site& pages, request&, db::language l
     for (const auto& o : ov.coming) add_row(d, "ov_coming", o, ov.around, language);
     if (ov.coming.empty()) d.show("ov_no_coming");
     else d.show("ov_has_coming");
+    // The rest are in the calendar: each of the user's organisations filtered, or all for an admin.
+    if (ov.more_coming > 0) {
+        d.show("ov_more_coming");
+        d.set("ov_more_coming_text",
+              filled(t[ov.more_than_read ? "organiser.coming_more_at_least" : "organiser.coming_more"],
+                     {{"shown", std::to_string(ov.coming.size())}, {"count", std::to_string(ov.more_coming)}}));
+        if (ov.admin || ov.organisations.empty())
+            d.add("ov_more_link")
+                .set("ov_more_href", localised(language, "/"))
+                .set("ov_more_name", t["organiser.coming_more_all"]);
+        else
+            for (const auto& org : ov.organisations)
+                d.add("ov_more_link")
+                    .set("ov_more_href", with_query(localised(language, "/"), {{"arrangor", org.slug}}))
+                    .set("ov_more_name", filled(t["organiser.coming_more_of"], {{"organisation", org.name}}));
+    }
     for (const auto& o : ov.drafts) add_row(d, "ov_draft", o, ov.around, language);
     if (ov.drafts.empty()) d.show("ov_no_drafts");
     else d.show("ov_has_drafts");
@@ -55,7 +71,12 @@ response overview(app::context& ctx, const site& pages, request&, db::language l
             .set("ov_attention_href", localised(language, id_path("/arrangor/moten/", o.meeting.id)))
             .set("ov_attention_title", o.meeting.title);
     };
-    for (const auto& o : ov.coming) {
+    // The shown meetings first, then those after the fiftieth that need attention too.
+    std::vector<const app::overview_meeting*> to_check;
+    for (const auto& o : ov.coming) to_check.push_back(&o);
+    for (const auto& o : ov.later_needing_attention) to_check.push_back(&o);
+    for (const auto* shown : to_check) {
+        const auto& o = *shown;
         if (o.seats.capacity && o.seats.confirmed_people > *o.seats.capacity)
             attention(o, filled(t["organiser.attention_overbooked"],
                                 {{"taken", std::to_string(o.seats.confirmed_people)},

@@ -107,6 +107,9 @@ inline constexpr std::string_view page_variables[] = {
     "ov_attention_title",
     "ov_fro_text",
     "ov_fro_verdict",
+    "ov_more_coming_text",
+    "ov_more_href",
+    "ov_more_name",
     // the account's sessions and API tokens (account_sessions.html, account_tokens.html)
     "session_browser",
     "session_signed_in",
@@ -607,6 +610,8 @@ inline constexpr std::string_view page_sections[] = {
     "ov_has_coming",
     "ov_no_coming",
     "ov_coming",
+    "ov_more_coming",
+    "ov_more_link",
     "ov_cancelled",
     "ov_not_cancelled",
     "ov_has_drafts",

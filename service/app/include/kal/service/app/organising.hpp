@@ -27,6 +27,12 @@ struct organiser_overview {
     bool admin = false;
     std::vector<db::organisation> organisations;  // the user's (an admin: none, it sees every one)
     std::vector<overview_meeting> coming;  // published and cancelled, not ended, the next 50 in start order
+    // The coming meetings after those 50 (of up to 200 read per organisation): how many (at least
+    // that many when an organisation has more than 200 coming), and those of them that need
+    // attention, so that nothing needing attention hides behind the fiftieth.
+    int more_coming = 0;
+    bool more_than_read = false;
+    std::vector<overview_meeting> later_needing_attention;
     std::vector<overview_meeting> drafts;  // drafts that have not ended, in start order
     surroundings around;                   // venues, organisations of all the meetings above
     // The FRÖ target of this year (reports.targets, calendar.default_time_zone) and how far it
@@ -35,6 +41,10 @@ struct organiser_overview {
     int fro_held = 0, fro_planned = 0;
     std::optional<int> fro_target;
 };
+
+// Whether a coming meeting needs its organiser: more people confirmed than it has places,
+// messages that could not be sent, or its venue booked for another meeting at the same time.
+bool needs_attention(const overview_meeting& o);
 
 // The Översikt of the signed-in user (a session or a user's token): the meetings of its
 // organisations (an admin's: every organisation's). unauthenticated without a user.
