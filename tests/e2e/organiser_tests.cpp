@@ -345,7 +345,7 @@ BOOST_AUTO_TEST_CASE(the_overview_leads_to_the_calendar_for_the_meetings_after_i
     BOOST_TEST_REQUIRE((from != std::string::npos && to != std::string::npos && from < to));
     const auto attention = warned.body.substr(from, to - from);
     BOOST_TEST(attention.find("/arrangor/moten/" + later + "\"") != std::string::npos, attention);
-    BOOST_TEST(attention.find("1 meddelanden kunde inte skickas.") != std::string::npos, attention);
+    BOOST_TEST(attention.find("1 meddelande kunde inte skickas.") != std::string::npos, attention);
 }
 
 BOOST_AUTO_TEST_CASE(sign_out_everywhere_ends_the_other_sessions_and_sign_out_ends_this_one) {

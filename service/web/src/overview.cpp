@@ -81,7 +81,8 @@ response overview(app::context& ctx, const site& pages, request&, db::language l
             attention(o, filled(t["organiser.attention_overbooked"],
                                 {{"taken", std::to_string(o.seats.confirmed_people)},
                                  {"capacity", std::to_string(*o.seats.capacity)}}));
-        if (o.failed_messages > 0)
+        if (o.failed_messages == 1) attention(o, t["organiser.attention_failed_one"]);
+        else if (o.failed_messages > 1)
             attention(o, filled(t["organiser.attention_failed"], {{"count", std::to_string(o.failed_messages)}}));
         for (const auto& other : o.venue_conflicts)
             attention(o, filled(t["organiser.attention_conflict"],
