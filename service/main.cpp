@@ -15,8 +15,8 @@ int main(int argc, char** argv) {
     kal::service::http::server::ignore_broken_pipes();  // before any thread starts
     // glibc gives the top of a thread's heap back to the kernel once 128 KiB of it are free, and
     // the next answer rendered there (a 50 KB meeting list) takes the pages again, each faulted
-    // in and zeroed: 5.7 page faults a request of the token list (docs/benchmarks.md, "The token
-    // list's ceiling"). Up to 4 MiB stay with each heap; blocks from 1 MiB up are mapped on their own.
+    // in and zeroed: 5.7 page faults a request of the token list (docs/benchmarks.md, "What the token
+    // list could reach"). Up to 4 MiB stay with each heap; blocks from 1 MiB up are mapped on their own.
     mallopt(M_TRIM_THRESHOLD, 4 << 20);
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
     if (argc < 2) {
