@@ -10,7 +10,9 @@
 // yearly report counts them.
 //
 // The meeting starts two minutes after the series is made (the report counts only meetings that
-// have started, and sign-ups close at the start), so the test waits for that at its end.
+// have started, and sign-ups close at the start), so the test waits for that at its end. In the
+// hour repeated when summer time ends, whose wall times name the instants an hour earlier, it
+// stops at that step as skipped.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -94,7 +96,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const number = (text) => Number(String(text).replace(/\s/g, ''));
 
 describe('the whole flow of issue 12', () => {
-  test('invited_admin_invites_an_organiser_who_makes_a_series_lists_sign_ups_moves_up_checks_in_on_a_phone_and_the_report_counts', { timeout: 420000 }, async () => {
+  test('invited_admin_invites_an_organiser_who_makes_a_series_lists_sign_ups_moves_up_checks_in_on_a_phone_and_the_report_counts', { timeout: 420000 }, async (t) => {
     // 1. The admin, invited on the command line with --send: the link arrives at the sink.
     const invited = await runKalendarium(['user', 'invite', '--email', 'chef@example.se', '--role', 'admin', '--name', 'Chefen Ek',
       '--send', '--db', service.databaseUrl], smtpEnv(sink));
@@ -134,6 +136,14 @@ describe('the whole flow of issue 12', () => {
     let startAt = new Date(Math.floor(Date.now() / 60000) * 60000 + 2 * 60000);
     if (stockholmAt(startAt).minutes === 23 * 60 + 59) startAt = new Date(startAt.getTime() + 60000);
     const first = stockholmAt(startAt);  // the first date's day, weekday and start
+    // In the hour repeated when summer time ends (the last Sunday of October) that wall time
+    // also names the instant an hour earlier, which the service takes: the date would have
+    // started already and sign-ups would be refused. Nothing to test with a meeting about to start.
+    const hourEarlier = stockholmAt(new Date(startAt.getTime() - 3600000));
+    if (hourEarlier.date === first.date && hourEarlier.minutes === first.minutes) {
+      t.skip(`${first.date} ${clock(first.minutes)} is in the repeated autumn hour in ${ZONE}`);
+      return;
+    }
     const start = first.minutes;
     const end = Math.min(start + 60, 23 * 60 + 59);
     await organiser.getByRole('navigation', { name: 'Arrangörsmeny' }).getByRole('link', { name: 'Ny serie' }).click();
