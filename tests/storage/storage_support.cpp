@@ -22,26 +22,31 @@ std::int64_t meetings_counted_wrong(const std::string& url) {
 }
 
 std::int64_t meetings_linked_wrong(const std::string& url) {
-    // Items of a comma-separated text ('' is none); hex and digits hold no comma, '%' or '_'.
-    const auto items = [](const std::string& column) {
-        return "(CASE WHEN " + column + " = '' THEN 0 ELSE LENGTH(" + column + ") - LENGTH(REPLACE(" + column +
-               ", ',', '')) + 1 END)";
-    };
-    const bool pg = url.starts_with("postgresql");
-    const std::string document = pg ? "CAST(d.sort_order AS TEXT) || ':' || encode(convert_to(d.title, 'UTF8'), 'hex') "
-                                      "|| ':' || encode(convert_to(d.url, 'UTF8'), 'hex')"
-                                    : "d.sort_order || ':' || hex(d.title) || ':' || hex(d.url)";
-    return std::stoll(kal::test::first_text(
-        url,
-        "SELECT CAST(COUNT(*) AS TEXT) FROM meetings m WHERE m.id > :value AND (" + items("m.linked_networks") +
-            " <> (SELECT COUNT(*) FROM meeting_networks mn WHERE mn.meeting_id = m.id) "
-            "OR EXISTS (SELECT 1 FROM meeting_networks mn WHERE mn.meeting_id = m.id "
-            "AND ',' || m.linked_networks || ',' NOT LIKE '%,' || CAST(mn.network_id AS TEXT) || ',%') "
-            "OR " + items("m.linked_documents") +
-            " <> (SELECT COUNT(*) FROM meeting_documents d WHERE d.meeting_id = m.id) "
-            "OR EXISTS (SELECT 1 FROM meeting_documents d WHERE d.meeting_id = m.id "
-            "AND ',' || m.linked_documents || ',' NOT LIKE '%,' || " + document + " || ',%'))",
-        0));
+    // The meetings whose kept texts do not list exactly their links: as many comma-separated
+    // items ('' is none) as link rows, and each row's item among them (hex and digits hold no
+    // comma, '%' or '_'). The dialects differ only in how a document's item is spelled, as each
+    // one's trigger writes it (schema 0013).
+    static const char* const on_sqlite = R"sql(
+SELECT CAST(COUNT(*) AS TEXT) FROM meetings m WHERE m.id > :value
+  AND ((CASE WHEN m.linked_networks = '' THEN 0 ELSE LENGTH(m.linked_networks) - LENGTH(REPLACE(m.linked_networks, ',', '')) + 1 END)
+         <> (SELECT COUNT(*) FROM meeting_networks mn WHERE mn.meeting_id = m.id)
+    OR EXISTS (SELECT 1 FROM meeting_networks mn WHERE mn.meeting_id = m.id
+               AND ',' || m.linked_networks || ',' NOT LIKE '%,' || CAST(mn.network_id AS TEXT) || ',%')
+    OR (CASE WHEN m.linked_documents = '' THEN 0 ELSE LENGTH(m.linked_documents) - LENGTH(REPLACE(m.linked_documents, ',', '')) + 1 END)
+         <> (SELECT COUNT(*) FROM meeting_documents d WHERE d.meeting_id = m.id)
+    OR EXISTS (SELECT 1 FROM meeting_documents d WHERE d.meeting_id = m.id
+               AND ',' || m.linked_documents || ',' NOT LIKE '%,' || d.sort_order || ':' || hex(d.title) || ':' || hex(d.url) || ',%')))sql";
+    static const char* const on_postgresql = R"sql(
+SELECT CAST(COUNT(*) AS TEXT) FROM meetings m WHERE m.id > :value
+  AND ((CASE WHEN m.linked_networks = '' THEN 0 ELSE LENGTH(m.linked_networks) - LENGTH(REPLACE(m.linked_networks, ',', '')) + 1 END)
+         <> (SELECT COUNT(*) FROM meeting_networks mn WHERE mn.meeting_id = m.id)
+    OR EXISTS (SELECT 1 FROM meeting_networks mn WHERE mn.meeting_id = m.id
+               AND ',' || m.linked_networks || ',' NOT LIKE '%,' || CAST(mn.network_id AS TEXT) || ',%')
+    OR (CASE WHEN m.linked_documents = '' THEN 0 ELSE LENGTH(m.linked_documents) - LENGTH(REPLACE(m.linked_documents, ',', '')) + 1 END)
+         <> (SELECT COUNT(*) FROM meeting_documents d WHERE d.meeting_id = m.id)
+    OR EXISTS (SELECT 1 FROM meeting_documents d WHERE d.meeting_id = m.id
+               AND ',' || m.linked_documents || ',' NOT LIKE '%,' || CAST(d.sort_order AS TEXT) || ':' || encode(convert_to(d.title, 'UTF8'), 'hex') || ':' || encode(convert_to(d.url, 'UTF8'), 'hex') || ',%')))sql";
+    return std::stoll(kal::test::first_text(url, url.starts_with("postgresql") ? on_postgresql : on_sqlite, 0));
 }
 
 std::unique_ptr<database> open_database(const std::string& url, std::size_t pool, int up_to) {

@@ -140,7 +140,7 @@ std::string fresh_database_url(std::string_view name) {
 }
 
 std::int64_t count_rows(const std::string& url, const std::string& table) {
-    require_identifier(table);
+    require_identifier(table);  // a table name cannot be a bound value: [a-z0-9_] only
     soci::session s;
     open(s, url);
     long long n = 0;
